@@ -1,0 +1,1 @@
+"""Midnight rules engine: scenarios, state, transitions, records. Knows nothing of any UI."""

@@ -1,0 +1,1 @@
+"""Midnight command line: dispatches to the headless engine or the terminal UI."""

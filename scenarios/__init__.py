@@ -1,0 +1,1 @@
+"""Built-in scenarios shipped with Midnight, loadable by id."""

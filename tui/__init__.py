@@ -1,0 +1,1 @@
+"""Midnight terminal UI (Textual). Talks to the engine only through its public API."""
