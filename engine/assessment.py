@@ -1,0 +1,92 @@
+"""Assessment and the turn's edges: risk, the clock, the end, and the world phase of a new turn."""
+
+from __future__ import annotations
+
+from engine.effects import apply_effects
+from engine.phrases import phrase
+from engine.state import Assessment, Outcome, Termination
+from engine.work import Work
+
+
+def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
+    """Risk as the clamped sum of the scenario's named factors."""
+    factors = {
+        f.id: round(float(work.evaluate(f.value, where=f"risk.factors.{f.id}")), 6)
+        for f in work.scenario.risk.factors
+    }
+    return round(min(100.0, max(0.0, sum(factors.values()))), 6), factors
+
+
+def assess(work: Work) -> None:
+    """End of a turn: upkeep, risk, clock, end conditions; then the next turn's world phase."""
+    scenario = work.scenario
+    for actor in work.layout.actor_ids:
+        if actor in work.active:
+            apply_effects(work, scenario.each_turn, self_actor=actor, where="each_turn")
+    work.risk, factors = measure_risk(work)
+    change = round(float(work.evaluate(scenario.clock.change, where="clock.change")), 6)
+    work.clock = round(min(scenario.clock.max, max(0.0, work.clock - change)), 6)
+    work.assessments.append(Assessment(work.turn, work.risk, factors, work.clock, change))
+    direction = f"{abs(change):g}s {'closer' if change > 0 else 'back'}" if change else "unmoved"
+    work.say("clock", phrase("clock", scenario.languages, clock=f"{work.clock:g}", change=direction),
+             clock=work.clock, change=change)
+    if work.clock <= 0:
+        finish_game(work, Termination.MIDNIGHT)
+        return
+    for condition in scenario.end:
+        if work.evaluate(condition.when, where=f"end.{condition.id}"):
+            if condition.text.values:
+                work.say("end", condition.text)
+            finish_game(work, Termination.CONDITION, condition.id, condition.catastrophe)
+            return
+    if work.turn >= scenario.turns:
+        finish_game(work, Termination.LAST_TURN)
+        return
+    begin_turn(work, work.turn + 1)
+
+
+def begin_turn(work: Work, turn: int) -> None:
+    """The world phase: scripted, conditional and random events fire, in scenario order."""
+    work.turn = turn
+    work.crisis_risk = 0.0
+    work.talk_round = 0
+    work.say("turn", phrase("turn_start", work.scenario.languages, turn=turn, date=work.game.date_of(turn)))
+    for event in work.scenario.events:
+        if event.turn is None and event.when is None and event.chance is None:
+            continue  # played by the facilitator only
+        if event.once and event.id in work.fired_events:
+            continue
+        if event.turn is not None and event.turn != turn:
+            continue
+        if event.when is not None and not work.evaluate(event.when, where=f"events.{event.id}.when"):
+            continue
+        if event.chance is not None:
+            if work.draw() >= work.evaluate(event.chance, where=f"events.{event.id}.chance"):
+                continue
+        fire_event(work, event)
+
+
+def fire_event(work: Work, event) -> None:
+    work.fired_events.add(event.id)
+    work.say("hint" if event.hint else "event", event.title, event=event.id, detail=event.text)
+    apply_effects(work, event.effects, where=f"events.{event.id}.effects")
+
+
+def finish_game(work: Work, how: Termination, condition: str | None = None, catastrophe: bool = False) -> None:
+    """End the game: the outcome is a value with each actor's score and the shared result."""
+    from engine.state import Phase
+
+    catastrophe = catastrophe or how in (Termination.MIDNIGHT, Termination.NUCLEAR_USE)
+    scores = {
+        actor.id: round(float(work.evaluate(actor.score, actor.id, where=f"actors.{actor.id}.score")), 6)
+        for actor in work.scenario.actors
+        if actor.id in work.active
+    }
+    shared = round(float(work.evaluate(work.scenario.shared_score, where="shared_score")), 6)
+    work.outcome = Outcome(how, work.turn, catastrophe, scores, shared, condition)
+    work.phase = Phase.OVER
+    work.submissions = {}
+    work.proposals = []
+    key = how.value if how is not Termination.CONDITION else None
+    how_text = phrase(key, work.scenario.languages) if key else condition
+    work.say("end", phrase("game_over", work.scenario.languages, how=how_text), termination=how.value)

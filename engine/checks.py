@@ -1,0 +1,247 @@
+"""Semantic checks of a structured scenario: references, bounds and expression names.
+
+`check_scenario` returns every problem as (path, message); `engine.loading` turns the paths
+into file positions. A scenario that passes these checks can be played without a dangling
+reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
+
+from engine.effects import SELECTORS
+from engine.expressions import Expression
+from engine.names import name_problem
+from engine.scenario import Effect, Scenario, Scope, Visibility
+from engine.vocabulary import CRISIS_NAMES
+
+RESERVED_ACTOR_IDS = frozenset(SELECTORS) | {"other", "facilitator", "param"}
+
+Path = tuple
+Problems = list[tuple[Path, str]]
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        self.problems: Problems = []
+        self.actors = {a.id for a in scenario.actors}
+        self.tracks = {t.id: t for t in scenario.tracks}
+        self.systems = {s.id for s in scenario.systems}
+        self.moves = {m.id for m in scenario.moves}
+        self.templates = {t.id for t in scenario.agreements}
+        self.sources = {s.id for s in scenario.sources}
+
+    def add(self, path: Path, message: str) -> None:
+        self.problems.append((path, message))
+
+    def ref(self, path: Path, value: str | None, known: set[str], what: str) -> None:
+        if value is not None and value not in known:
+            self.add(path, f"unknown {what} '{value}'{_hint(value, known)}")
+
+    def unique(self, path: Path, items: Sequence) -> None:
+        seen = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                self.add((*path, i, "id"), f"'{item.id}' is used twice; ids must be unique")
+            seen.add(item.id)
+
+    def expression(
+        self, path: Path, expr: Expression | None, *, want: str, allow_self: bool = True,
+        extra: frozenset[str] = frozenset(),
+    ) -> None:
+        if expr is None:
+            return
+        for name in sorted(expr.names):
+            problem = name_problem(name, self.s, allow_self=allow_self, extra=extra)
+            if problem:
+                self.add(path, problem)
+        if want == "bool" and expr.kind == "number":
+            self.add(path, f"'{expr.source}' is a number; a condition must be true or false (e.g. 'x > 0')")
+        if want == "number" and expr.kind == "bool":
+            self.add(path, f"'{expr.source}' is a condition; a number is needed here")
+
+    def effects(self, path: Path, effects: Sequence[Effect], extra: frozenset[str] = frozenset()) -> None:
+        for i, effect in enumerate(effects):
+            self.effect((*path, i), effect, extra)
+
+    def effect(self, path: Path, e: Effect, extra: frozenset[str]) -> None:
+        kinds = [e.track is not None, e.start_crisis is not None, e.activate is not None, e.say is not None]
+        if not any(kinds):
+            self.add(path, "an effect needs 'track', 'start_crisis', 'activate' or 'say'")
+        if e.track is not None:
+            self.ref((*path, "track"), e.track, set(self.tracks), "track")
+            if (e.delta is None) == (e.set is None):
+                self.add(path, "a track effect needs exactly one of 'delta' or 'set'")
+            track = self.tracks.get(e.track)
+            if track is not None and track.scope is not Scope.GLOBAL:
+                self.selector((*path, "actor"), e.actor)
+                if track.scope is Scope.PAIR:
+                    self.selector((*path, "other"), e.other)
+        elif e.delta is not None or e.set is not None:
+            self.add(path, "'delta' and 'set' need a 'track'")
+        self.expression((*path, "delta"), e.delta, want="number", extra=extra)
+        self.expression((*path, "set"), e.set, want="number", extra=extra)
+        self.expression((*path, "when"), e.when, want="bool", extra=extra)
+        self.expression((*path, "chance"), e.chance, want="number", extra=extra)
+        if e.start_crisis is not None:
+            for j, selector in enumerate(e.start_crisis.between):
+                self.selector((*path, "start_crisis", "between", j), selector)
+            if not 0 <= e.start_crisis.rung < len(self.s.crisis.rungs):
+                self.add((*path, "start_crisis", "rung"), f"rung must be 0 to {len(self.s.crisis.rungs) - 1}")
+        self.ref((*path, "activate"), e.activate, self.actors, "actor")
+
+    def selector(self, path: Path, selector: str) -> None:
+        if selector not in SELECTORS and selector not in self.actors:
+            known = set(SELECTORS) | self.actors
+            self.add(path, f"unknown actor selector '{selector}'{_hint(selector, known)}: "
+                           f"use {', '.join(SELECTORS)} or an actor id")
+
+    def run(self) -> Problems:
+        s = self.s
+        for key in ("actors", "tracks", "systems", "moves", "agreements", "events", "sources", "end"):
+            self.unique((key,), getattr(s, key))
+        self.unique(("crisis", "rungs"), s.crisis.rungs)
+        self.unique(("risk", "factors"), s.risk.factors)
+        if s.turns < 1:
+            self.add(("turns",), "a game needs at least 1 turn")
+        if s.turn_months < 1:
+            self.add(("turn_months",), "a turn lasts at least 1 month")
+        try:
+            import datetime
+
+            datetime.date.fromisoformat(s.start_date)
+        except ValueError:
+            self.add(("start_date",), f"'{s.start_date}' is not a date; write YYYY-MM-DD")
+        if not s.actors:
+            self.add(("actors",), "a scenario needs at least one actor")
+        for i, actor in enumerate(s.actors):
+            if actor.id in RESERVED_ACTOR_IDS:
+                self.add(("actors", i, "id"), f"'{actor.id}' is a reserved word; choose another id")
+            if actor.id in self.tracks:
+                self.add(("actors", i, "id"), f"'{actor.id}' is also a track id; choose another")
+            self.expression(("actors", i, "score"), actor.score, want="number")
+        self.check_tracks()
+        self.check_moves()
+        self.check_agreements()
+        self.check_events()
+        self.check_crisis()
+        for i, factor in enumerate(s.risk.factors):
+            self.expression(("risk", "factors", i, "value"), factor.value, want="number", allow_self=False)
+        self.expression(("clock", "change"), s.clock.change, want="number", allow_self=False)
+        for i, end in enumerate(s.end):
+            self.expression(("end", i, "when"), end.when, want="bool", allow_self=False)
+        self.expression(("shared_score",), s.shared_score, want="number", allow_self=False)
+        budget = s.decisions.budget_track
+        if budget is not None:
+            track = self.tracks.get(budget)
+            if track is None or track.scope is not Scope.ACTOR:
+                self.add(("decisions", "budget_track"), f"'{budget}' must be the id of an actor track")
+        for i, item in enumerate(s.agenda):
+            if not 1 <= item.turn <= s.turns:
+                self.add(("agenda", i, "turn"), f"turn {item.turn} is outside 1..{s.turns}")
+            for j, system in enumerate(item.systems):
+                self.ref(("agenda", i, "systems", j), system, self.systems, "system")
+        self.effects(("each_turn",), s.each_turn)
+        return self.problems
+
+    def check_tracks(self) -> None:
+        for i, t in enumerate(self.s.tracks):
+            path = ("tracks", i)
+            if t.min > t.max:
+                self.add((*path, "min"), f"min {t.min:g} is above max {t.max:g}")
+            self.ref((*path, "system"), t.system, self.systems, "system")
+            self.ref((*path, "source"), t.source, self.sources, "source")
+            if t.scope is Scope.GLOBAL and t.visibility is Visibility.OWNER:
+                self.add((*path, "visibility"), "a global track has no owner: use public or facilitator")
+            values = t.initial.items() if isinstance(t.initial, dict) else [(None, t.initial)]
+            for key, value in values:
+                at = (*path, "initial", key) if key is not None else (*path, "initial")
+                if not t.min <= value <= t.max:
+                    self.add(at, f"initial value {value:g} is outside {t.min:g}..{t.max:g}")
+                if key is None:
+                    continue
+                if t.scope is Scope.GLOBAL:
+                    self.add(at, "a global track's initial value is one number")
+                elif t.scope is Scope.ACTOR:
+                    self.ref(at, key, self.actors, "actor")
+                else:
+                    parts = key.split("/")
+                    if len(parts) != 2 or parts[0] == parts[1] or not set(parts) <= self.actors:
+                        self.add(at, f"'{key}' must name two different actors as 'a/b'")
+
+    def check_moves(self) -> None:
+        for i, m in enumerate(self.s.moves):
+            path = ("moves", i)
+            self.ref((*path, "system"), m.system, self.systems, "system")
+            self.ref((*path, "source"), m.source, self.sources, "source")
+            for j, actor in enumerate(m.actors):
+                self.ref((*path, "actors", j), actor, self.actors, "actor")
+            self.expression((*path, "cost"), m.cost, want="number")
+            self.expression((*path, "requires"), m.requires, want="bool")
+            self.effects((*path, "effects"), m.effects)
+
+    def check_agreements(self) -> None:
+        for i, t in enumerate(self.s.agreements):
+            path = ("agreements", i)
+            params = frozenset(f"param.{p.id}" for p in t.parameters)
+            self.ref((*path, "system"), t.system, self.systems, "system")
+            self.ref((*path, "source"), t.source, self.sources, "source")
+            for j, actor in enumerate(t.eligible):
+                self.ref((*path, "eligible", j), actor, self.actors, "actor")
+            if t.min_parties < 2:
+                self.add((*path, "min_parties"), "an agreement needs at least 2 parties")
+            if t.max_parties is not None and t.max_parties < t.min_parties:
+                self.add((*path, "max_parties"), "max_parties is below min_parties")
+            if t.duration is not None and t.duration < 1:
+                self.add((*path, "duration"), "duration is a number of turns, at least 1 (omit it for no end)")
+            for j, p in enumerate(t.parameters):
+                if not p.min <= p.default <= p.max:
+                    self.add((*path, "parameters", j, "default"), f"default {p.default:g} is outside {p.min:g}..{p.max:g}")
+                if p.step <= 0:
+                    self.add((*path, "parameters", j, "step"), "step must be above 0")
+            self.expression((*path, "accept_requires"), t.accept_requires, want="bool", extra=params)
+            self.effects((*path, "on_sign"), t.on_sign, params)
+            self.effects((*path, "each_turn"), t.each_turn, params)
+            if t.breach is not None:
+                for j, move in enumerate(t.breach.moves):
+                    self.ref((*path, "breach", "moves", j), move, self.moves, "move")
+                self.expression((*path, "breach", "when"), t.breach.when, want="bool", extra=params)
+                self.expression((*path, "breach", "detection"), t.breach.detection, want="number", extra=params)
+                self.effects((*path, "breach", "on_detected"), t.breach.on_detected, params)
+
+    def check_events(self) -> None:
+        for i, e in enumerate(self.s.events):
+            path = ("events", i)
+            if e.turn is not None and not 1 <= e.turn <= self.s.turns:
+                self.add((*path, "turn"), f"turn {e.turn} is outside 1..{self.s.turns}")
+            self.ref((*path, "source"), e.source, self.sources, "source")
+            self.expression((*path, "when"), e.when, want="bool", allow_self=False)
+            self.expression((*path, "chance"), e.chance, want="number", allow_self=False)
+            self.effects((*path, "effects"), e.effects)
+
+    def check_crisis(self) -> None:
+        ladder = self.s.crisis
+        if len(ladder.rungs) < 2:
+            self.add(("crisis", "rungs"), "the ladder needs at least 2 rungs (the last is nuclear use)")
+        if not ladder.rules:
+            self.add(("crisis", "rules"), "the ladder needs at least one rule")
+        if ladder.rounds < 1:
+            self.add(("crisis", "rounds"), "a crisis lasts at least 1 round")
+        for i, rule in enumerate(ladder.rules):
+            self.expression(("crisis", "rules", i, "when"), rule.when, want="bool", allow_self=False, extra=CRISIS_NAMES)
+            self.expression(("crisis", "rules", i, "move"), rule.move, want="number", allow_self=False, extra=CRISIS_NAMES)
+        self.expression(("crisis", "climb"), ladder.climb, want="number", allow_self=False, extra=CRISIS_NAMES)
+        for i, rung in enumerate(ladder.rungs):
+            self.effects(("crisis", "rungs", i, "effects"), rung.effects)
+
+
+def check_scenario(scenario: Scenario) -> Problems:
+    """Every semantic problem of `scenario`, as (path inside the document, message)."""
+    return _Checker(scenario).run()

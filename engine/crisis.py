@@ -1,0 +1,83 @@
+"""The crisis ladder: rounds of simultaneous back-down / hold / escalate choices."""
+
+from __future__ import annotations
+
+from engine.effects import apply_effects
+from engine.errors import IllegalInput
+from engine.inputs import ChooseInCrisis
+from engine.phrases import phrase
+from engine.state import Crisis, CrisisChoice, Termination
+from engine.work import Work
+
+
+def crisis_seats(work: Work) -> tuple[str, ...]:
+    if work.crisis is None:
+        return ()
+    return tuple(a for a in work.crisis.participants if a in work.active)
+
+
+def check_choice(work: Work, value: ChooseInCrisis) -> None:
+    if value.seat not in crisis_seats(work):
+        raise IllegalInput(f"{value.seat} is not in the crisis")
+
+
+def begin_crisis_rounds(work: Work) -> None:
+    crisis = work.crisis
+    work.crisis = Crisis(crisis.participants, crisis.rung, 1, crisis.peak, crisis.cause)
+    _note_rung(work, crisis.rung)
+
+
+def complete_crisis_round(work: Work) -> bool:
+    """Resolve one round. Returns True when the crisis is over (or the game is)."""
+    from engine.assessment import finish_game  # the game can end on the ladder
+
+    ladder = work.scenario.crisis
+    crisis = work.crisis
+    choices = {seat: work.submissions[seat].choice for seat in crisis_seats(work)}
+    work.submissions = {}
+    counts = {c.value: float(sum(1 for v in choices.values() if v is c)) for c in CrisisChoice}
+    names = {
+        **counts,
+        "participants": float(len(choices)),
+        "rung": float(crisis.rung),
+        "round": float(crisis.round),
+    }
+    rule = next((r for r in ladder.rules if work.evaluate(r.when, extra=names, where="crisis.rules")), None)
+    shift = 0
+    ends = False
+    if rule is not None:
+        shift = int(round(work.evaluate(rule.move, extra=names, where="crisis.rules.move")))
+        if shift > 0:
+            shift += int(round(work.evaluate(ladder.climb, extra=names, where="crisis.climb")))
+        ends = rule.ends
+        if rule.text.values:
+            work.say("crisis", rule.text)
+    summary = ", ".join(f"{work.game.actor(s).name.get()} {c.value.replace('_', ' ')}" for s, c in choices.items())
+    work.say(
+        "crisis",
+        phrase("crisis_choices", work.scenario.languages, round=crisis.round, choices=summary),
+        choices={s: c.value for s, c in choices.items()},
+    )
+    top = len(ladder.rungs) - 1
+    rung = min(top, max(0, crisis.rung + shift))
+    work.crisis = Crisis(crisis.participants, rung, crisis.round + 1, max(crisis.peak, rung), crisis.cause)
+    if rung != crisis.rung:
+        _note_rung(work, rung)
+        apply_effects(
+            work, ladder.rungs[rung].effects, parties=crisis.participants, where=f"crisis.rungs[{rung}].effects"
+        )
+    if rung == top:
+        work.clock = 0.0  # nuclear use is midnight
+        finish_game(work, Termination.NUCLEAR_USE)
+        return True
+    if ends or crisis.round >= ladder.rounds or (shift < 0 and crisis.rung == 0):
+        work.say("crisis", phrase("crisis_over", work.scenario.languages, rung=ladder.rungs[rung].label))
+        work.crisis = None
+        return True
+    return False
+
+
+def _note_rung(work: Work, rung: int) -> None:
+    work.crisis_risk = max(work.crisis_risk, work.scenario.crisis.rungs[rung].risk)
+    label = work.scenario.crisis.rungs[rung].label
+    work.say("crisis", phrase("crisis_rung", work.scenario.languages, rung=label), rung=rung)

@@ -1,0 +1,229 @@
+"""The Game: one loaded scenario, the factory of its states, and the only way to change them.
+
+    game = Game(scenario)
+    state = game.start(seed=7)
+    game.awaiting(state)                  # seats that must act now
+    game.options(state, "us")             # what "us" may do, and why not
+    state, events = game.apply(state, {"seat": "us", "kind": "decide", "moves": [...]})
+    game.view(state, "us")                # what "us" may see
+
+`apply` is pure: it returns a new state and the log entries the input caused, or raises an
+InvalidInput / IllegalInput and the old state stands.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from engine import assessment, crisis, resolution, talks
+from engine.errors import IllegalInput
+from engine.functions import function_table
+from engine.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
+from engine.names import TrackLayout
+from engine.phrases import phrase
+from engine.scenario import Actor, AgreementTemplate, Event, Move, Scenario, Scope
+from engine.state import FACILITATOR, GameState, LogEntry, Phase
+from engine.work import Work
+
+PHASE_INPUT = {
+    Phase.PROPOSE: Propose,
+    Phase.RESPOND: Respond,
+    Phase.DECIDE: Decide,
+    Phase.CRISIS: ChooseInCrisis,
+}
+
+
+class Game:
+    """A scenario made ready to play: lookups, the track layout and the rules' entry points."""
+
+    def __init__(self, scenario: Scenario, content_hash: str = "") -> None:
+        self.scenario = scenario
+        self.content_hash = content_hash
+        self.layout = TrackLayout(scenario)
+        self.actors: dict[str, Actor] = {a.id: a for a in scenario.actors}
+        self.moves: dict[str, Move] = {m.id: m for m in scenario.moves}
+        self.templates: dict[str, AgreementTemplate] = {t.id: t for t in scenario.agreements}
+        self.events: dict[str, Event] = {e.id: e for e in scenario.events}
+
+    # -- lookups ----------------------------------------------------------------------------
+    def actor(self, actor_id: str) -> Actor:
+        return self.actors[actor_id]
+
+    def template(self, template_id: str) -> AgreementTemplate:
+        return self.templates[template_id]
+
+    @property
+    def seats(self) -> tuple[str, ...]:
+        return self.layout.actor_ids
+
+    def date_of(self, turn: int) -> str:
+        """The in-game date a turn starts on (ISO), from the start date and turn length."""
+        start = datetime.date.fromisoformat(self.scenario.start_date)
+        months = start.month - 1 + (turn - 1) * self.scenario.turn_months
+        year, month = start.year + months // 12, months % 12 + 1
+        day = min(start.day, 28)
+        return datetime.date(year, month, day if start.day > 28 else start.day).isoformat()
+
+    def functions(self, work: Work, self_actor: str | None):
+        cache = work.__dict__.setdefault("_function_tables", {})
+        if self_actor not in cache:
+            cache[self_actor] = function_table(work, self_actor)
+        return cache[self_actor]
+
+    # -- the game's flow ----------------------------------------------------------------------
+    def start(self, seed: int) -> GameState:
+        """A new game at its first turn, after the first world phase."""
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise IllegalInput("the seed must be a whole number, 0 or more")
+        initial = self._initial_tracks()
+        state = GameState(
+            seed=seed,
+            turn=0,
+            phase=Phase.PROPOSE,
+            tracks=initial,
+            active=frozenset(a.id for a in self.scenario.actors if a.active),
+            clock=float(self.scenario.clock.start),
+            risk=0.0,
+            step=-1,
+        )
+        work = Work(self, state)
+        work.risk = assessment.measure_risk(work)[0]
+        assessment.begin_turn(work, 1)
+        self._settle(work)
+        return work.freeze()
+
+    def _initial_tracks(self) -> tuple[float, ...]:
+        values = []
+        for track_id, a, b in self.layout.keys:
+            track = self.layout.tracks[track_id]
+            initial = track.initial
+            if isinstance(initial, Mapping):
+                key = a if track.scope is Scope.ACTOR else f"{a}/{b}"
+                alt = f"{b}/{a}" if track.scope is Scope.PAIR else key
+                value = initial.get(key, initial.get(alt, track.default)) if key else track.default
+            else:
+                value = initial
+            values.append(float(min(track.max, max(track.min, value))))
+        return tuple(values)
+
+    def awaiting(self, state: GameState) -> frozenset[str]:
+        """The seats that must still submit an input before the game can go on."""
+        return frozenset(s for s in self._required(Work(self, state)) if s not in state.submissions)
+
+    def _required(self, work: Work) -> tuple[str, ...]:
+        active = [a for a in self.layout.actor_ids if a in work.active]
+        if work.phase is Phase.PROPOSE:
+            return tuple(a for a in active if self._may_propose(work, a))
+        if work.phase is Phase.RESPOND:
+            waiting = {s for p in work.proposals for s in p.awaiting()}
+            return tuple(a for a in active if a in waiting)
+        if work.phase is Phase.DECIDE:
+            return tuple(active)
+        if work.phase is Phase.CRISIS:
+            return crisis.crisis_seats(work)
+        return ()
+
+    def _may_propose(self, work: Work, seat: str) -> bool:
+        return any(talks.template_problem(work, seat, t) is None for t in self.scenario.agreements)
+
+    def apply(self, state: GameState, value: Mapping | Input) -> tuple[GameState, tuple[LogEntry, ...]]:
+        """Apply one input. Returns the new state and the log entries it caused."""
+        value = parse_input(value)
+        if state.outcome is not None:
+            raise IllegalInput("the game is over")
+        work = Work(self, state)
+        if isinstance(value, Inject | Adjust):
+            self._facilitate(work, value)
+        else:
+            self._submit(work, value)
+        self._settle(work)
+        return work.freeze(), tuple(work.new_log)
+
+    def _submit(self, work: Work, value: Input) -> None:
+        seat = value.seat
+        if seat not in self.actors:
+            raise IllegalInput(f"no seat '{seat}' (seats: {', '.join(self.seats)})")
+        expected = PHASE_INPUT.get(work.phase)
+        if not isinstance(value, expected or ()):
+            raise IllegalInput(f"it is the {work.phase.value} phase; a '{value.kind}' input does not fit")
+        if seat not in self._required(work):
+            raise IllegalInput(f"{seat} has nothing to do in the {work.phase.value} phase")
+        if seat in work.submissions:
+            raise IllegalInput(f"{seat} has already submitted for this phase")
+        check = {
+            Propose: talks.check_propose,
+            Respond: talks.check_respond,
+            Decide: resolution.check_decide,
+            ChooseInCrisis: crisis.check_choice,
+        }[type(value)]
+        check(work, value)
+        work.submissions[seat] = value
+
+    def _facilitate(self, work: Work, value: Inject | Adjust) -> None:
+        if value.seat != FACILITATOR:
+            raise IllegalInput("only the facilitator may inject events or adjust tracks")
+        if isinstance(value, Inject):
+            event = self.events.get(value.event)
+            if event is None:
+                raise IllegalInput(f"no event '{value.event}'")
+            assessment.fire_event(work, event)
+            return
+        track = self.layout.tracks.get(value.track)
+        if track is None:
+            raise IllegalInput(f"no track '{value.track}'")
+        try:
+            slot = self.layout.slot(value.track, value.actor, value.other)
+        except KeyError:
+            raise IllegalInput(f"track '{value.track}' has no entry for {value.actor}/{value.other}") from None
+        work.set_track(slot, value.value)
+        text = phrase("adjusted", self.scenario.languages, track=self.layout.label(slot),
+                      value=f"{work.tracks[slot]:g}", reason=value.reason or "-")
+        work.say("adjudication", text, track=self.layout.label(slot), value=work.tracks[slot])
+
+    def _settle(self, work: Work) -> None:
+        """Run the automatic steps until some seat must act or the game is over."""
+        while work.outcome is None:
+            required = self._required(work)
+            if required and not all(s in work.submissions for s in required):
+                return
+            self._complete_phase(work)
+
+    def _complete_phase(self, work: Work) -> None:
+        phase = work.phase
+        if phase is Phase.PROPOSE:
+            talks.complete_propose(work)
+        elif phase is Phase.RESPOND:
+            if any(p.awaiting() for p in work.proposals):
+                talks.complete_respond(work)
+            open_ = any(p.awaiting() for p in work.proposals)
+            if not open_ or work.talk_round > self.scenario.decisions.talk_rounds:
+                talks.lapse_open_proposals(work)
+                work.phase = Phase.DECIDE
+        elif phase is Phase.DECIDE:
+            resolution.resolve_decisions(work)
+            if work.crisis is not None:
+                work.phase = Phase.CRISIS
+                crisis.begin_crisis_rounds(work)
+            else:
+                self._assess(work)
+        elif phase is Phase.CRISIS:
+            if crisis.complete_crisis_round(work) and work.outcome is None:
+                self._assess(work)
+
+    def _assess(self, work: Work) -> None:
+        assessment.assess(work)
+        if work.outcome is None:
+            work.phase = Phase.PROPOSE
+
+    # -- what seats may do and see -----------------------------------------------------------
+    def options(self, state: GameState, seat: str):
+        from engine.options import seat_options
+
+        return seat_options(self, Work(self, state), seat)
+
+    def view(self, state: GameState, seat: str):
+        from engine.views import seat_view
+
+        return seat_view(self, state, seat)
+

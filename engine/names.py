@@ -1,0 +1,154 @@
+"""What names and functions a scenario's expressions may use, and how they resolve.
+
+Names:
+- a global track by its id: `testing_norm`;
+- an actor track as `track.actor`: `survivability.us`, `survivability.self`, `budget.other`;
+- a pair track as `track.a.b`: `tension.us.china`, `trust.self.other` (pairs are unordered);
+- `turn`, `turns` (the last turn), `risk`, `previous_risk`, `clock`, `crisis_risk` (the risk of
+  the highest crisis rung reached this turn);
+- in agreements, `param.<id>` for the agreement's parameters;
+- in crisis rules, `escalate`, `hold`, `back_down`, `participants`, `rung`, `round`.
+`self` is the actor an expression is about (the mover, the party, the scored actor); `other` is
+the second actor of a pair effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from engine.expressions import ExpressionEvalError
+from engine.scenario import Scenario, Scope
+from engine.vocabulary import RELATIVE_ACTORS, SPECIAL_NAMES
+
+class TrackLayout:
+    """Where each track value lives in the state's flat tuple of numbers."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.actor_ids: tuple[str, ...] = tuple(a.id for a in scenario.actors)
+        order = {a: i for i, a in enumerate(self.actor_ids)}
+        self.tracks = {t.id: t for t in scenario.tracks}
+        self.slots: dict[tuple[str, str | None, str | None], int] = {}
+        self.keys: list[tuple[str, str | None, str | None]] = []
+        for track in scenario.tracks:
+            if track.scope is Scope.GLOBAL:
+                self._add((track.id, None, None))
+            elif track.scope is Scope.ACTOR:
+                for actor in self.actor_ids:
+                    self._add((track.id, actor, None))
+            else:
+                for a in self.actor_ids:
+                    for b in self.actor_ids:
+                        if order[a] < order[b]:
+                            self._add((track.id, a, b))
+        self._order = order
+
+    def _add(self, key: tuple[str, str | None, str | None]) -> None:
+        self.slots[key] = len(self.keys)
+        self.keys.append(key)
+
+    def slot(self, track: str, a: str | None = None, b: str | None = None) -> int:
+        if a is not None and b is not None and self._order[a] > self._order[b]:
+            a, b = b, a
+        return self.slots[(track, a, b)]
+
+    def label(self, slot: int) -> str:
+        """A slot as a dotted name: `tension.russia.us`."""
+        return ".".join(part for part in self.keys[slot] if part is not None)
+
+
+class Namespace(Mapping):
+    """The names an expression sees, resolved lazily against a working copy of the state."""
+
+    __slots__ = ("_layout", "_tracks", "_specials", "_self", "_other", "_extra")
+
+    def __init__(
+        self,
+        layout: TrackLayout,
+        tracks,
+        specials: Mapping[str, float],
+        self_actor: str | None = None,
+        other_actor: str | None = None,
+        extra: Mapping[str, float] | None = None,
+    ) -> None:
+        self._layout = layout
+        self._tracks = tracks
+        self._specials = specials
+        self._self = self_actor
+        self._other = other_actor
+        self._extra = extra or {}
+
+    def _actor(self, part: str, name: str) -> str:
+        actor = self._self if part == "self" else self._other if part == "other" else part
+        if actor is None:
+            raise ExpressionEvalError(f"'{name}' uses '{part}', which has no actor here")
+        return actor
+
+    def __getitem__(self, name: str) -> float:
+        if name in self._extra:
+            return self._extra[name]
+        if name in self._specials:
+            return self._specials[name]
+        parts = name.split(".")
+        track = self._layout.tracks.get(parts[0])
+        if track is None:
+            raise KeyError(name)
+        try:
+            if track.scope is Scope.GLOBAL and len(parts) == 1:
+                return self._tracks[self._layout.slot(parts[0])]
+            if track.scope is Scope.ACTOR and len(parts) == 2:
+                return self._tracks[self._layout.slot(parts[0], self._actor(parts[1], name))]
+            if track.scope is Scope.PAIR and len(parts) == 3:
+                a, b = self._actor(parts[1], name), self._actor(parts[2], name)
+                if a == b:
+                    return 0.0
+                return self._tracks[self._layout.slot(parts[0], a, b)]
+        except KeyError:
+            raise KeyError(name) from None
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specials)
+
+    def __len__(self) -> int:
+        return len(self._specials)
+
+
+def name_problem(
+    name: str,
+    scenario: Scenario,
+    *,
+    allow_self: bool,
+    extra: frozenset[str] = frozenset(),
+) -> str | None:
+    """Why `name` cannot be resolved in this context, or None if it can."""
+    if name in SPECIAL_NAMES or name in extra:
+        return None
+    parts = name.split(".")
+    tracks = {t.id: t for t in scenario.tracks}
+    actors = {a.id for a in scenario.actors}
+    track = tracks.get(parts[0])
+    if track is None:
+        from difflib import get_close_matches
+
+        known = sorted(set(tracks) | SPECIAL_NAMES | extra)
+        close = get_close_matches(parts[0], known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown name '{name}'{hint}"
+    wanted = {Scope.GLOBAL: 1, Scope.ACTOR: 2, Scope.PAIR: 3}[track.scope]
+    if len(parts) != wanted:
+        forms = {
+            Scope.GLOBAL: f"'{track.id}'",
+            Scope.ACTOR: f"'{track.id}.<actor>' (e.g. '{track.id}.self')",
+            Scope.PAIR: f"'{track.id}.<actor>.<actor>' (e.g. '{track.id}.self.other')",
+        }
+        return f"'{name}': {track.scope.value} track '{track.id}' is written {forms[track.scope]}"
+    for part in parts[1:]:
+        if part in RELATIVE_ACTORS:
+            if not allow_self:
+                return f"'{name}': '{part}' has no meaning here (no actor is acting); name an actor"
+        elif part not in actors:
+            return f"'{name}': unknown actor '{part}' (actors: {', '.join(sorted(actors))})"
+    return None
+
+
+FunctionTable = Mapping[str, Callable[..., float | bool]]

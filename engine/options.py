@@ -1,0 +1,132 @@
+"""What a seat may do now: the legal choices, each unavailable one with its reason.
+
+Front ends (the TUI, bots, agents, a server) build their menus from these values; the engine
+checks the same rules again when the input arrives.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from engine import crisis, resolution, talks
+from engine.errors import MidnightError
+from engine.scenario import Parameter
+from engine.state import CrisisChoice, Phase, Proposal
+from engine.text import Text
+from engine.work import Work
+
+
+@attrs.frozen
+class MoveOption:
+    id: str
+    label: Text
+    system: str
+    description: Text
+    cost: float
+    secret: bool
+    tags: tuple[str, ...]
+    available: bool
+    reason: str | None = None
+
+
+@attrs.frozen
+class TemplateOption:
+    id: str
+    label: Text
+    system: str
+    description: Text
+    parameters: tuple[Parameter, ...]
+    eligible_parties: tuple[str, ...]
+    min_parties: int
+    max_parties: int | None
+    available: bool
+    reason: str | None = None
+
+
+@attrs.frozen
+class ProposalOption:
+    """A proposal waiting for this seat's answer."""
+
+    proposal: Proposal
+    can_accept: bool
+    reason: str | None = None
+
+
+@attrs.frozen
+class SeatOptions:
+    seat: str
+    phase: Phase
+    must_act: bool
+    moves: tuple[MoveOption, ...] = ()
+    budget: float | None = None
+    max_moves: int = 0
+    templates: tuple[TemplateOption, ...] = ()
+    max_proposals: int = 0
+    to_answer: tuple[ProposalOption, ...] = ()
+    crisis_choices: tuple[CrisisChoice, ...] = ()
+
+    def available_moves(self) -> tuple[MoveOption, ...]:
+        return tuple(m for m in self.moves if m.available)
+
+
+def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
+    result = []
+    for move in game.scenario.moves:
+        if move.actors and seat not in move.actors:
+            continue
+        try:
+            problem = resolution.move_problem(work, seat, move)
+            cost = resolution.move_cost(work, seat, move)
+        except MidnightError as error:
+            problem, cost = str(error), 0.0
+        budget = resolution.budget_of(work, seat)
+        if problem is None and budget is not None and cost > budget + 1e-9:
+            problem = f"costs {cost:g}, the budget is {budget:g}"
+        result.append(
+            MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
+                       move.tags, problem is None, problem)
+        )
+    return tuple(result)
+
+
+def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
+    result = []
+    for template in game.scenario.agreements:
+        if template.eligible and seat not in template.eligible:
+            continue
+        problem = talks.template_problem(work, seat, template)
+        eligible = tuple(
+            a for a in game.layout.actor_ids
+            if a in work.active and (not template.eligible or a in template.eligible)
+        )
+        result.append(
+            TemplateOption(template.id, template.label, template.system, template.description,
+                           template.parameters, eligible, template.min_parties,
+                           template.max_parties, problem is None, problem)
+        )
+    return tuple(result)
+
+
+def seat_options(game, work: Work, seat: str) -> SeatOptions:
+    must_act = seat in game._required(work) and seat not in work.submissions
+    common = {"seat": seat, "phase": work.phase, "must_act": must_act}
+    if work.phase is Phase.PROPOSE:
+        return SeatOptions(
+            **common, templates=_template_options(game, work, seat),
+            max_proposals=game.scenario.decisions.max_proposals,
+        )
+    if work.phase is Phase.RESPOND:
+        to_answer = []
+        for proposal in work.proposals:
+            if seat in proposal.awaiting():
+                problem = talks.acceptance_problem(work, seat, proposal)
+                to_answer.append(ProposalOption(proposal, problem is None, problem))
+        return SeatOptions(**common, to_answer=tuple(to_answer))
+    if work.phase is Phase.DECIDE:
+        return SeatOptions(
+            **common, moves=_move_options(game, work, seat),
+            budget=resolution.budget_of(work, seat), max_moves=game.scenario.decisions.max_moves,
+        )
+    if work.phase is Phase.CRISIS and seat in crisis.crisis_seats(work):
+        return SeatOptions(**common, crisis_choices=tuple(CrisisChoice))
+    return SeatOptions(**common)

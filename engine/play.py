@@ -1,0 +1,86 @@
+"""Playing whole games headless: seats driven by controllers (bots, scripts, agents).
+
+A controller answers "what does this seat submit now?" from the seat's view and options; the
+loop asks every seat that must act, in scenario order, until the game is over. The inputs it
+collects (with each one's reason) are the game: seed + scenario + inputs replay it exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import attrs
+
+from engine.bots import BotContext, bot_for
+from engine.game import Game
+from engine.inputs import input_to_dict, parse_input
+from engine.state import GameState
+
+
+@attrs.frozen
+class PlayedInput:
+    """One input as submitted, with the turn and phase it answered and the player's reason."""
+
+    turn: int
+    phase: str
+    input: Mapping
+    reason: str = ""
+
+
+class Controller(Protocol):
+    def act(self, game: Game, state: GameState, seat: str) -> tuple[dict, str]: ...
+
+
+@attrs.frozen
+class BotController:
+    """A built-in bot persona playing a seat."""
+
+    persona: str
+    weights: Mapping = attrs.field(factory=dict)
+
+    def act(self, game: Game, state: GameState, seat: str) -> tuple[dict, str]:
+        bot = bot_for(self.persona, dict(self.weights))
+        context = BotContext(game, game.view(state, seat), game.options(state, seat), state.seed, state.step)
+        return bot.act(context)
+
+
+def default_controller(game: Game, seat: str) -> BotController:
+    """The bot a scenario names for an actor (its `bot:` block)."""
+    config = game.actor(seat).bot
+    return BotController(config.persona, dict(config.weights))
+
+
+def step(game: Game, state: GameState, controllers: Mapping[str, Controller]) -> tuple[GameState, list[PlayedInput]]:
+    """Let every seat that must act now submit once. Returns the new state and what was played."""
+    played = []
+    for seat in game.seats:
+        if state.over or seat not in game.awaiting(state):
+            continue
+        controller = controllers.get(seat) or default_controller(game, seat)
+        value, reason = controller.act(game, state, seat)
+        typed = parse_input(value)
+        phase = state.phase.value
+        turn = state.turn
+        state, _ = game.apply(state, typed)
+        played.append(PlayedInput(turn, phase, input_to_dict(typed), reason))
+    return state, played
+
+
+def play_out(
+    game: Game,
+    state: GameState,
+    controllers: Mapping[str, Controller] | None = None,
+    max_steps: int = 100_000,
+) -> tuple[GameState, list[PlayedInput]]:
+    """Play from `state` to the end of the game."""
+    controllers = controllers or {}
+    history: list[PlayedInput] = []
+    for _ in range(max_steps):
+        if state.over:
+            break
+        state, played = step(game, state, controllers)
+        history.extend(played)
+        if not played and not state.over:
+            raise RuntimeError("no seat could act and the game is not over")  # an engine bug
+    return state, history

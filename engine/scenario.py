@@ -1,0 +1,354 @@
+"""The scenario format as attrs models: pure data, validated at the edges by `engine.loading`.
+
+Every field here is a key of the YAML format (see docs/scenario-format.md). Expressions are
+compiled at load time (`engine.expressions`), so a loaded Scenario is ready to play.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+import attrs
+
+from engine.expressions import Expression, compile_expression
+from engine.text import EMPTY_TEXT, Text
+from engine.vocabulary import FUNCTIONS
+
+
+def _expr(value: float | str | Expression) -> Expression:
+    if isinstance(value, Expression):
+        return value
+    return compile_expression(value, functions=FUNCTIONS)
+
+
+ZERO = compile_expression(0)
+ONE = compile_expression(1)
+
+
+class Scope(enum.Enum):
+    """Whether a track is one number, one per actor, or one per pair of actors."""
+
+    GLOBAL = "global"
+    ACTOR = "actor"
+    PAIR = "pair"
+
+
+class Visibility(enum.Enum):
+    """Who may see a track: everyone, its owner(s) only, or the facilitator only."""
+
+    PUBLIC = "public"
+    OWNER = "owner"
+    FACILITATOR = "facilitator"
+
+
+@attrs.frozen
+class Source:
+    """A citation for the facts a scenario uses."""
+
+    id: str
+    title: str
+    publisher: str
+    date: str
+    url: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Brief:
+    """An actor's private brief: shown to that seat (and the facilitator) only."""
+
+    objectives: Text = EMPTY_TEXT
+    red_lines: Text = EMPTY_TEXT
+    knowledge: Text = EMPTY_TEXT
+
+
+@attrs.frozen
+class BotConfig:
+    """How the built-in bot plays this actor when no person does."""
+
+    persona: str = "reciprocator"
+    weights: Mapping[str, float] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Actor:
+    """A seat at the table."""
+
+    id: str
+    name: Text
+    leader: Text = EMPTY_TEXT
+    colour: str = "#888888"
+    brief: Brief = Brief()
+    score: Expression = attrs.field(default=ZERO, converter=_expr)
+    active: bool = True
+    bot: BotConfig = BotConfig()
+
+
+@attrs.frozen
+class System:
+    """An area the talks are about (ICBMs, missile defence, testing ...)."""
+
+    id: str
+    name: Text
+    description: Text = EMPTY_TEXT
+
+
+@attrs.frozen
+class Track:
+    """A named number with bounds and a visibility.
+
+    `initial` is one number, or a mapping: by actor id for actor tracks, by "a/b" for pair tracks
+    (pairs are unordered); `default` fills the entries the mapping leaves out.
+    """
+
+    id: str
+    label: Text
+    scope: Scope = Scope.GLOBAL
+    min: float = 0.0
+    max: float = 100.0
+    initial: float | Mapping[str, float] = 0.0
+    default: float = 0.0
+    visibility: Visibility = Visibility.PUBLIC
+    system: str | None = None
+    description: Text = EMPTY_TEXT
+    source: str | None = None
+
+
+@attrs.frozen
+class CrisisStart:
+    """An effect that puts actors in a crisis: `between` lists actor selectors."""
+
+    between: tuple[str, ...]
+    rung: int = 0
+    text: Text = EMPTY_TEXT
+
+
+@attrs.frozen
+class Effect:
+    """One change to the state.
+
+    A track effect changes `track` by `delta` or to `set`; for actor tracks `actor` selects whose
+    (default "self"), for pair tracks `actor` and `other` select the pairs. Selectors: "self",
+    "others", "all", "parties", "other_parties" or an actor id. `when` makes it conditional and
+    `chance` random. Instead of a track, an effect may `start_crisis`, `activate` an actor (bring a
+    new seat to the table) or only `say` a line in the log.
+    """
+
+    track: str | None = None
+    delta: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    set: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    actor: str = "self"
+    other: str = "others"
+    when: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    chance: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    start_crisis: CrisisStart | None = None
+    activate: str | None = None
+    say: Text | None = None
+
+
+@attrs.frozen
+class Move:
+    """What an actor may do in a turn's decisions."""
+
+    id: str
+    label: Text
+    system: str
+    description: Text = EMPTY_TEXT
+    actors: tuple[str, ...] = ()
+    cost: Expression = attrs.field(default=ZERO, converter=_expr)
+    requires: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    unavailable: Text = EMPTY_TEXT
+    effects: tuple[Effect, ...] = ()
+    secret: bool = False
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@attrs.frozen
+class Parameter:
+    """A number the proposer of an agreement chooses (a cap, a notice period ...)."""
+
+    id: str
+    label: Text
+    min: float
+    max: float
+    default: float
+    step: float = 1.0
+
+
+@attrs.frozen
+class Breach:
+    """What counts as breaking an agreement, and what happens when a breach is caught."""
+
+    moves: tuple[str, ...] = ()
+    when: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    detection: Expression = attrs.field(default=ONE, converter=_expr)
+    on_detected: tuple[Effect, ...] = ()
+    ends_agreement: bool = True
+
+
+@attrs.frozen
+class AgreementTemplate:
+    """A deal on one system that actors may propose to each other."""
+
+    id: str
+    label: Text
+    system: str
+    description: Text = EMPTY_TEXT
+    eligible: tuple[str, ...] = ()
+    min_parties: int = 2
+    max_parties: int | None = None
+    parameters: tuple[Parameter, ...] = ()
+    duration: int | None = None
+    accept_requires: Expression | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_expr)
+    )
+    refusal: Text = EMPTY_TEXT
+    on_sign: tuple[Effect, ...] = ()
+    each_turn: tuple[Effect, ...] = ()
+    breach: Breach | None = None
+    source: str | None = None
+
+
+@attrs.frozen
+class Event:
+    """A world event or inject: scripted (`turn`), conditional (`when`), random (`chance`).
+
+    An event with none of the three fires only when a facilitator plays it by hand.
+    """
+
+    id: str
+    title: Text
+    text: Text = EMPTY_TEXT
+    turn: int | None = None
+    when: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    chance: Expression | None = attrs.field(default=None, converter=attrs.converters.optional(_expr))
+    once: bool = True
+    hint: bool = False
+    effects: tuple[Effect, ...] = ()
+    source: str | None = None
+
+
+@attrs.frozen
+class Rung:
+    """A step of the crisis ladder."""
+
+    id: str
+    label: Text
+    description: Text = EMPTY_TEXT
+    risk: float = 0.0
+    effects: tuple[Effect, ...] = ()
+
+
+@attrs.frozen
+class CrisisRule:
+    """Where a crisis round's combination of choices moves it: first rule whose `when` holds.
+
+    Names: escalate, hold, back_down (how many chose each), participants, rung, round.
+    """
+
+    when: Expression = attrs.field(converter=_expr)
+    move: Expression = attrs.field(default=ZERO, converter=_expr)
+    ends: bool = False
+    text: Text = EMPTY_TEXT
+
+
+@attrs.frozen
+class CrisisLadder:
+    """Incidents put actors in a crisis; they choose at once to back down, hold or escalate.
+
+    The last rung is nuclear use: reaching it ends the game in catastrophe. `climb` is added to
+    every upward move (e.g. non-strategic weapons make crises climb faster).
+    """
+
+    rungs: tuple[Rung, ...]
+    rules: tuple[CrisisRule, ...]
+    rounds: int = 3
+    climb: Expression = attrs.field(default=ZERO, converter=_expr)
+
+
+@attrs.frozen
+class RiskFactor:
+    """A named contribution to escalation risk, so the game can say why risk moved."""
+
+    id: str
+    label: Text
+    value: Expression = attrs.field(converter=_expr)
+
+
+@attrs.frozen
+class Risk:
+    """Escalation risk (0-100) is the sum of its factors, clamped."""
+
+    factors: tuple[RiskFactor, ...]
+    visible: bool = True
+
+
+@attrs.frozen
+class Clock:
+    """The Doomsday Clock in seconds to midnight. `change` is seconds moved toward midnight per
+    turn (negative moves it back); it may use `risk` and `previous_risk`."""
+
+    start: float = 85.0
+    change: Expression = attrs.field(default=ZERO, converter=_expr)
+    max: float = 1200.0
+
+
+@attrs.frozen
+class EndCondition:
+    """A way the game ends before its last turn."""
+
+    id: str
+    when: Expression = attrs.field(converter=_expr)
+    text: Text = EMPTY_TEXT
+    catastrophe: bool = False
+
+
+@attrs.frozen
+class Decisions:
+    """Limits on each actor's turn: its budget track, how many moves, how many talk rounds."""
+
+    budget_track: str | None = None
+    max_moves: int = 3
+    max_proposals: int = 2
+    talk_rounds: int = 2
+
+
+@attrs.frozen
+class AgendaItem:
+    """The talks of `turn` are limited to `systems`."""
+
+    turn: int
+    systems: tuple[str, ...]
+    text: Text = EMPTY_TEXT
+
+
+@attrs.frozen
+class Scenario:
+    """A whole scenario file."""
+
+    id: str
+    version: str
+    title: Text
+    start_date: str
+    turns: int
+    actors: tuple[Actor, ...]
+    tracks: tuple[Track, ...]
+    systems: tuple[System, ...]
+    risk: Risk
+    clock: Clock
+    crisis: CrisisLadder
+    format: int = 1
+    summary: Text = EMPTY_TEXT
+    turn_months: int = 3
+    languages: tuple[str, ...] = ("en",)
+    sources: tuple[Source, ...] = ()
+    moves: tuple[Move, ...] = ()
+    agreements: tuple[AgreementTemplate, ...] = ()
+    events: tuple[Event, ...] = ()
+    end: tuple[EndCondition, ...] = ()
+    shared_score: Expression = attrs.field(default=ZERO, converter=_expr)
+    decisions: Decisions = Decisions()
+    agenda: tuple[AgendaItem, ...] = ()
+    each_turn: tuple[Effect, ...] = ()

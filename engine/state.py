@@ -1,0 +1,161 @@
+"""The game state: immutable values that transitions replace, never change."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from engine.text import Text
+
+FACILITATOR = "facilitator"
+
+
+def frozen_map(values: Mapping | None = None) -> Mapping:
+    """A read-only mapping, so a state can hold dicts without anyone mutating them."""
+    if isinstance(values, MappingProxyType):
+        return values
+    return MappingProxyType(dict(values or {}))
+
+
+class Phase(enum.Enum):
+    """The phases in which seats must act. World, resolution and assessment run by themselves."""
+
+    PROPOSE = "propose"
+    RESPOND = "respond"
+    DECIDE = "decide"
+    CRISIS = "crisis"
+    OVER = "over"
+
+
+class Answer(enum.Enum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    COUNTER = "counter"
+
+
+class CrisisChoice(enum.Enum):
+    BACK_DOWN = "back_down"
+    HOLD = "hold"
+    ESCALATE = "escalate"
+
+
+class Termination(enum.Enum):
+    """How a game ended."""
+
+    LAST_TURN = "last_turn"
+    CONDITION = "condition"
+    MIDNIGHT = "midnight"
+    NUCLEAR_USE = "nuclear_use"
+
+
+@attrs.frozen
+class Outcome:
+    """The end of a game as a value: how it ended, each actor's score, the shared result."""
+
+    termination: Termination
+    turn: int
+    catastrophe: bool
+    scores: Mapping[str, float] = attrs.field(converter=frozen_map)
+    shared: float
+    condition: str | None = None
+
+
+@attrs.frozen
+class Proposal:
+    """An offer of an agreement on the table. `responses` holds the answers given so far."""
+
+    id: int
+    template: str
+    proposer: str
+    parties: tuple[str, ...]
+    params: Mapping[str, float] = attrs.field(converter=frozen_map)
+    responses: Mapping[str, Answer] = attrs.field(factory=dict, converter=frozen_map)
+    counter_to: int | None = None
+
+    def awaiting(self) -> tuple[str, ...]:
+        return tuple(p for p in self.parties if p != self.proposer and p not in self.responses)
+
+
+@attrs.frozen
+class Agreement:
+    """An agreement in force."""
+
+    id: int
+    template: str
+    parties: tuple[str, ...]
+    params: Mapping[str, float] = attrs.field(converter=frozen_map)
+    signed_turn: int
+    expires_turn: int | None
+
+
+@attrs.frozen
+class Crisis:
+    """Actors on the crisis ladder; `rung` indexes the scenario's ladder."""
+
+    participants: tuple[str, ...]
+    rung: int
+    round: int
+    peak: int
+    cause: str
+
+
+@attrs.frozen
+class LogEntry:
+    """A line of the game's story. `audience` empty means everyone; else only those seats
+    (and the facilitator) may see it."""
+
+    turn: int
+    kind: str
+    text: Text
+    audience: tuple[str, ...] = ()
+    data: Mapping[str, object] = attrs.field(factory=dict, converter=frozen_map)
+
+    def visible_to(self, seat: str) -> bool:
+        return not self.audience or seat == FACILITATOR or seat in self.audience
+
+
+@attrs.frozen
+class Assessment:
+    """Risk as the sum of named factors, and how the clock moved: the game explains itself.
+
+    In the view of a seat from which the scenario hides risk, `risk` is None and `factors` empty.
+    """
+
+    turn: int
+    risk: float
+    factors: Mapping[str, float] = attrs.field(converter=frozen_map)
+    clock: float
+    clock_change: float
+
+
+@attrs.frozen
+class GameState:
+    """Everything that changes during a game. Replaced whole by each transition."""
+
+    seed: int
+    turn: int
+    phase: Phase
+    tracks: tuple[float, ...]
+    active: frozenset[str]
+    clock: float
+    risk: float
+    step: int = 0
+    talk_round: int = 0
+    submissions: Mapping[str, object] = attrs.field(factory=dict, converter=frozen_map)
+    proposals: tuple[Proposal, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    crisis: Crisis | None = None
+    crisis_risk: float = 0.0
+    fired_events: frozenset[str] = frozenset()
+    last_played: tuple[tuple[str, str], ...] = ()
+    next_id: int = 1
+    assessments: tuple[Assessment, ...] = ()
+    log: tuple[LogEntry, ...] = ()
+    outcome: Outcome | None = None
+
+    @property
+    def over(self) -> bool:
+        return self.outcome is not None

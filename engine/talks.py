@@ -1,0 +1,214 @@
+"""Talks: proposals, answers, counters and agreements coming into force."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine.effects import apply_effects
+from engine.errors import IllegalInput
+from engine.inputs import Offer, Propose, Respond
+from engine.phrases import phrase
+from engine.scenario import AgreementTemplate
+from engine.state import Agreement, Answer, Phase, Proposal
+from engine.work import Work
+
+
+def agenda_systems(work: Work) -> tuple[str, ...] | None:
+    """The systems this turn's talks are limited to, or None when any system may be raised."""
+    for item in work.scenario.agenda:
+        if item.turn == work.turn:
+            return item.systems
+    return None
+
+
+def template_problem(work: Work, seat: str, template: AgreementTemplate) -> str | None:
+    """Why `seat` may not propose `template` this turn, or None."""
+    if template.eligible and seat not in template.eligible:
+        return "not open to this actor"
+    agenda = agenda_systems(work)
+    if agenda is not None and template.system not in agenda:
+        return "not on this turn's agenda"
+    if len([a for a in template.eligible or work.layout.actor_ids if a in work.active]) < template.min_parties:
+        return "too few eligible actors at the table"
+    return None
+
+
+def check_params(template: AgreementTemplate, params: Mapping[str, float]) -> dict[str, float]:
+    """Fill defaults and check every parameter lies within its bounds and on its step."""
+    known = {p.id: p for p in template.parameters}
+    for name in params:
+        if name not in known:
+            raise IllegalInput(f"{template.id} has no parameter '{name}'")
+    result = {}
+    for p in template.parameters:
+        value = float(params.get(p.id, p.default))
+        if not p.min <= value <= p.max:
+            raise IllegalInput(f"{template.id}: {p.id} must lie between {p.min:g} and {p.max:g}")
+        steps = (value - p.min) / p.step if p.step else 0
+        if abs(steps - round(steps)) > 1e-9:
+            raise IllegalInput(f"{template.id}: {p.id} must be {p.min:g} plus a multiple of {p.step:g}")
+        result[p.id] = value
+    return result
+
+
+def check_offer(work: Work, seat: str, offer: Offer) -> dict[str, float]:
+    template = work.game.templates.get(offer.template)
+    if template is None:
+        raise IllegalInput(f"no agreement template '{offer.template}'")
+    problem = template_problem(work, seat, template)
+    if problem:
+        raise IllegalInput(f"{seat} may not propose {template.id}: {problem}")
+    parties = offer.parties
+    if seat not in parties:
+        raise IllegalInput(f"{seat} must be a party to its own proposal of {template.id}")
+    if len(set(parties)) != len(parties):
+        raise IllegalInput(f"{template.id}: a party is named twice")
+    for party in parties:
+        if party not in work.active:
+            raise IllegalInput(f"{template.id}: '{party}' is not at the table")
+        if template.eligible and party not in template.eligible:
+            raise IllegalInput(f"{template.id}: '{party}' may not be a party")
+    if len(parties) < template.min_parties:
+        raise IllegalInput(f"{template.id} needs at least {template.min_parties} parties")
+    if template.max_parties is not None and len(parties) > template.max_parties:
+        raise IllegalInput(f"{template.id} allows at most {template.max_parties} parties")
+    if any(a.template == template.id and set(a.parties) == set(parties) for a in work.agreements):
+        raise IllegalInput(f"{template.id} between these parties is already in force")
+    return check_params(template, offer.params)
+
+
+def check_propose(work: Work, value: Propose) -> None:
+    limit = work.scenario.decisions.max_proposals
+    if len(value.offers) > limit:
+        raise IllegalInput(f"at most {limit} proposals a turn")
+    for offer in value.offers:
+        check_offer(work, value.seat, offer)
+
+
+def acceptance_problem(work: Work, seat: str, proposal: Proposal) -> str | None:
+    """Why `seat` cannot accept `proposal` (the template's `accept_requires`), or None."""
+    template = work.game.template(proposal.template)
+    if template.accept_requires is None:
+        return None
+    extra = {f"param.{k}": v for k, v in proposal.params.items()}
+    if work.evaluate(template.accept_requires, seat, None, extra, f"{template.id}.accept_requires"):
+        return None
+    return template.refusal.get() or "its conditions for accepting are not met"
+
+
+def check_respond(work: Work, value: Respond) -> None:
+    waiting = {p.id: p for p in work.proposals if value.seat in p.awaiting()}
+    answered = set()
+    for reply in value.replies:
+        proposal = waiting.get(reply.proposal)
+        if proposal is None:
+            raise IllegalInput(f"proposal {reply.proposal} is not awaiting an answer from {value.seat}")
+        if reply.proposal in answered:
+            raise IllegalInput(f"proposal {reply.proposal} is answered twice")
+        answered.add(reply.proposal)
+        if reply.answer is Answer.ACCEPT:
+            problem = acceptance_problem(work, value.seat, proposal)
+            if problem:
+                raise IllegalInput(f"{value.seat} cannot accept {proposal.template}: {problem}")
+        if reply.answer is Answer.COUNTER:
+            check_params(work.game.template(proposal.template), reply.params)
+
+
+# -- completing rounds ------------------------------------------------------------------------
+
+
+def complete_propose(work: Work) -> None:
+    for seat in work.layout.actor_ids:
+        submission = work.submissions.get(seat)
+        if submission is None:
+            continue
+        for offer in submission.offers:
+            params = check_offer(work, seat, offer)
+            proposal = Proposal(work.new_id(), offer.template, seat, offer.parties, params)
+            work.proposals.append(proposal)
+            _say_proposal(work, proposal, "proposed")
+    work.submissions = {}
+    work.talk_round = 1
+    work.phase = Phase.RESPOND
+
+
+def complete_respond(work: Work) -> None:
+    """Apply every answer; sign what all parties accepted; counters become new proposals."""
+    answers: dict[int, dict[str, tuple]] = {}
+    for seat in work.layout.actor_ids:
+        submission = work.submissions.get(seat)
+        for reply in submission.replies if submission else ():
+            answers.setdefault(reply.proposal, {})[seat] = (reply.answer, reply.params)
+    remaining = []
+    for proposal in work.proposals:
+        given = answers.get(proposal.id, {})
+        responses = dict(proposal.responses)
+        counters = []
+        for seat in proposal.awaiting():
+            # A seat that says nothing to a proposal addressed to it rejects it.
+            answer, params = given.get(seat, (Answer.REJECT, {}))
+            responses[seat] = answer
+            template = work.game.template(proposal.template)
+            kind = {Answer.ACCEPT: "accepted", Answer.REJECT: "rejected", Answer.COUNTER: "rejected"}[answer]
+            _say(work, proposal, kind, actor=work.game.actor(seat).name, template=template.label)
+            if answer is Answer.COUNTER:
+                counters.append((seat, params))
+        if all(responses.get(p) is Answer.ACCEPT for p in proposal.parties if p != proposal.proposer):
+            sign(work, proposal)
+            continue
+        for seat, params in counters:
+            counter = Proposal(
+                work.new_id(),
+                proposal.template,
+                seat,
+                proposal.parties,
+                check_params(work.game.template(proposal.template), params),
+                counter_to=proposal.id,
+            )
+            remaining.append(counter)
+            _say_proposal(work, counter, "countered")
+    work.proposals = remaining
+    work.submissions = {}
+    work.talk_round += 1
+
+
+def lapse_open_proposals(work: Work) -> None:
+    for proposal in work.proposals:
+        _say(work, proposal, "lapsed", template=work.game.template(proposal.template).label)
+    work.proposals = []
+
+
+def sign(work: Work, proposal: Proposal) -> None:
+    template = work.game.template(proposal.template)
+    expires = work.turn + template.duration if template.duration else None
+    agreement = Agreement(
+        work.new_id(), template.id, proposal.parties, proposal.params, work.turn, expires
+    )
+    work.agreements.append(agreement)
+    names = [work.game.actor(p).name for p in proposal.parties]
+    work.say(
+        "agreement",
+        phrase("signed", work.scenario.languages, template=template.label, parties=names),
+        template=template.id,
+        parties=list(proposal.parties),
+    )
+    extra = {f"param.{k}": v for k, v in proposal.params.items()}
+    for party in proposal.parties:
+        apply_effects(
+            work, template.on_sign, self_actor=party, parties=proposal.parties, extra=extra,
+            where=f"agreements.{template.id}.on_sign",
+        )
+
+
+def _say(work: Work, proposal: Proposal, key: str, **args) -> None:
+    work.say("talks", phrase(key, work.scenario.languages, **args), proposal.parties, proposal=proposal.id)
+
+
+def _say_proposal(work: Work, proposal: Proposal, key: str) -> None:
+    template = work.game.template(proposal.template)
+    others = [work.game.actor(p).name for p in proposal.parties if p != proposal.proposer]
+    params = ", ".join(f"{k} {v:g}" for k, v in proposal.params.items()) or "-"
+    _say(
+        work, proposal, key, actor=work.game.actor(proposal.proposer).name,
+        template=template.label, parties=others, params=params,
+    )

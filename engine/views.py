@@ -1,0 +1,102 @@
+"""What one seat may see of a game: the only state a front end should show that seat.
+
+Secrets are stripped here and nowhere else: tracks by their visibility, other seats' pending
+inputs, proposals between others, log lines meant for others, and risk when the scenario hides it.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from engine.inputs import Input
+from engine.scenario import Scope, Visibility
+from engine.state import FACILITATOR, Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
+from engine.text import Text
+
+
+@attrs.frozen
+class TrackReading:
+    """One visible track value. `name` is its expression name: `tension.russia.us`."""
+
+    name: str
+    track: str
+    label: Text
+    value: float
+    min: float
+    max: float
+    actor: str | None = None
+    other: str | None = None
+    system: str | None = None
+
+
+@attrs.frozen
+class SeatView:
+    seat: str
+    turn: int
+    turns: int
+    date: str
+    phase: Phase
+    clock: float
+    risk: float | None
+    active: frozenset[str]
+    tracks: tuple[TrackReading, ...]
+    agreements: tuple[Agreement, ...]
+    proposals: tuple[Proposal, ...]
+    crisis: Crisis | None
+    awaiting: frozenset[str]
+    submitted: frozenset[str]
+    own_submission: Input | None
+    assessments: tuple[Assessment, ...]
+    log: tuple[LogEntry, ...]
+    outcome: Outcome | None
+
+    def track(self, name: str) -> TrackReading | None:
+        return next((t for t in self.tracks if t.name == name), None)
+
+
+def may_see_track(scope: Scope, visibility: Visibility, seat: str, a: str | None, b: str | None) -> bool:
+    if seat == FACILITATOR or visibility is Visibility.PUBLIC:
+        return True
+    if visibility is Visibility.OWNER:
+        return scope is not Scope.GLOBAL and seat in (a, b)
+    return False
+
+
+def seat_view(game, state: GameState, seat: str) -> SeatView:
+    if seat != FACILITATOR and seat not in game.actors:
+        raise ValueError(f"no seat '{seat}'")
+    layout = game.layout
+    readings = []
+    for slot, (track_id, a, b) in enumerate(layout.keys):
+        track = layout.tracks[track_id]
+        if may_see_track(track.scope, track.visibility, seat, a, b):
+            readings.append(
+                TrackReading(layout.label(slot), track_id, track.label, state.tracks[slot],
+                             track.min, track.max, a, b, track.system)
+            )
+    risk_visible = game.scenario.risk.visible or seat == FACILITATOR
+    assessments = state.assessments
+    if not risk_visible:
+        assessments = tuple(attrs.evolve(a, risk=None, factors={}) for a in assessments)
+    proposals = tuple(p for p in state.proposals if seat == FACILITATOR or seat in p.parties)
+    submitted = frozenset(state.submissions)
+    return SeatView(
+        seat=seat,
+        turn=state.turn,
+        turns=game.scenario.turns,
+        date=game.date_of(state.turn),
+        phase=state.phase,
+        clock=state.clock,
+        risk=state.risk if risk_visible else None,
+        active=state.active,
+        tracks=tuple(readings),
+        agreements=state.agreements,
+        proposals=proposals,
+        crisis=state.crisis,
+        awaiting=game.awaiting(state),
+        submitted=submitted,
+        own_submission=state.submissions.get(seat),
+        assessments=assessments,
+        log=tuple(e for e in state.log if e.visible_to(seat)),
+        outcome=state.outcome,
+    )

@@ -1,0 +1,134 @@
+"""A transition's scratch pad: a mutable copy of one state, frozen again when the transition ends.
+
+Transitions are pure from the outside (state in, new state and events out); inside, they edit a
+Work so that the rules read as plain steps rather than chains of `evolve`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from engine.errors import ScenarioRuntimeError
+from engine.expressions import Expression, ExpressionError
+from engine.names import Namespace
+from engine.state import GameState, LogEntry, frozen_map
+from engine.text import Text
+
+if TYPE_CHECKING:
+    from engine.game import Game
+
+_TWO_TO_53 = float(1 << 53)
+
+
+def uniform(seed: int, step: int, draw: int) -> float:
+    """A number in [0, 1) fixed by (seed, step, draw): the game's only source of chance.
+
+    Hashing, not a stateful generator, so a state needs no generator inside it and the same
+    draw is the same on every machine and Python version.
+    """
+    digest = hashlib.blake2b(f"{seed}:{step}:{draw}".encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "big") >> 11) / _TWO_TO_53
+
+
+class Work:
+    """Mutable working copy of a GameState for the length of one transition."""
+
+    def __init__(self, game: Game, state: GameState) -> None:
+        self.game = game
+        self.scenario = game.scenario
+        self.layout = game.layout
+        self.seed = state.seed
+        self.step = state.step + 1
+        self.turn = state.turn
+        self.phase = state.phase
+        self.tracks = list(state.tracks)
+        self.active = set(state.active)
+        self.clock = state.clock
+        self.risk = state.risk
+        self.talk_round = state.talk_round
+        self.submissions = dict(state.submissions)
+        self.proposals = list(state.proposals)
+        self.agreements = list(state.agreements)
+        self.crisis = state.crisis
+        self.crisis_risk = state.crisis_risk
+        self.fired_events = set(state.fired_events)
+        self.last_played = state.last_played
+        self.next_id = state.next_id
+        self.assessments = list(state.assessments)
+        self.outcome = state.outcome
+        self.old_log = state.log
+        self.new_log: list[LogEntry] = []
+        self._draws = 0
+
+    # -- chance -----------------------------------------------------------------------------
+    def draw(self) -> float:
+        self._draws += 1
+        return uniform(self.seed, self.step, self._draws)
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    # -- expressions ------------------------------------------------------------------------
+    def specials(self) -> dict[str, float]:
+        previous = self.assessments[-2].risk if len(self.assessments) > 1 else self.risk
+        return {
+            "turn": float(self.turn),
+            "turns": float(self.scenario.turns),
+            "risk": self.risk,
+            "previous_risk": previous,
+            "clock": self.clock,
+            "crisis_risk": self.crisis_risk,
+        }
+
+    def evaluate(
+        self,
+        expression: Expression,
+        self_actor: str | None = None,
+        other: str | None = None,
+        extra: dict[str, float] | None = None,
+        where: str = "",
+    ):
+        namespace = Namespace(self.layout, self.tracks, self.specials(), self_actor, other, extra)
+        try:
+            return expression.evaluate(namespace, self.game.functions(self, self_actor))
+        except ExpressionError as error:
+            raise ScenarioRuntimeError(
+                f"scenario {self.scenario.id}: {where or 'expression'} {expression.source!r}: {error}"
+            ) from None
+
+    # -- tracks -----------------------------------------------------------------------------
+    def set_track(self, slot: int, value: float) -> None:
+        track = self.layout.tracks[self.layout.keys[slot][0]]
+        # Rounded so that long chains of fractional deltas stay identical across machines.
+        self.tracks[slot] = round(min(track.max, max(track.min, value)), 6)
+
+    # -- log --------------------------------------------------------------------------------
+    def say(self, kind: str, text: Text, audience: tuple[str, ...] = (), **data: object) -> None:
+        self.new_log.append(LogEntry(self.turn, kind, text, tuple(audience), data))
+
+    def freeze(self) -> GameState:
+        return GameState(
+            seed=self.seed,
+            turn=self.turn,
+            phase=self.phase,
+            tracks=tuple(self.tracks),
+            active=frozenset(self.active),
+            clock=self.clock,
+            risk=self.risk,
+            step=self.step,
+            talk_round=self.talk_round,
+            submissions=frozen_map(self.submissions),
+            proposals=tuple(self.proposals),
+            agreements=tuple(self.agreements),
+            crisis=self.crisis,
+            crisis_risk=self.crisis_risk,
+            fired_events=frozenset(self.fired_events),
+            last_played=self.last_played,
+            next_id=self.next_id,
+            assessments=tuple(self.assessments),
+            log=self.old_log + tuple(self.new_log),
+            outcome=self.outcome,
+        )
+
