@@ -1,1 +1,41 @@
-"""Midnight rules engine: scenarios, state, transitions, records. Knows nothing of any UI."""
+"""Midnight rules engine: scenarios, state, transitions, records. Knows nothing of any UI.
+
+The public API, used by every front end (the TUI, bots, scripts, a future server):
+
+    from engine import load_game
+    game = load_game("trilateral-2026")        # a built-in id or a scenario file
+    state = game.start(seed=7)
+    state, events = game.apply(state, {"seat": "us", "kind": "decide", "moves": []})
+"""
+
+__version__ = "0.1.0"
+
+from engine.errors import IllegalInput, InvalidInput, MidnightError, RecordError, ScenarioRuntimeError  # noqa: E402
+from engine.game import Game  # noqa: E402
+from engine.state import FACILITATOR, GameState, Outcome, Phase, Termination  # noqa: E402
+
+
+def load_game(ref: str) -> Game:
+    """A Game from a built-in scenario id or a scenario file path (raises ScenarioError)."""
+    from engine.loading import load_scenario_text, read_bytes_limited, resolve_scenario, scenario_content_hash
+
+    path = resolve_scenario(ref)
+    raw = read_bytes_limited(path)
+    scenario = load_scenario_text(raw, filename=str(path))
+    return Game(scenario, scenario_content_hash(raw))
+
+
+__all__ = [
+    "FACILITATOR",
+    "Game",
+    "GameState",
+    "IllegalInput",
+    "InvalidInput",
+    "MidnightError",
+    "Outcome",
+    "Phase",
+    "RecordError",
+    "ScenarioRuntimeError",
+    "Termination",
+    "load_game",
+]

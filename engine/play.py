@@ -7,7 +7,7 @@ collects (with each one's reason) are the game: seed + scenario + inputs replay 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 import attrs
@@ -51,8 +51,16 @@ def default_controller(game: Game, seat: str) -> BotController:
     return BotController(config.persona, dict(config.weights))
 
 
-def step(game: Game, state: GameState, controllers: Mapping[str, Controller]) -> tuple[GameState, list[PlayedInput]]:
-    """Let every seat that must act now submit once. Returns the new state and what was played."""
+Observer = Callable[[GameState, PlayedInput, GameState], None]
+
+
+def step(
+    game: Game, state: GameState, controllers: Mapping[str, Controller], observe: Observer | None = None
+) -> tuple[GameState, list[PlayedInput]]:
+    """Let every seat that must act now submit once. Returns the new state and what was played.
+
+    `observe(before, played, after)` is called after each input (a Recorder's `record` fits).
+    """
     played = []
     for seat in game.seats:
         if state.over or seat not in game.awaiting(state):
@@ -62,8 +70,12 @@ def step(game: Game, state: GameState, controllers: Mapping[str, Controller]) ->
         typed = parse_input(value)
         phase = state.phase.value
         turn = state.turn
-        state, _ = game.apply(state, typed)
-        played.append(PlayedInput(turn, phase, input_to_dict(typed), reason))
+        after, _ = game.apply(state, typed)
+        item = PlayedInput(turn, phase, input_to_dict(typed), reason)
+        if observe is not None:
+            observe(state, item, after)
+        state = after
+        played.append(item)
     return state, played
 
 
@@ -72,6 +84,7 @@ def play_out(
     state: GameState,
     controllers: Mapping[str, Controller] | None = None,
     max_steps: int = 100_000,
+    observe: Observer | None = None,
 ) -> tuple[GameState, list[PlayedInput]]:
     """Play from `state` to the end of the game."""
     controllers = controllers or {}
@@ -79,7 +92,7 @@ def play_out(
     for _ in range(max_steps):
         if state.over:
             break
-        state, played = step(game, state, controllers)
+        state, played = step(game, state, controllers, observe)
         history.extend(played)
         if not played and not state.over:
             raise RuntimeError("no seat could act and the game is not over")  # an engine bug

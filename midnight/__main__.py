@@ -1,0 +1,5 @@
+"""`python -m midnight` runs the command line."""
+
+from midnight.cli import main
+
+raise SystemExit(main())

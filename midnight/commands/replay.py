@@ -1,0 +1,40 @@
+"""`midnight replay RECORD`: step through a record on screen, or `--verify` it headless."""
+
+from __future__ import annotations
+
+import sys
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("replay", help="replay a record on screen, or verify it with --verify")
+    parser.add_argument("record", help="a record file written by `midnight run --record` or the game")
+    parser.add_argument("--verify", action="store_true", help="re-execute headless and check every turn's digest")
+    parser.add_argument("--scenario", help="the scenario file the record was made with (default: by its id)")
+    parser.add_argument("--print", dest="print_story", action="store_true", help="print the replayed story")
+    parser.add_argument("--lang", default="en", help="language (en, zh)")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from engine import load_game
+    from engine.records import read_record, replay
+
+    record = read_record(args.record)
+    game = load_game(args.scenario or record.scenario.id)
+    if not args.verify and not args.print_story:
+        from tui.launch import replay_on_screen
+
+        return replay_on_screen(args.record, args.scenario, args.lang)
+    result = replay(game, record)
+    if args.print_story:
+        from midnight.story import print_outcome, print_turn
+
+        print_turn(game, result.final, 0, args.lang, sys.stdout)
+        print_outcome(game, result.final, args.lang, sys.stdout)
+    if args.verify:
+        if result.divergence is not None:
+            print(f"{args.record}: DIVERGED at {result.divergence}", file=sys.stderr)
+            return 1
+        inputs = sum(len(t.inputs) for t in record.turns)
+        print(f"{args.record}: reproduced exactly ({result.turns_checked} turns, {inputs} inputs, seed {record.seed})")
+    return 0

@@ -1,0 +1,74 @@
+"""`midnight run SCENARIO`: play a whole game headless, print its story turn by turn, record it."""
+
+from __future__ import annotations
+
+import sys
+
+from engine.errors import MidnightError
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("run", help="play a whole game headless (bots fill unscripted seats)")
+    parser.add_argument("scenario", nargs="?", default="trilateral-2026", help="built-in id or scenario file")
+    parser.add_argument("--seed", type=int, default=0, help="the game's seed (default 0)")
+    parser.add_argument("--script", metavar="FILE", help="a script of moves for some seats")
+    parser.add_argument("--seats", metavar="SEAT=PERSONA,...", default="",
+                        help="bot persona per seat, e.g. us=hawk,china=parity-seeker")
+    parser.add_argument("--record", metavar="FILE", help="write the game's record here")
+    parser.add_argument("--lang", default="en", help="language of the summary (en, zh)")
+    parser.add_argument("--quiet", action="store_true", help="print only the outcome")
+    parser.set_defaults(run=run)
+
+
+def parse_seats(text: str, seats) -> dict[str, str]:
+    """`us=hawk,china=dove` -> {"us": "hawk", "china": "dove"}, checked against the seats and personas."""
+    from engine.bots import persona_names
+
+    result = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        seat, _, persona = item.partition("=")
+        if seat not in seats:
+            raise MidnightError(f"--seats: no seat '{seat}' (seats: {', '.join(seats)})")
+        if persona not in persona_names():
+            raise MidnightError(f"--seats: no persona '{persona}' (personas: {', '.join(persona_names())})")
+        result[seat] = persona
+    return result
+
+
+def run(args) -> int:
+    from engine import load_game
+    from engine.play import BotController, default_controller, step
+    from engine.records import Recorder, write_record
+    from engine.scripts import ScriptController, check_script, read_script
+    from midnight.story import print_turn, print_outcome
+
+    game = load_game(args.scenario)
+    personas = parse_seats(args.seats, game.seats)
+    controllers = {
+        seat: BotController(personas[seat]) if seat in personas else default_controller(game, seat)
+        for seat in game.seats
+    }
+    who = {seat: f"bot:{getattr(c, 'persona', '?')}" for seat, c in controllers.items()}
+    if args.script:
+        script = read_script(args.script)
+        check_script(game, script)
+        for seat in game.seats:
+            fallback = BotController(script.bots[seat]) if seat in script.bots else controllers[seat]
+            controllers[seat] = ScriptController(script, fallback)
+            if any(seat in t.seats for t in script.turns):
+                who[seat] = f"script+{who[seat]}"
+    recorder = Recorder(game, args.seed, who)
+    state = game.start(args.seed)
+    out = sys.stdout
+    if not args.quiet:
+        print(f"{game.scenario.title.get(args.lang)} — seed {args.seed}", file=out)
+    shown = 0
+    while not state.over:
+        state, _ = step(game, state, controllers, recorder.record)
+        if not args.quiet:
+            shown = print_turn(game, state, shown, args.lang, out)
+    print_outcome(game, state, args.lang, out)
+    if args.record:
+        write_record(args.record, recorder.to_record())
+        print(f"record written to {args.record}", file=out)
+    return 0
