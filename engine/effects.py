@@ -18,7 +18,8 @@ def select_actors(
     """The actors a selector names, in scenario order, active ones only."""
     order = work.layout.actor_ids
     if selector == "self":
-        chosen = [self_actor] if self_actor else []
+        # Agreement effects run once for the whole agreement: there, `self` is each party.
+        chosen = [self_actor] if self_actor else list(parties)
     elif selector == "others":
         chosen = [a for a in order if a != self_actor]
     elif selector == "all":

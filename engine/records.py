@@ -159,6 +159,21 @@ class Recorder:
         self._turn = 1
         self.final: GameState | None = None
 
+    @classmethod
+    def resume(cls, game: Game, record: Record) -> tuple[Recorder, GameState]:
+        """Continue a saved game: replay its record and return a recorder that goes on from it."""
+        recorder = cls(game, record.seed, record.seats)
+        check_scenario_matches(game, record)
+        state = game.start(record.seed)
+        for entry in record.inputs():
+            try:
+                after, _ = game.apply(state, entry)
+            except MidnightError as error:
+                raise RecordError(f"the saved game cannot be replayed: {error}") from None
+            recorder.record(state, entry, after)
+            state = after
+        return recorder, state
+
     def record(self, before: GameState, played: PlayedInput | Mapping, after: GameState) -> None:
         if isinstance(played, PlayedInput):
             entry = dict(played.input)

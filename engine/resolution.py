@@ -129,11 +129,10 @@ def _run_agreements(work: Work) -> None:
     for agreement in work.agreements:
         template = work.game.template(agreement.template)
         extra = {f"param.{k}": v for k, v in agreement.params.items()}
-        for party in agreement.parties:
-            apply_effects(
-                work, template.each_turn, self_actor=party, parties=agreement.parties,
-                extra=extra, where=f"agreements.{template.id}.each_turn",
-            )
+        apply_effects(
+            work, template.each_turn, parties=agreement.parties, extra=extra,
+            where=f"agreements.{template.id}.each_turn",
+        )
         if agreement.expires_turn is not None and agreement.expires_turn <= work.turn:
             work.say("agreement", phrase("expired", work.scenario.languages, template=template.label))
         else:

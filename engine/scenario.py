@@ -133,6 +133,9 @@ class Effect:
     "others", "all", "parties", "other_parties" or an actor id. `when` makes it conditional and
     `chance` random. Instead of a track, an effect may `start_crisis`, `activate` an actor (bring a
     new seat to the table) or only `say` a line in the log.
+
+    An agreement's `on_sign` and `each_turn` effects run once for the agreement: there "self"
+    (the default selector) means each party, and `x.self` in a delta is the party being changed.
     """
 
     track: str | None = None

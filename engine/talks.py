@@ -180,7 +180,8 @@ def lapse_open_proposals(work: Work) -> None:
 
 def sign(work: Work, proposal: Proposal) -> None:
     template = work.game.template(proposal.template)
-    expires = work.turn + template.duration if template.duration else None
+    # In force for `duration` resolutions: the signing turn and the ones after it.
+    expires = work.turn + template.duration - 1 if template.duration else None
     agreement = Agreement(
         work.new_id(), template.id, proposal.parties, proposal.params, work.turn, expires
     )
@@ -193,11 +194,9 @@ def sign(work: Work, proposal: Proposal) -> None:
         parties=list(proposal.parties),
     )
     extra = {f"param.{k}": v for k, v in proposal.params.items()}
-    for party in proposal.parties:
-        apply_effects(
-            work, template.on_sign, self_actor=party, parties=proposal.parties, extra=extra,
-            where=f"agreements.{template.id}.on_sign",
-        )
+    apply_effects(
+        work, template.on_sign, parties=proposal.parties, extra=extra, where=f"agreements.{template.id}.on_sign"
+    )
 
 
 def _say(work: Work, proposal: Proposal, key: str, **args) -> None:
