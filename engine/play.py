@@ -13,6 +13,7 @@ from typing import Protocol
 import attrs
 
 from engine.bots import BotContext, bot_for
+from engine.errors import MidnightError
 from engine.game import Game
 from engine.inputs import input_to_dict, parse_input
 from engine.state import GameState
@@ -67,10 +68,13 @@ def step(
             continue
         controller = controllers.get(seat) or default_controller(game, seat)
         value, reason = controller.act(game, state, seat)
-        typed = parse_input(value)
+        try:
+            typed = parse_input(value)
+            after, _ = game.apply(state, typed)
+        except MidnightError as error:
+            raise type(error)(f"{seat} ({reason or 'no reason given'}): {error}") from None
         phase = state.phase.value
         turn = state.turn
-        after, _ = game.apply(state, typed)
         item = PlayedInput(turn, phase, input_to_dict(typed), reason)
         if observe is not None:
             observe(state, item, after)

@@ -17,10 +17,15 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from engine import load_game
-    from engine.records import read_record, replay
+    from engine.errors import RecordError
+    from engine.records import check_scenario_matches, read_record, replay
 
     record = read_record(args.record)
     game = load_game(args.scenario or record.scenario.id)
+    try:
+        check_scenario_matches(game, record)
+    except RecordError as error:
+        raise RecordError(f"{args.record}: {error}") from None
     if not args.verify and not args.print_story:
         from tui.launch import replay_on_screen
 

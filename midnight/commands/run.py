@@ -51,7 +51,10 @@ def run(args) -> int:
     who = {seat: f"bot:{getattr(c, 'persona', '?')}" for seat, c in controllers.items()}
     if args.script:
         script = read_script(args.script)
-        check_script(game, script)
+        try:
+            check_script(game, script)
+        except MidnightError as error:
+            raise MidnightError(f"{args.script}: {error}") from None
         for seat in game.seats:
             fallback = BotController(script.bots[seat]) if seat in script.bots else controllers[seat]
             controllers[seat] = ScriptController(script, fallback)
@@ -64,7 +67,10 @@ def run(args) -> int:
         print(f"{game.scenario.title.get(args.lang)} — seed {args.seed}", file=out)
     shown = 0
     while not state.over:
-        state, _ = step(game, state, controllers, recorder.record)
+        try:
+            state, _ = step(game, state, controllers, recorder.record)
+        except MidnightError as error:
+            raise MidnightError(f"turn {state.turn}, {state.phase.value} phase: {error}") from None
         if not args.quiet:
             shown = print_turn(game, state, shown, args.lang, out)
     print_outcome(game, state, args.lang, out)

@@ -1,0 +1,105 @@
+"""A conformance check any scenario can run: seeded random legal playouts that check invariants.
+
+Like PettingZoo's api_test, it ships with the package: the test suite runs it over every built-in
+scenario, and `midnight validate --playouts N` runs it over an author's own file.
+Invariants: every input the options call legal is accepted; tracks stay in bounds; risk stays in
+0..100 and the clock in 0..max; the game ends by its last turn; a record of the game replays to
+identical digests.
+"""
+
+from __future__ import annotations
+
+import random
+
+from engine.errors import MidnightError
+from engine.game import Game
+from engine.records import Recorder, replay
+from engine.state import GameState, Phase
+
+
+def random_legal_input(game: Game, state: GameState, seat: str, rng: random.Random) -> dict:
+    """A random input among those the seat's options call legal (wider than any bot's play)."""
+    options = game.options(state, seat)
+    if options.phase is Phase.PROPOSE:
+        offers = []
+        for template in rng.sample(list(options.templates), k=len(options.templates)):
+            if len(offers) >= options.max_proposals or not template.available or rng.random() < 0.5:
+                continue
+            others = [p for p in template.eligible_parties if p != seat]
+            most = len(others) if template.max_parties is None else min(len(others), template.max_parties - 1)
+            least = max(1, template.min_parties - 1)
+            if most < least:
+                continue
+            parties = [seat, *rng.sample(others, rng.randint(least, most))]
+            params = {p.id: p.min + p.step * rng.randint(0, int((p.max - p.min) / p.step)) for p in template.parameters}
+            if (template.id, frozenset(parties)) in {(a.template, frozenset(a.parties)) for a in state.agreements}:
+                continue
+            offers.append({"template": template.id, "parties": parties, "params": params})
+        return {"seat": seat, "kind": "propose", "offers": offers}
+    if options.phase is Phase.RESPOND:
+        replies = []
+        for option in options.to_answer:
+            answers = ["reject", "counter"] + (["accept", "accept"] if option.can_accept else [])
+            answer = rng.choice(answers)
+            reply = {"proposal": option.proposal.id, "answer": answer}
+            if answer == "counter":
+                template = game.template(option.proposal.template)
+                reply["params"] = {p.id: p.default for p in template.parameters}
+            replies.append(reply)
+        return {"seat": seat, "kind": "respond", "replies": replies}
+    if options.phase is Phase.DECIDE:
+        chosen, spent = [], 0.0
+        for move in rng.sample(list(options.available_moves()), k=len(options.available_moves())):
+            if len(chosen) >= options.max_moves or rng.random() < 0.4:
+                continue
+            if options.budget is not None and spent + move.cost > options.budget + 1e-9:
+                continue
+            chosen.append(move.id)
+            spent += move.cost
+        return {"seat": seat, "kind": "decide", "moves": chosen}
+    return {"seat": seat, "kind": "crisis", "choice": rng.choice(options.crisis_choices).value}
+
+
+def check_state(game: Game, state: GameState) -> list[str]:
+    problems = []
+    for slot, value in enumerate(state.tracks):
+        track = game.layout.tracks[game.layout.keys[slot][0]]
+        if not track.min <= value <= track.max:
+            problems.append(f"turn {state.turn}: {game.layout.label(slot)} = {value} is outside {track.min}..{track.max}")
+    if not 0 <= state.risk <= 100:
+        problems.append(f"turn {state.turn}: risk {state.risk} outside 0..100")
+    if not 0 <= state.clock <= game.scenario.clock.max:
+        problems.append(f"turn {state.turn}: clock {state.clock} outside 0..{game.scenario.clock.max}")
+    if state.turn > game.scenario.turns:
+        problems.append(f"turn {state.turn} is past the last turn {game.scenario.turns}")
+    return problems
+
+
+def check_playout(game: Game, seed: int, max_inputs: int = 100_000) -> list[str]:
+    """Play one random legal game; return every broken invariant (empty when all hold)."""
+    rng = random.Random(seed)
+    state = game.start(seed)
+    recorder = Recorder(game, seed)
+    problems = check_state(game, state)
+    for _ in range(max_inputs):
+        if state.over or problems:
+            break
+        awaiting = sorted(game.awaiting(state))
+        if not awaiting:
+            return problems + [f"turn {state.turn}: no seat must act and the game is not over"]
+        seat = rng.choice(awaiting)
+        value = random_legal_input(game, state, seat, rng)
+        try:
+            after, _ = game.apply(state, value)
+        except MidnightError as error:
+            return problems + [f"turn {state.turn}: a legal input was refused: {value}: {error}"]
+        recorder.record(state, value, after)
+        state = after
+        problems += check_state(game, state)
+    if not state.over:
+        problems.append("the game did not end")
+        return problems
+    result = replay(game, recorder.to_record())
+    if result.divergence is not None:
+        problems.append(f"the record did not replay: {result.divergence}")
+    return problems

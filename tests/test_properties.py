@@ -1,0 +1,88 @@
+"""Property tests of the engine's invariants over random seeds and random legal play."""
+
+from __future__ import annotations
+
+import random
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import FACILITATOR
+from engine.conformance import check_state, random_legal_input
+from engine.records import Recorder, digest, replay
+from engine.views import may_see_track
+from helpers import rules_game
+
+GAME = rules_game({"active: false": "active: true", "chance: 0.0": "chance: 0.3"})
+SEEDS = st.integers(min_value=0, max_value=2**62)
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def random_game(seed: int):
+    """Play a random legal game; yield (state, input, next_state) for every input."""
+    rng = random.Random(seed)
+    state = GAME.start(seed)
+    while not state.over:
+        seat = rng.choice(sorted(GAME.awaiting(state)))
+        value = random_legal_input(GAME, state, seat, rng)
+        after, _ = GAME.apply(state, value)
+        yield state, value, after
+        state = after
+
+
+@FAST
+@given(SEEDS)
+def test_same_scenario_seed_and_inputs_give_the_same_game(seed):
+    first = [(value, digest(GAME, after)) for _, value, after in random_game(seed)]
+    state = GAME.start(seed)
+    for value, expected in first:
+        state, _ = GAME.apply(state, value)
+        assert digest(GAME, state) == expected
+
+
+@FAST
+@given(SEEDS)
+def test_tracks_risk_and_clock_stay_in_bounds(seed):
+    for _, _, after in random_game(seed):
+        assert check_state(GAME, after) == []
+
+
+@FAST
+@given(SEEDS)
+def test_a_record_replays_to_the_same_digests(seed):
+    recorder = Recorder(GAME, seed)
+    final = None
+    for before, value, after in random_game(seed):
+        recorder.record(before, value, after)
+        final = after
+    result = replay(GAME, recorder.to_record())
+    assert result.divergence is None
+    assert digest(GAME, result.final) == digest(GAME, final)
+
+
+@FAST
+@given(SEEDS)
+def test_a_seats_view_never_carries_what_it_may_not_see(seed):
+    for _, _, after in random_game(seed):
+        for seat in GAME.seats:
+            view = GAME.view(after, seat)
+            for reading in view.tracks:
+                track = GAME.layout.tracks[reading.track]
+                assert may_see_track(track.scope, track.visibility, seat, reading.actor, reading.other)
+            assert all(not e.audience or seat in e.audience for e in view.log)
+            assert all(seat in p.parties for p in view.proposals)
+            assert view.own_submission is after.submissions.get(seat)
+            # Nothing in the view is another seat's pending input.
+            others = [v for s, v in after.submissions.items() if s != seat]
+            flat = repr(attrs.asdict(view, recurse=False))
+            assert all(repr(v) not in flat for v in others)
+
+
+@FAST
+@given(SEEDS)
+def test_the_facilitator_sees_everything(seed):
+    for _, _, after in random_game(seed):
+        view = GAME.view(after, FACILITATOR)
+        assert len(view.tracks) == len(after.tracks) and len(view.log) == len(after.log)
+        break
