@@ -41,6 +41,7 @@ class TrackLayout:
                         if order[a] < order[b]:
                             self._add((track.id, a, b))
         self._order = order
+        self.labels = tuple(".".join(p for p in key if p is not None) for key in self.keys)
 
     def _add(self, key: tuple[str, str | None, str | None]) -> None:
         self.slots[key] = len(self.keys)
@@ -53,7 +54,7 @@ class TrackLayout:
 
     def label(self, slot: int) -> str:
         """A slot as a dotted name: `tension.russia.us`."""
-        return ".".join(part for part in self.keys[slot] if part is not None)
+        return self.labels[slot]
 
 
 class Namespace(Mapping):

@@ -62,18 +62,28 @@ def may_see_track(scope: Scope, visibility: Visibility, seat: str, a: str | None
     return False
 
 
+def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
+    """The slots `seat` may see, with their fixed reading fields (cached on the game)."""
+    cache = game.__dict__.setdefault("_visible_tracks", {})
+    if seat not in cache:
+        layout = game.layout
+        cache[seat] = [
+            (slot, (layout.label(slot), track_id, track.label, track.min, track.max, a, b, track.system))
+            for slot, (track_id, a, b) in enumerate(layout.keys)
+            for track in (layout.tracks[track_id],)
+            if may_see_track(track.scope, track.visibility, seat, a, b)
+        ]
+    return cache[seat]
+
+
 def seat_view(game, state: GameState, seat: str) -> SeatView:
     if seat != FACILITATOR and seat not in game.actors:
         raise ValueError(f"no seat '{seat}'")
-    layout = game.layout
-    readings = []
-    for slot, (track_id, a, b) in enumerate(layout.keys):
-        track = layout.tracks[track_id]
-        if may_see_track(track.scope, track.visibility, seat, a, b):
-            readings.append(
-                TrackReading(layout.label(slot), track_id, track.label, state.tracks[slot],
-                             track.min, track.max, a, b, track.system)
-            )
+    tracks = state.tracks
+    readings = [
+        TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
+        for slot, (name, track_id, label, low, high, a, b, system) in visible_tracks(game, seat)
+    ]
     risk_visible = game.scenario.risk.visible or seat == FACILITATOR
     assessments = state.assessments
     if not risk_visible:

@@ -8,6 +8,8 @@ import sys
 def add_parser(sub) -> None:
     parser = sub.add_parser("validate", help="check scenario files and report every problem")
     parser.add_argument("files", nargs="+", metavar="FILE", help="scenario files or built-in ids")
+    parser.add_argument("--playouts", type=int, default=0, metavar="N",
+                        help="also play N random legal games on each file and check the invariants")
     parser.set_defaults(run=run)
 
 
@@ -23,8 +25,30 @@ def run(args) -> int:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
             continue
+        problems = _playouts(scenario, args.playouts)
+        if problems:
+            failed += 1
+            for problem in problems:
+                print(f"{ref}: {problem}", file=sys.stderr)
+            continue
+        played = f", {args.playouts} random playouts passed" if args.playouts else ""
         print(f"{ref}: ok ({scenario.id} v{scenario.version}: {len(scenario.actors)} actors, "
-              f"{len(scenario.moves)} moves, {len(scenario.agreements)} agreements, {len(scenario.events)} events)")
+              f"{len(scenario.moves)} moves, {len(scenario.agreements)} agreements, {len(scenario.events)} events{played})")
     if failed:
         print(f"{failed} of {len(args.files)} files have problems", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _playouts(scenario, count: int) -> list[str]:
+    from engine.conformance import check_playout
+    from engine.errors import MidnightError
+    from engine.game import Game
+
+    game = Game(scenario)
+    problems = []
+    for seed in range(count):
+        try:
+            problems += [f"playout seed {seed}: {p}" for p in check_playout(game, seed)]
+        except MidnightError as error:
+            problems.append(f"playout seed {seed}: {error}")
+    return problems
