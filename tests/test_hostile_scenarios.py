@@ -1,0 +1,280 @@
+"""Hostile and broken scenario files: each must fail with a ScenarioError (never anything else),
+whose first problem is one line naming the file (with line/column where there is one), quickly
+and within bounded memory."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.loading import ScenarioError, load_scenario, load_scenario_text
+
+HOSTILE = Path(__file__).parent / "hostile" / "scenarios"
+FILES = sorted(HOSTILE.glob("*.yaml"))
+TIME_LIMIT = 1.0  # seconds: a guard against hangs, not a benchmark
+MEMORY_LIMIT = 200 * 1024 * 1024
+
+# file -> (a piece of the first problem's message, whether it has a line and column)
+EXPECTED: dict[str, tuple[str, bool]] = {
+    "bad_enum.yaml": ("did you mean 'pair'", True),
+    "bad_expression.yaml": ("invalid expression", True),
+    "bad_indentation.yaml": ("invalid YAML", True),
+    "bad_language_code.yaml": ("not a language code", True),
+    "billion_laughs.yaml": ("too many nodes", True),
+    "binary_tag.yaml": ("tags are not allowed", True),
+    "bool_as_number.yaml": ("expected a number, got true", True),
+    "bool_key.yaml": ("keys must be text", True),
+    "comments_only.yaml": ("the file is empty", False),
+    "complex_key.yaml": ("keys must be text", True),
+    "control_character.yaml": ("control character U+0007", True),
+    "custom_tag.yaml": ("tags are not allowed", True),
+    "deep_alias_chain.yaml": ("too many nodes", True),
+    "deep_nesting.yaml": ("nested too deeply", True),
+    "duplicate_keys.yaml": ("duplicate key 'turns'", True),
+    "empty.yaml": ("the file is empty", False),
+    "expression_wrong_type.yaml": ("expected an expression", True),
+    "huge_int.yaml": ("too many digits", True),
+    "huge_number.yaml": ("too large", True),
+    "inf.yaml": ("must be finite", True),
+    "malformed.yaml": ("invalid YAML", True),
+    "merge_key.yaml": ("merge keys", True),
+    "missing_required.yaml": ("missing required key 'systems'", True),
+    "multi_document.yaml": ("more than one YAML document", True),
+    "nan.yaml": ("must be finite", True),
+    "non_string_key.yaml": ("keys must be text", True),
+    "non_utf8.yaml": ("not valid UTF-8", True),
+    "nul_byte.yaml": ("control character U+0000", True),
+    "null_document.yaml": ("the file is empty", False),
+    "python_name.yaml": ("tags are not allowed", True),
+    "python_object_apply.yaml": ("tags are not allowed", True),
+    "python_object_new.yaml": ("tags are not allowed", True),
+    "recursive_alias.yaml": ("recursive alias", True),
+    "scalar_document.yaml": ("expected a scenario", True),
+    "set_tag.yaml": ("tags are not allowed", True),
+    "string_for_list.yaml": ("expected a list", True),
+    "tabs.yaml": ("tab character", True),
+    "top_level_list.yaml": ("expected a scenario", True),
+    "unclosed_bracket.yaml": ("invalid YAML", True),
+    "unclosed_quote.yaml": ("invalid YAML", True),
+    "undefined_alias.yaml": ("unknown alias", True),
+    "unknown_key.yaml": ("unknown key 'efects' (did you mean 'effects'?)", True),
+    "utf16.yaml": ("UTF-16", True),
+    "wrong_types.yaml": ("expected text, got a number", True),
+    "yes_is_not_a_bool.yaml": ("expected true or false", True),
+}
+
+
+def fail_within_limits(load: Callable[[], object], *, measure_memory: bool = False) -> ScenarioError:
+    """Run `load`, which must raise ScenarioError quickly (and within MEMORY_LIMIT if asked)."""
+    start = time.perf_counter()
+    with pytest.raises(ScenarioError) as info:
+        load()
+    elapsed = time.perf_counter() - start
+    assert elapsed < TIME_LIMIT, f"took {elapsed:.2f} s"
+    if measure_memory:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ScenarioError):
+                load()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < MEMORY_LIMIT, f"peak {peak / 1e6:.0f} MB"
+    return info.value
+
+
+def check_first_problem(error: ScenarioError, filename: str, *, positioned: bool = True) -> None:
+    assert error.problems, "no problems"
+    first = error.problems[0]
+    text = str(first)
+    assert "\n" not in text
+    assert text.startswith(filename)
+    assert first.file == filename
+    if positioned:
+        assert first.line is not None and first.line >= 1
+        assert first.column is not None and first.column >= 1
+        assert text.startswith(f"{filename}:{first.line}:{first.column}: ")
+    assert str(error).splitlines()[0] == text
+
+
+def test_there_are_enough_hostile_files() -> None:
+    assert len(FILES) >= 20
+    assert {f.name for f in FILES} == set(EXPECTED), "every hostile file needs an expectation"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.name for f in FILES])
+def test_hostile_file_fails_cleanly(path: Path) -> None:
+    message, positioned = EXPECTED[path.name]
+    bomb = "alias" in path.name or "laughs" in path.name or "deep" in path.name
+    error = fail_within_limits(lambda: load_scenario(path), measure_memory=bomb)
+    check_first_problem(error, str(path), positioned=positioned)
+    assert message in error.problems[0].message, str(error)
+
+
+# --------------------------------------------------------------------------- generated in the test
+
+
+def _wide_alias_bomb() -> str:
+    text = "id: bomb\na: &a {" + ", ".join(f"k{i}: v" for i in range(1000)) + "}\n"
+    text += "b: &b [" + ", ".join(["*a"] * 1000) + "]\n"
+    return text + "c: [" + ", ".join(["*b"] * 1000) + "]\n"
+
+
+GENERATED: dict[str, tuple[Callable[[], str | bytes], str, bool]] = {
+    "deep_flow_10000.yaml": (
+        lambda: "id: x\nactors: " + "[" * 10_000 + "]" * 10_000 + "\n",
+        "nested too deeply",
+        True,
+    ),
+    "deep_flow_map_10000.yaml": (
+        lambda: "id: x\nactors: " + "{a: " * 10_000 + "}" * 10_000 + "\n",
+        "nested too deeply",
+        True,
+    ),
+    "deep_block_10000.yaml": (lambda: "id: x\nactors:\n" + "- " * 10_000 + "x\n", "nested too deeply", True),
+    "deep_indent.yaml": (
+        lambda: "".join(" " * i + f"k{i}:\n" for i in range(1000)),
+        "nested too deeply",
+        True,
+    ),
+    "five_megabytes.yaml": (lambda: b"id: x\ntitle: " + b"x" * 5_000_000 + b"\n", "too large", False),
+    "huge_scalar.yaml": (lambda: "id: x\ntitle: " + "x" * 200_000 + "\n", "too long", True),
+    "huge_key.yaml": (lambda: "id: x\n? " + "k" * 200_000 + "\n: 1\n", "too long", True),
+    "huge_plain_key.yaml": (
+        lambda: "id: x\n" + "k" * 200_000 + ": 1\n",
+        "invalid YAML",
+        True,
+    ),  # over YAML's 1024
+    "wide_alias_bomb.yaml": (_wide_alias_bomb, "too many nodes", True),
+    "many_wrong_items.yaml": (
+        lambda: "actors: [" + ", ".join(["1"] * 50_000) + "]\n",
+        "missing required key",
+        True,
+    ),
+    "long_expression.yaml": (
+        lambda: (
+            (Path(__file__).parent / "fixtures" / "minimal.yaml")
+            .read_text()
+            .replace("cost: 2", "cost: " + "1 + " * 5000 + "1")
+        ),
+        "invalid expression",
+        True,
+    ),
+    "deep_expression.yaml": (
+        lambda: (
+            (Path(__file__).parent / "fixtures" / "minimal.yaml")
+            .read_text()
+            .replace("cost: 2", "cost: " + "(" * 5000 + "1" + ")" * 5000)
+        ),
+        "invalid expression",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_hostile_input_fails_cleanly(name: str) -> None:
+    make, message, positioned = GENERATED[name]
+    source = make()
+    bomb = "bomb" in name or "deep" in name or "huge" in name or "many" in name
+    error = fail_within_limits(lambda: load_scenario_text(source, filename=name), measure_memory=bomb)
+    check_first_problem(error, name, positioned=positioned)
+    assert message in error.problems[0].message, str(error)
+
+
+def test_many_problems_are_capped() -> None:
+    error = fail_within_limits(
+        lambda: load_scenario_text("actors: [" + ", ".join(["1"] * 50_000) + "]\n", filename="m.yaml")
+    )
+    assert len(error.problems) <= 202
+    assert "more problems not shown" in error.problems[-1].message
+
+
+def test_invalid_surrogates_in_text() -> None:
+    error = fail_within_limits(lambda: load_scenario_text("id: \ud800\n", filename="s.yaml"))
+    check_first_problem(error, "s.yaml")
+    assert "surrogate" in error.problems[0].message
+
+
+def test_file_too_large_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as handle:
+        handle.write(b"id: x\ntitle: ")
+        handle.seek(50_000_000)
+        handle.write(b"x\n")
+    error = fail_within_limits(lambda: load_scenario(path), measure_memory=True)
+    check_first_problem(error, str(path), positioned=False)
+    assert "too large" in error.problems[0].message
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+_YAML_BITS = st.sampled_from(
+    [
+        "id: x\n",
+        "actors:\n",
+        "  - ",
+        "- ",
+        ": ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "!!str ",
+        "!!python/object ",
+        "'",
+        '"',
+        "\t",
+        "\n",
+        "  ",
+        "#",
+        "<<: ",
+        "? ",
+        "---\n",
+        "...\n",
+        "|\n",
+        ">\n",
+        "~",
+        "true",
+        "1e9",
+        ".nan",
+        "x",
+        "turns: ",
+        "tracks: ",
+        "\x00",
+        "\ufeff",
+        "é",
+        "%YAML 1.2\n",
+        "@",
+        "`",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_YAML_BITS, max_size=40).map("".join))
+def test_fuzzed_yaml_only_ever_raises_scenario_error(text: str) -> None:
+    try:
+        load_scenario_text(text, filename="fuzz.yaml")
+    except ScenarioError as error:
+        assert error.problems
+        assert "\n" not in str(error.problems[0])
+        assert str(error.problems[0]).startswith("fuzz.yaml")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_fuzzed_bytes_only_ever_raise_scenario_error(data: bytes) -> None:
+    try:
+        load_scenario_text(data, filename="fuzz.yaml")
+    except ScenarioError as error:
+        assert error.problems
