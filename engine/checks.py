@@ -7,6 +7,7 @@ reference.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 
@@ -14,7 +15,10 @@ from engine.effects import SELECTORS
 from engine.expressions import Expression
 from engine.names import name_problem
 from engine.scenario import Effect, Scenario, Scope, Visibility
-from engine.vocabulary import CRISIS_NAMES
+from engine.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT
+
+# A game function called with a quoted argument: total('warheads'). Strings appear nowhere else.
+_CALL = re.compile(r"\b([a-z_]+)\s*\(\s*('[^']*'|\"[^\"]*\")")
 
 RESERVED_ACTOR_IDS = frozenset(SELECTORS) | {"other", "facilitator", "param"}
 
@@ -62,10 +66,32 @@ class _Checker:
             problem = name_problem(name, self.s, allow_self=allow_self, extra=extra)
             if problem:
                 self.add(path, problem)
+        for function, argument in _CALL.findall(expr.source):
+            problem = self.argument_problem(function, argument[1:-1])
+            if problem:
+                self.add(path, problem)
         if want == "bool" and expr.kind == "number":
             self.add(path, f"'{expr.source}' is a number; a condition must be true or false (e.g. 'x > 0')")
         if want == "number" and expr.kind == "bool":
             self.add(path, f"'{expr.source}' is a condition; a number is needed here")
+
+    def argument_problem(self, function: str, argument: str) -> str | None:
+        """Whether a game function's quoted argument names a thing of the right kind."""
+        kind = FUNCTION_ARGUMENT.get(function)
+        if kind in ("actor_track", "pair_track"):
+            scope = Scope.ACTOR if kind == "actor_track" else Scope.PAIR
+            known = {t for t, track in self.tracks.items() if track.scope is scope}
+            what = f"{scope.value} track"
+        else:
+            known, what = {
+                "agreement": (self.templates, "agreement template"),
+                "system": (self.systems, "system"),
+                "move": (self.moves, "move"),
+                "actor": (self.actors, "actor"),
+            }.get(kind, (None, ""))
+        if known is None or argument in known:
+            return None
+        return f"{function}('{argument}'): no {what} '{argument}'{_hint(argument, known)}"
 
     def effects(self, path: Path, effects: Sequence[Effect], extra: frozenset[str] = frozenset()) -> None:
         for i, effect in enumerate(effects):
