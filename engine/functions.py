@@ -1,72 +1,118 @@
-"""The functions scenario expressions may call (declared in `engine.names.FUNCTIONS`)."""
+"""The functions scenario expressions may call (declared in `engine.vocabulary.FUNCTIONS`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from engine.expressions import ExpressionEvalError
-from engine.names import FunctionTable
 from engine.work import Work
 
 
-def function_table(work: Work, self_actor: str | None) -> FunctionTable:
-    """Closures over one working state and one `self`; cached on the Work by the caller."""
-    layout = work.layout
-    tracks = work.tracks
+class GameFunctions(Mapping):
+    """The game functions over one working state and one `self`, looked up by name."""
 
-    def active() -> list[str]:
-        return [a for a in layout.actor_ids if a in work.active]
+    __slots__ = ("_work", "_self")
 
-    def actor_values(track: str, include_self: bool = True) -> list[float]:
+    def __init__(self, work: Work, self_actor: str | None) -> None:
+        self._work = work
+        self._self = self_actor
+
+    def __getitem__(self, name: str):
+        return getattr(self, "f_" + name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name[2:] for name in dir(self) if name.startswith("f_"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _active(self) -> list[str]:
+        work = self._work
+        return [a for a in work.layout.actor_ids if a in work.active]
+
+    def _actor_values(self, track: str, include_self: bool = True) -> list[float]:
+        layout, tracks = self._work.layout, self._work.tracks
+        return [tracks[layout.slot(track, a)] for a in self._active() if include_self or a != self._self]
+
+    def _pair_values(self, track: str, only_self: bool = False) -> list[float]:
+        layout, tracks = self._work.layout, self._work.tracks
+        seats = self._active()
         return [
-            tracks[layout.slot(track, a)] for a in active() if include_self or a != self_actor
+            tracks[layout.slot(track, a, b)]
+            for i, a in enumerate(seats)
+            for b in seats[i + 1 :]
+            if not only_self or self._self in (a, b)
         ]
 
-    def pair_values(track: str, only_self: bool = False) -> list[float]:
-        values = []
-        seats = active()
-        for i, a in enumerate(seats):
-            for b in seats[i + 1 :]:
-                if not only_self or self_actor in (a, b):
-                    values.append(tracks[layout.slot(track, a, b)])
-        return values
-
-    def need_self(name: str) -> str:
-        if self_actor is None:
+    def _need_self(self, name: str) -> str:
+        if self._self is None:
             raise ExpressionEvalError(f"{name}() needs an actor, and there is none here")
-        return self_actor
+        return self._self
 
-    def mean(values: list[float]) -> float:
+    def _played(self, move: str, include_self: bool = True) -> float:
+        return float(sum(1 for actor, m in self._work.last_played if m == move and (include_self or actor != self._self)))
+
+    # -- the functions ---------------------------------------------------------------------
+    def f_total(self, track: str) -> float:
+        return float(sum(self._actor_values(track)))
+
+    def f_highest(self, track: str) -> float:
+        return max(self._actor_values(track), default=0.0)
+
+    def f_lowest(self, track: str) -> float:
+        return min(self._actor_values(track), default=0.0)
+
+    def f_others_max(self, track: str) -> float:
+        self._need_self("others_max")
+        return max(self._actor_values(track, False), default=0.0)
+
+    def f_others_min(self, track: str) -> float:
+        self._need_self("others_min")
+        return min(self._actor_values(track, False), default=0.0)
+
+    def f_others_sum(self, track: str) -> float:
+        self._need_self("others_sum")
+        return float(sum(self._actor_values(track, False)))
+
+    def f_pair_avg(self, track: str) -> float:
+        values = self._pair_values(track)
         return sum(values) / len(values) if values else 0.0
 
-    def played(move: str, include_self: bool = True) -> float:
-        return float(
-            sum(1 for actor, m in work.last_played if m == move and (include_self or actor != self_actor))
-        )
+    def f_pair_max(self, track: str) -> float:
+        return max(self._pair_values(track), default=0.0)
 
-    return {
-        "total": lambda t: float(sum(actor_values(t))),
-        "highest": lambda t: max(actor_values(t), default=0.0),
-        "lowest": lambda t: min(actor_values(t), default=0.0),
-        "others_max": lambda t: (need_self("others_max"), max(actor_values(t, False), default=0.0))[1],
-        "others_min": lambda t: (need_self("others_min"), min(actor_values(t, False), default=0.0))[1],
-        "others_sum": lambda t: (need_self("others_sum"), float(sum(actor_values(t, False))))[1],
-        "pair_avg": lambda t: mean(pair_values(t)),
-        "pair_max": lambda t: max(pair_values(t), default=0.0),
-        "self_pair_avg": lambda t: (need_self("self_pair_avg"), mean(pair_values(t, True)))[1],
-        "in_force": lambda template: any(a.template == template for a in work.agreements),
-        "party_to": lambda template: any(
-            a.template == template and need_self("party_to") in a.parties for a in work.agreements
-        ),
-        "agreements": lambda system=None: float(
-            sum(
-                1
-                for a in work.agreements
-                if system is None or work.game.template(a.template).system == system
-            )
-        ),
-        "played": lambda move: played(move),
-        "others_played": lambda move: (need_self("others_played"), played(move, False))[1],
-        "is_active": lambda actor: actor in work.active,
-        "actors": lambda: float(len(active())),
-        "in_crisis": lambda: work.crisis is not None,
-        "is_self": lambda actor: actor == self_actor,
-    }
+    def f_self_pair_avg(self, track: str) -> float:
+        self._need_self("self_pair_avg")
+        values = self._pair_values(track, True)
+        return sum(values) / len(values) if values else 0.0
+
+    def f_in_force(self, template: str) -> bool:
+        return any(a.template == template for a in self._work.agreements)
+
+    def f_party_to(self, template: str) -> bool:
+        actor = self._need_self("party_to")
+        return any(a.template == template and actor in a.parties for a in self._work.agreements)
+
+    def f_agreements(self, system: str | None = None) -> float:
+        game = self._work.game
+        return float(sum(1 for a in self._work.agreements if system is None or game.template(a.template).system == system))
+
+    def f_played(self, move: str) -> float:
+        return self._played(move)
+
+    def f_others_played(self, move: str) -> float:
+        self._need_self("others_played")
+        return self._played(move, False)
+
+    def f_is_active(self, actor: str) -> bool:
+        return actor in self._work.active
+
+    def f_actors(self) -> float:
+        return float(len(self._active()))
+
+    def f_in_crisis(self) -> bool:
+        return self._work.crisis is not None
+
+    def f_is_self(self, actor: str) -> bool:
+        return actor == self._self

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from engine import assessment, crisis, resolution, talks
 from engine.errors import IllegalInput
-from engine.functions import function_table
+from engine.functions import GameFunctions
 from engine.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
 from engine.names import TrackLayout
 from engine.phrases import phrase
@@ -65,11 +65,8 @@ class Game:
         day = min(start.day, 28)
         return datetime.date(year, month, day if start.day > 28 else start.day).isoformat()
 
-    def functions(self, work: Work, self_actor: str | None):
-        cache = work.__dict__.setdefault("_function_tables", {})
-        if self_actor not in cache:
-            cache[self_actor] = function_table(work, self_actor)
-        return cache[self_actor]
+    def functions(self, work: Work, self_actor: str | None) -> GameFunctions:
+        return GameFunctions(work, self_actor)
 
     # -- the game's flow ----------------------------------------------------------------------
     def start(self, seed: int) -> GameState:

@@ -14,7 +14,7 @@ the second actor of a pair effect.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from engine.expressions import ExpressionEvalError
 from engine.scenario import Scenario, Scope
@@ -151,5 +151,3 @@ def name_problem(
             return f"'{name}': unknown actor '{part}' (actors: {', '.join(sorted(actors))})"
     return None
 
-
-FunctionTable = Mapping[str, Callable[..., float | bool]]
