@@ -349,15 +349,19 @@ def check_scenario_matches(game: Game, record: Record) -> None:
         )
 
 
-def _first_difference(recorded: TurnAfter, game: Game, state: GameState) -> tuple[str, Any, Any]:
+def _first_difference(recorded: TurnAfter, game: Game, state: GameState) -> tuple[str, Any, Any] | None:
+    """The first field where the replayed state differs from the record's, or None."""
     replayed = _after(game, state)
     for key in ("clock", "risk"):
         if getattr(recorded, key) != getattr(replayed, key):
             return key, getattr(recorded, key), getattr(replayed, key)
-    for name, value in recorded.tracks.items():
-        if replayed.tracks.get(name) != value:
-            return f"tracks.{name}", value, replayed.tracks.get(name)
-    return "digest", recorded.digest, replayed.digest
+    if dict(recorded.tracks) != dict(replayed.tracks):
+        for name in dict.fromkeys([*recorded.tracks, *replayed.tracks]):
+            if recorded.tracks.get(name) != replayed.tracks.get(name):
+                return f"tracks.{name}", recorded.tracks.get(name), replayed.tracks.get(name)
+    if recorded.digest != replayed.digest:
+        return "digest", recorded.digest, replayed.digest
+    return None
 
 
 def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Replay:
@@ -378,9 +382,10 @@ def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Re
         if turn.after is None:
             continue
         checked += 1
-        if turn.after.digest != digest(game, state) and divergence is None:
-            field, was, now = _first_difference(turn.after, game, state)
-            divergence = Divergence(turn.turn, field, was, now)
+        # The readable figures are claims too: an edit to them is a divergence.
+        difference = _first_difference(turn.after, game, state)
+        if difference is not None and divergence is None:
+            divergence = Divergence(turn.turn, *difference)
             if stop_at_divergence:
                 break
     return Replay(tuple(states), state, divergence, checked)
