@@ -6,11 +6,11 @@ from engine.effects import apply_effects
 from engine.errors import IllegalInput
 from engine.inputs import ChooseInCrisis
 from engine.phrases import phrase
-from engine.state import Crisis, CrisisChoice, Termination
+from engine.state import Crisis, CrisisChoice, GameState, Termination
 from engine.work import Work
 
 
-def crisis_seats(work: Work) -> tuple[str, ...]:
+def crisis_seats(work: Work | GameState) -> tuple[str, ...]:
     if work.crisis is None:
         return ()
     return tuple(a for a in work.crisis.participants if a in work.active)

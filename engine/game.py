@@ -106,9 +106,10 @@ class Game:
 
     def awaiting(self, state: GameState) -> frozenset[str]:
         """The seats that must still submit an input before the game can go on."""
-        return frozenset(s for s in self._required(Work(self, state)) if s not in state.submissions)
+        return frozenset(s for s in self._required(state) if s not in state.submissions)
 
-    def _required(self, work: Work) -> tuple[str, ...]:
+    def _required(self, work: Work | GameState) -> tuple[str, ...]:
+        """The seats the current phase needs an input from (a Work or a GameState will do)."""
         active = [a for a in self.layout.actor_ids if a in work.active]
         if work.phase is Phase.PROPOSE:
             return tuple(a for a in active if self._may_propose(work, a))
@@ -121,8 +122,10 @@ class Game:
             return crisis.crisis_seats(work)
         return ()
 
-    def _may_propose(self, work: Work, seat: str) -> bool:
-        return any(talks.template_problem(work, seat, t) is None for t in self.scenario.agreements)
+    def _may_propose(self, work: Work | GameState, seat: str) -> bool:
+        return any(
+            talks.template_problem(self, work.turn, work.active, seat, t) is None for t in self.scenario.agreements
+        )
 
     def apply(self, state: GameState, value: Mapping | Input) -> tuple[GameState, tuple[LogEntry, ...]]:
         """Apply one input. Returns the new state and the log entries it caused."""

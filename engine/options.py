@@ -94,7 +94,7 @@ def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]
     for template in game.scenario.agreements:
         if template.eligible and seat not in template.eligible:
             continue
-        problem = talks.template_problem(work, seat, template)
+        problem = talks.template_problem(game, work.turn, work.active, seat, template)
         eligible = tuple(
             a for a in game.layout.actor_ids
             if a in work.active and (not template.eligible or a in template.eligible)

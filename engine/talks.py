@@ -13,22 +13,22 @@ from engine.state import Agreement, Answer, Phase, Proposal
 from engine.work import Work
 
 
-def agenda_systems(work: Work) -> tuple[str, ...] | None:
+def agenda_systems(scenario, turn: int) -> tuple[str, ...] | None:
     """The systems this turn's talks are limited to, or None when any system may be raised."""
-    for item in work.scenario.agenda:
-        if item.turn == work.turn:
+    for item in scenario.agenda:
+        if item.turn == turn:
             return item.systems
     return None
 
 
-def template_problem(work: Work, seat: str, template: AgreementTemplate) -> str | None:
-    """Why `seat` may not propose `template` this turn, or None."""
+def template_problem(game, turn: int, active, seat: str, template: AgreementTemplate) -> str | None:
+    """Why `seat` may not propose `template` on `turn` with `active` actors at the table, or None."""
     if template.eligible and seat not in template.eligible:
         return "not open to this actor"
-    agenda = agenda_systems(work)
+    agenda = agenda_systems(game.scenario, turn)
     if agenda is not None and template.system not in agenda:
         return "not on this turn's agenda"
-    if len([a for a in template.eligible or work.layout.actor_ids if a in work.active]) < template.min_parties:
+    if sum(1 for a in template.eligible or game.seats if a in active) < template.min_parties:
         return "too few eligible actors at the table"
     return None
 
@@ -55,7 +55,7 @@ def check_offer(work: Work, seat: str, offer: Offer) -> dict[str, float]:
     template = work.game.templates.get(offer.template)
     if template is None:
         raise IllegalInput(f"no agreement template '{offer.template}'")
-    problem = template_problem(work, seat, template)
+    problem = template_problem(work.game, work.turn, work.active, seat, template)
     if problem:
         raise IllegalInput(f"{seat} may not propose {template.id}: {problem}")
     parties = offer.parties
