@@ -119,8 +119,7 @@ class _Checker:
         if e.start_crisis is not None:
             for j, selector in enumerate(e.start_crisis.between):
                 self.selector((*path, "start_crisis", "between", j), selector)
-            if not 0 <= e.start_crisis.rung < len(self.s.crisis.rungs):
-                self.add((*path, "start_crisis", "rung"), f"rung must be 0 to {len(self.s.crisis.rungs) - 1}")
+            self.expression((*path, "start_crisis", "rung"), e.start_crisis.rung, want="number", extra=extra)
         self.ref((*path, "activate"), e.activate, self.actors, "actor")
 
     def selector(self, path: Path, selector: str) -> None:

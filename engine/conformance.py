@@ -32,6 +32,9 @@ def random_legal_input(game: Game, state: GameState, seat: str, rng: random.Rand
                 continue
             parties = [seat, *rng.sample(others, rng.randint(least, most))]
             params = {p.id: p.min + p.step * rng.randint(0, int((p.max - p.min) / p.step)) for p in template.parameters}
+            if game.template(template.id).accept_requires is not None:
+                # The options vouch for the defaults only: acceptance may depend on the values.
+                params = {p.id: p.default for p in template.parameters}
             if (template.id, frozenset(parties)) in {(a.template, frozenset(a.parties)) for a in state.agreements}:
                 continue
             offers.append({"template": template.id, "parties": parties, "params": params})

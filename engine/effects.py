@@ -102,12 +102,14 @@ def start_crisis(work: Work, effect: Effect, self_actor, parties) -> None:
         return
     order = work.layout.actor_ids
     ladder = work.scenario.crisis.rungs
+    # The top rung is nuclear use: a crisis can only be climbed to it, never start there.
+    start_rung = min(len(ladder) - 2, max(0, int(round(work.evaluate(start.rung, self_actor, where="start_crisis.rung")))))
     if work.crisis is not None:
         merged = sorted(set(work.crisis.participants) | set(participants), key=order.index)
-        rung = max(work.crisis.rung, start.rung)
+        rung = max(work.crisis.rung, start_rung)
         work.crisis = Crisis(tuple(merged), rung, work.crisis.round, max(work.crisis.peak, rung), work.crisis.cause)
     else:
-        rung = min(start.rung, len(ladder) - 1)
+        rung = start_rung
         participants = sorted(participants, key=order.index)
         work.crisis = Crisis(tuple(participants), rung, 0, rung, start.text.get())
     names = [work.game.actor(a).name for a in work.crisis.participants]

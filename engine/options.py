@@ -95,6 +95,9 @@ def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]
         if template.eligible and seat not in template.eligible:
             continue
         problem = talks.template_problem(game, work.turn, work.active, seat, template)
+        if problem is None:
+            defaults = {p.id: p.default for p in template.parameters}
+            problem = talks.acceptance_problem(work, seat, template, defaults)
         eligible = tuple(
             a for a in game.layout.actor_ids
             if a in work.active and (not template.eligible or a in template.eligible)
@@ -119,7 +122,7 @@ def seat_options(game, work: Work, seat: str) -> SeatOptions:
         to_answer = []
         for proposal in work.proposals:
             if seat in proposal.awaiting():
-                problem = talks.acceptance_problem(work, seat, proposal)
+                problem = talks.acceptance_problem(work, seat, game.template(proposal.template), proposal.params)
                 to_answer.append(ProposalOption(proposal, problem is None, problem))
         return SeatOptions(**common, to_answer=tuple(to_answer))
     if work.phase is Phase.DECIDE:

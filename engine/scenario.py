@@ -117,10 +117,11 @@ class Track:
 
 @attrs.frozen
 class CrisisStart:
-    """An effect that puts actors in a crisis: `between` lists actor selectors."""
+    """An effect that puts actors in a crisis: `between` lists actor selectors; `rung` (a formula)
+    is where it starts, clamped to the ladder."""
 
     between: tuple[str, ...]
-    rung: int = 0
+    rung: Expression = attrs.field(default=ZERO, converter=_expr)
     text: Text = EMPTY_TEXT
 
 

@@ -74,7 +74,12 @@ def check_offer(work: Work, seat: str, offer: Offer) -> dict[str, float]:
         raise IllegalInput(f"{template.id} allows at most {template.max_parties} parties")
     if any(a.template == template.id and set(a.parties) == set(parties) for a in work.agreements):
         raise IllegalInput(f"{template.id} between these parties is already in force")
-    return check_params(template, offer.params)
+    params = check_params(template, offer.params)
+    # Proposing is accepting: the proposer must meet the conditions it would need to accept.
+    problem = acceptance_problem(work, seat, template, params)
+    if problem:
+        raise IllegalInput(f"{seat} may not propose {template.id}: {problem}")
+    return params
 
 
 def check_propose(work: Work, value: Propose) -> None:
@@ -85,12 +90,11 @@ def check_propose(work: Work, value: Propose) -> None:
         check_offer(work, value.seat, offer)
 
 
-def acceptance_problem(work: Work, seat: str, proposal: Proposal) -> str | None:
-    """Why `seat` cannot accept `proposal` (the template's `accept_requires`), or None."""
-    template = work.game.template(proposal.template)
+def acceptance_problem(work: Work, seat: str, template: AgreementTemplate, params: Mapping[str, float]) -> str | None:
+    """Why `seat` cannot agree to `template` with `params` (its `accept_requires`), or None."""
     if template.accept_requires is None:
         return None
-    extra = {f"param.{k}": v for k, v in proposal.params.items()}
+    extra = {f"param.{k}": v for k, v in params.items()}
     if work.evaluate(template.accept_requires, seat, None, extra, f"{template.id}.accept_requires"):
         return None
     return template.refusal.get() or "its conditions for accepting are not met"
@@ -107,7 +111,7 @@ def check_respond(work: Work, value: Respond) -> None:
             raise IllegalInput(f"proposal {reply.proposal} is answered twice")
         answered.add(reply.proposal)
         if reply.answer is Answer.ACCEPT:
-            problem = acceptance_problem(work, value.seat, proposal)
+            problem = acceptance_problem(work, value.seat, work.game.template(proposal.template), proposal.params)
             if problem:
                 raise IllegalInput(f"{value.seat} cannot accept {proposal.template}: {problem}")
         if reply.answer is Answer.COUNTER:

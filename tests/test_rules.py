@@ -417,3 +417,16 @@ def test_hidden_risk_is_not_in_a_seats_view():
     view = game.view(state, "red")
     assert view.risk is None and view.assessments[-1].risk is None and not view.assessments[-1].factors
     assert game.view(state, FACILITATOR).risk == state.risk
+
+
+def test_a_proposer_must_meet_the_conditions_it_would_need_to_accept(game):
+    state = game.start(1)
+    with pytest.raises(IllegalInput, match="may not propose cap: Our arsenal is above that limit"):
+        game.apply(state, propose("red", offer("cap", ["red", "blue"], limit=900)))
+
+
+def test_a_crisis_can_start_higher_up_the_ladder_but_never_at_the_top():
+    game = rules_game({"start_crisis: {between: [self, others]}": "start_crisis: {between: [self, others], rung: \"turn + 8\"}"})
+    state = skip_talks(game, game.start(1))
+    state = apply_all(game, state, decide("red", "provoke"), decide("blue"))
+    assert state.crisis.rung == 2  # clamped below nuclear use
