@@ -27,8 +27,8 @@ def assess(work: Work) -> None:
     change = round(float(work.evaluate(scenario.clock.change, where="clock.change")), 6)
     work.clock = round(min(scenario.clock.max, max(0.0, work.clock - change)), 6)
     work.assessments.append(Assessment(work.turn, work.risk, factors, work.clock, change))
-    direction = f"{abs(change):g}s {'closer' if change > 0 else 'back'}" if change else "unmoved"
-    work.say("clock", phrase("clock", scenario.languages, clock=f"{work.clock:g}", change=direction),
+    direction = f"{abs(change):.1f}s {'closer' if change > 0 else 'back'}" if round(change, 1) else "unmoved"
+    work.say("clock", phrase("clock", scenario.languages, clock=f"{work.clock:.1f}", change=direction),
              clock=work.clock, change=change)
     if work.clock <= 0:
         finish_game(work, Termination.MIDNIGHT)
