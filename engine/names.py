@@ -14,7 +14,7 @@ the second actor of a pair effect.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from engine.expressions import ExpressionEvalError
 from engine.scenario import Scenario, Scope
@@ -42,6 +42,7 @@ class TrackLayout:
                             self._add((track.id, a, b))
         self._order = order
         self.labels = tuple(".".join(p for p in key if p is not None) for key in self.keys)
+        self.parsed: dict[str, tuple[str, str | None, str | None]] = {}  # name -> its parts, memoised
 
     def _add(self, key: tuple[str, str | None, str | None]) -> None:
         self.slots[key] = len(self.keys)
@@ -58,25 +59,29 @@ class TrackLayout:
 
 
 class Namespace(Mapping):
-    """The names an expression sees, resolved lazily against a working copy of the state."""
+    """The names an expression sees, resolved lazily against a working copy of the state.
 
-    __slots__ = ("_layout", "_tracks", "_specials", "_self", "_other", "_extra")
+    `specials` maps each special name (turn, risk ...) to a function of the working state, so
+    nothing is computed for names an expression does not use.
+    """
+
+    __slots__ = ("_layout", "_work", "_specials", "_self", "_other", "_extra")
 
     def __init__(
         self,
         layout: TrackLayout,
-        tracks,
-        specials: Mapping[str, float],
+        work,
+        specials: Mapping[str, Callable[[object], float]],
         self_actor: str | None = None,
         other_actor: str | None = None,
         extra: Mapping[str, float] | None = None,
     ) -> None:
         self._layout = layout
-        self._tracks = tracks
+        self._work = work
         self._specials = specials
         self._self = self_actor
         self._other = other_actor
-        self._extra = extra or {}
+        self._extra = extra or _EMPTY
 
     def _actor(self, part: str, name: str) -> str:
         actor = self._self if part == "self" else self._other if part == "other" else part
@@ -87,31 +92,46 @@ class Namespace(Mapping):
     def __getitem__(self, name: str) -> float:
         if name in self._extra:
             return self._extra[name]
-        if name in self._specials:
-            return self._specials[name]
-        parts = name.split(".")
-        track = self._layout.tracks.get(parts[0])
-        if track is None:
+        special = self._specials.get(name)
+        if special is not None:
+            return special(self._work)
+        layout = self._layout
+        parsed = layout.parsed.get(name)
+        if parsed is None:
+            parsed = layout.parsed[name] = _parse(layout, name)
+        if parsed is _UNKNOWN:
             raise KeyError(name)
+        track, first, second = parsed
         try:
-            if track.scope is Scope.GLOBAL and len(parts) == 1:
-                return self._tracks[self._layout.slot(parts[0])]
-            if track.scope is Scope.ACTOR and len(parts) == 2:
-                return self._tracks[self._layout.slot(parts[0], self._actor(parts[1], name))]
-            if track.scope is Scope.PAIR and len(parts) == 3:
-                a, b = self._actor(parts[1], name), self._actor(parts[2], name)
-                if a == b:
-                    return 0.0
-                return self._tracks[self._layout.slot(parts[0], a, b)]
+            if first is None:
+                return self._work.tracks[layout.slot(track)]
+            a = self._actor(first, name)
+            if second is None:
+                return self._work.tracks[layout.slot(track, a)]
+            b = self._actor(second, name)
+            return 0.0 if a == b else self._work.tracks[layout.slot(track, a, b)]
         except KeyError:
             raise KeyError(name) from None
-        raise KeyError(name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._specials)
 
     def __len__(self) -> int:
         return len(self._specials)
+
+
+_EMPTY: Mapping[str, float] = {}
+_UNKNOWN = ("", None, None)
+
+
+def _parse(layout: TrackLayout, name: str) -> tuple[str, str | None, str | None]:
+    """`tension.self.other` -> ("tension", "self", "other"); _UNKNOWN if it names no track."""
+    parts = name.split(".")
+    track = layout.tracks.get(parts[0])
+    wanted = {Scope.GLOBAL: 1, Scope.ACTOR: 2, Scope.PAIR: 3}[track.scope] if track else 0
+    if len(parts) != wanted:
+        return _UNKNOWN
+    return (parts[0], *(parts[1:] + [None, None])[:2])
 
 
 def name_problem(

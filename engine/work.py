@@ -20,6 +20,16 @@ if TYPE_CHECKING:
 
 _TWO_TO_53 = float(1 << 53)
 
+# The special names of expressions (see engine.vocabulary), read from the working state.
+SPECIALS = {
+    "turn": lambda work: float(work.turn),
+    "turns": lambda work: float(work.scenario.turns),
+    "risk": lambda work: work.risk,
+    "previous_risk": lambda work: work.previous_risk(),
+    "clock": lambda work: work.clock,
+    "crisis_risk": lambda work: work.crisis_risk,
+}
+
 
 def uniform(seed: int, step: int, draw: int) -> float:
     """A number in [0, 1) fixed by (seed, step, draw): the game's only source of chance.
@@ -71,16 +81,8 @@ class Work:
         return self.next_id - 1
 
     # -- expressions ------------------------------------------------------------------------
-    def specials(self) -> dict[str, float]:
-        previous = self.assessments[-2].risk if len(self.assessments) > 1 else self.risk
-        return {
-            "turn": float(self.turn),
-            "turns": float(self.scenario.turns),
-            "risk": self.risk,
-            "previous_risk": previous,
-            "clock": self.clock,
-            "crisis_risk": self.crisis_risk,
-        }
+    def previous_risk(self) -> float:
+        return self.assessments[-2].risk if len(self.assessments) > 1 else self.risk
 
     def evaluate(
         self,
@@ -90,7 +92,7 @@ class Work:
         extra: dict[str, float] | None = None,
         where: str = "",
     ):
-        namespace = Namespace(self.layout, self.tracks, self.specials(), self_actor, other, extra)
+        namespace = Namespace(self.layout, self, SPECIALS, self_actor, other, extra)
         try:
             return expression.evaluate(namespace, self.game.functions(self, self_actor))
         except ExpressionError as error:
