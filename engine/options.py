@@ -6,6 +6,8 @@ checks the same rules again when the input arrives.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import attrs
 
 from engine import crisis, resolution, talks
@@ -71,6 +73,7 @@ class SeatOptions:
 
 def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
     result = []
+    budget = resolution.budget_of(work, seat)
     for move in game.scenario.moves:
         if move.actors and seat not in move.actors:
             continue
@@ -79,7 +82,6 @@ def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
             cost = resolution.move_cost(work, seat, move)
         except MidnightError as error:
             problem, cost = str(error), 0.0
-        budget = resolution.budget_of(work, seat)
         if problem is None and budget is not None and cost > budget + 1e-9:
             problem = f"costs {cost:g}, the budget is {budget:g}"
         result.append(
@@ -94,20 +96,36 @@ def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]
     for template in game.scenario.agreements:
         if template.eligible and seat not in template.eligible:
             continue
-        problem = talks.template_problem(game, work.turn, work.active, seat, template)
-        if problem is None:
-            defaults = {p.id: p.default for p in template.parameters}
-            problem = talks.acceptance_problem(work, seat, template, defaults)
         eligible = tuple(
             a for a in game.layout.actor_ids
             if a in work.active and (not template.eligible or a in template.eligible)
         )
+        problem = talks.template_problem(game, work.turn, work.active, seat, template)
+        if problem is None:
+            defaults = {p.id: p.default for p in template.parameters}
+            problem = talks.acceptance_problem(work, seat, template, defaults)
+        if problem is None and _all_in_force(work, seat, template, eligible):
+            problem = "already in force with every possible set of parties"
         result.append(
             TemplateOption(template.id, template.label, template.system, template.description,
                            template.parameters, eligible, template.min_parties,
                            template.max_parties, problem is None, problem)
         )
     return tuple(result)
+
+
+def _all_in_force(work: Work, seat: str, template, eligible: tuple[str, ...]) -> bool:
+    """Whether every party set `seat` could propose this template to already has it in force."""
+    in_force = {frozenset(a.parties) for a in work.agreements if a.template == template.id}
+    if not in_force:
+        return False
+    others = [a for a in eligible if a != seat]
+    largest = len(others) + 1 if template.max_parties is None else min(len(others) + 1, template.max_parties)
+    for size in range(template.min_parties, largest + 1):
+        for group in combinations(others, size - 1):
+            if frozenset((seat, *group)) not in in_force:
+                return False
+    return True
 
 
 def seat_options(game, work: Work, seat: str) -> SeatOptions:

@@ -76,14 +76,47 @@ def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
     return cache[seat]
 
 
+class _ViewCache:
+    """Per-seat memory of the last view's track readings and log, so that building views for
+    consecutive states costs only what changed. Tracks change only at resolution, and the log
+    only grows (each state's log is the previous one plus new entries)."""
+
+    def __init__(self) -> None:
+        self.tracks: dict[str, tuple[tuple[float, ...], tuple[TrackReading, ...]]] = {}
+        self.logs: dict[str, tuple[tuple[LogEntry, ...], tuple[LogEntry, ...]]] = {}
+
+    def readings(self, game, state: GameState, seat: str) -> tuple[TrackReading, ...]:
+        cached = self.tracks.get(seat)
+        if cached is not None and cached[0] is state.tracks:
+            return cached[1]
+        tracks = state.tracks
+        readings = tuple(
+            TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
+            for slot, (name, track_id, label, low, high, a, b, system) in visible_tracks(game, seat)
+        )
+        self.tracks[seat] = (tracks, readings)
+        return readings
+
+    def log(self, state: GameState, seat: str) -> tuple[LogEntry, ...]:
+        log = state.log
+        cached = self.logs.get(seat)
+        if cached is not None:
+            seen, visible = cached
+            if seen is log:
+                return visible
+            if len(log) >= len(seen) and (not seen or log[len(seen) - 1] is seen[-1]):
+                visible = visible + tuple(e for e in log[len(seen):] if e.visible_to(seat))
+                self.logs[seat] = (log, visible)
+                return visible
+        visible = tuple(e for e in log if e.visible_to(seat))
+        self.logs[seat] = (log, visible)
+        return visible
+
+
 def seat_view(game, state: GameState, seat: str) -> SeatView:
     if seat != FACILITATOR and seat not in game.actors:
         raise ValueError(f"no seat '{seat}'")
-    tracks = state.tracks
-    readings = [
-        TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
-        for slot, (name, track_id, label, low, high, a, b, system) in visible_tracks(game, seat)
-    ]
+    cache = game.__dict__.setdefault("_view_cache", _ViewCache())
     risk_visible = game.scenario.risk.visible or seat == FACILITATOR
     assessments = state.assessments
     if not risk_visible:
@@ -99,7 +132,7 @@ def seat_view(game, state: GameState, seat: str) -> SeatView:
         clock=state.clock,
         risk=state.risk if risk_visible else None,
         active=state.active,
-        tracks=tuple(readings),
+        tracks=cache.readings(game, state, seat),
         agreements=state.agreements,
         proposals=proposals,
         crisis=state.crisis,
@@ -107,6 +140,6 @@ def seat_view(game, state: GameState, seat: str) -> SeatView:
         submitted=submitted,
         own_submission=state.submissions.get(seat),
         assessments=assessments,
-        log=tuple(e for e in state.log if e.visible_to(seat)),
+        log=cache.log(state, seat),
         outcome=state.outcome,
     )

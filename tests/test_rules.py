@@ -430,3 +430,12 @@ def test_a_crisis_can_start_higher_up_the_ladder_but_never_at_the_top():
     state = skip_talks(game, game.start(1))
     state = apply_all(game, state, decide("red", "provoke"), decide("blue"))
     assert state.crisis.rung == 2  # clamped below nuclear use
+
+
+def test_a_template_in_force_with_every_possible_party_set_is_unavailable(game):
+    state = game.start(1)
+    state = apply_all(game, state, propose("red", offer("hotline", ["red", "blue"])), propose("blue"), respond("blue", p1="accept"))
+    state = apply_all(game, state, decide("red"), decide("blue"))
+    options = {t.id: t for t in game.options(state, "red").templates}
+    assert not options["hotline"].available
+    assert options["hotline"].reason == "already in force with every possible set of parties"
