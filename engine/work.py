@@ -53,6 +53,7 @@ class Work:
         self.turn = state.turn
         self.phase = state.phase
         self.tracks = list(state.tracks)
+        self._original_tracks = state.tracks
         self.active = set(state.active)
         self.clock = state.clock
         self.risk = state.risk
@@ -115,7 +116,8 @@ class Work:
             seed=self.seed,
             turn=self.turn,
             phase=self.phase,
-            tracks=tuple(self.tracks),
+            # The same tuple when nothing changed, so caches keyed on it (views) stay valid.
+            tracks=self._original_tracks if self._original_tracks == tuple(self.tracks) else tuple(self.tracks),
             active=frozenset(self.active),
             clock=self.clock,
             risk=self.risk,
