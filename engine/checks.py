@@ -18,6 +18,7 @@ from engine.scenario import Effect, Scenario, Scope, Visibility
 from engine.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT
 
 # A game function called with a quoted argument: total('warheads'). Strings appear nowhere else.
+_BOT_PATH = re.compile(r"actors\[(\d+)\]\.bot\.(persona|weights)\.?(.*)")
 _CALL = re.compile(r"\b([a-z_]+)\s*\(\s*('[^']*'|\"[^\"]*\")")
 
 RESERVED_ACTOR_IDS = frozenset(SELECTORS) | {"other", "facilitator", "param"}
@@ -174,7 +175,19 @@ class _Checker:
             for j, system in enumerate(item.systems):
                 self.ref(("agenda", i, "systems", j), system, self.systems, "system")
         self.effects(("each_turn",), s.each_turn)
+        self.check_bots()
         return self.problems
+
+    def check_bots(self) -> None:
+        from engine.bots.personas import bot_config_problems
+
+        for path, message in bot_config_problems(self.s):
+            match = _BOT_PATH.fullmatch(path)
+            if match is None:
+                self.add(("actors",), message)
+                continue
+            index, key, rest = match.groups()
+            self.add(("actors", int(index), "bot", key, *([rest] if rest else [])), message)
 
     def check_tracks(self) -> None:
         for i, t in enumerate(self.s.tracks):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from typing import Protocol
 
@@ -10,6 +12,8 @@ import attrs
 from engine.options import SeatOptions
 from engine.views import SeatView
 from engine.work import uniform
+
+_TWO_TO_53 = float(1 << 53)
 
 
 @attrs.frozen
@@ -27,8 +31,26 @@ class BotContext:
     step: int
 
     def chance(self, n: int = 0) -> float:
-        salt = sum(ord(c) * 131**i for i, c in enumerate(self.view.seat)) % 1_000_003
-        return uniform(self.seed, self.step, 1_000_000 + salt * 1000 + n)
+        return uniform(self.seed, self.step, 1_000_000 + _salt(self.view.seat) * 1000 + n)
+
+    def draws(self, n: int, count: int) -> list[float]:
+        """`count` numbers in [0, 1) for this decision, the n-th such series: one hash per eight
+        numbers (a bot scoring thirty moves needs thirty draws; hashing each costs more than the
+        rest of its decision)."""
+        result: list[float] = []
+        block = 0
+        while len(result) < count:
+            key = f"{self.seed}:{self.step}:{self.view.seat}:{n}:{block}".encode()
+            digest = hashlib.blake2b(key, digest_size=64, person=b"midnight-bot").digest()
+            result.extend((int.from_bytes(digest[i:i + 8], "big") >> 11) / _TWO_TO_53 for i in range(0, 64, 8))
+            block += 1
+        return result[:count]
+
+
+@functools.lru_cache(maxsize=256)
+def _salt(seat: str) -> int:
+    """A number per seat, so that two seats deciding at the same step draw differently."""
+    return sum(ord(c) * 131**i for i, c in enumerate(seat)) % 1_000_003
 
 
 class Bot(Protocol):
@@ -40,10 +62,13 @@ class Bot(Protocol):
 
 
 _PERSONAS: dict[str, Callable[[dict], Bot]] = {}
+_BOTS: dict[tuple, Bot] = {}
 
 
 def register_persona(name: str, factory: Callable[[dict], Bot]) -> None:
     _PERSONAS[name] = factory
+    for key in [k for k in _BOTS if k[0] == name]:
+        del _BOTS[key]
 
 
 def persona_names() -> list[str]:
@@ -53,6 +78,10 @@ def persona_names() -> list[str]:
 
 def bot_for(persona: str, weights: dict | None = None) -> Bot:
     """A bot of the named persona, tuned by `weights` (from the scenario's actor config)."""
+    key = (persona, tuple(sorted((weights or {}).items())))
+    bot = _BOTS.get(key)
+    if bot is not None:
+        return bot
     _load_builtin()
     if persona not in _PERSONAS:
         from difflib import get_close_matches
@@ -60,7 +89,10 @@ def bot_for(persona: str, weights: dict | None = None) -> Bot:
         close = get_close_matches(persona, sorted(_PERSONAS), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ValueError(f"no bot persona '{persona}'{hint}; personas: {', '.join(sorted(_PERSONAS))}")
-    return _PERSONAS[persona](dict(weights or {}))
+    bot = _PERSONAS[persona](dict(weights or {}))
+    if len(_BOTS) < 1024:
+        _BOTS[key] = bot  # bots hold no state between decisions, so one serves every game
+    return bot
 
 
 def _load_builtin() -> None:

@@ -1,47 +1,118 @@
 """Built-in personas: table-driven players whose every choice has a one-line reason.
 
-A persona weighs each available move by its tags (scenario authors tag moves: `buildup`,
-`restraint`, `escalatory`, `survivability`, `test`, `defence`, `transparency` ...), answers
-proposals with a propensity to agree, and picks crisis choices with fixed odds. A scenario can
-override any number in an actor's `bot.weights`.
+A persona is a row of numbers (`PERSONAS`): how much it likes each move tag (scenario authors tag
+moves `buildup`, `restraint`, `escalatory`, `survivability`, `test`, `defence`, `transparency` ...)
+and how strongly four drives move it:
+
+- **reciprocity** (`retaliate`, `reward`, `forgive`): answers what others did last turn, in kind;
+- **parity** (`parity`): compares its forces with its strongest rival's and builds when behind;
+- **caution** (`caution`, `danger_line`): when risk, the clock, a crisis or tension is past its
+  line, it avoids escalatory moves, backs down and reaches for agreements;
+- **appetite** (`bind`): how much it minds an agreement that would bind moves it likes.
+
+Talks: `propose`, `accept` and `counter` set its propensities. Crises: `escalate` and
+`back_down` set its odds, `brink` how surely it steps back when the next rung is nuclear use.
+A scenario overrides any number in an actor's `bot.weights`, adds `parity.<track>` weights to
+name the force tracks and `redline.<track>` values as red lines (see docs/bots.md).
 """
 
 from __future__ import annotations
 
-import attrs
+from collections.abc import Mapping
 
 from engine.bots.base import BotContext, register_persona
+from engine.bots.reading import (
+    FRIENDLY_TAGS,
+    HOSTILE_TAGS,
+    Balance,
+    Deed,
+    balance,
+    crisis_choices_last_round,
+    danger,
+    largest_rise,
+    last_deeds,
+    move_tags,
+    name,
+    possessive,
+    red_lines,
+)
 from engine.state import CrisisChoice, Phase
 
+# Numbers that are not tag weights, with their defaults.
+_DRIVES = {"noise": 0.0, "propose": 0.0, "accept": 0.0, "escalate": 0.0, "back_down": 0.0, "retaliate": 0.0, "reward": 0.0, "forgive": 0.0, "parity": 0.0, "caution": 0.0,
+           "danger_line": 0.6, "bind": 0.3, "threshold": 0.2, "counter": 0.2, "brink": 1.0, "max_proposals": 1.0}
+
 PERSONAS: dict[str, dict[str, float]] = {
-    # tag weights, then behaviour numbers
-    "random": {"noise": 1.0, "propose": 0.4, "accept": 0.5, "escalate": 0.33, "back_down": 0.33},
-    "hawk": {"buildup": 1.0, "escalatory": 0.8, "test": 0.6, "defence": 0.6, "restraint": -0.8,
-             "transparency": -0.4, "noise": 0.3, "propose": 0.1, "accept": 0.25,
-             "escalate": 0.5, "back_down": 0.1},
+    "random": {"noise": 1.0, "propose": 0.5, "accept": 0.5, "escalate": 0.33, "back_down": 0.33},
+    "hawk": {"buildup": 1.0, "escalatory": 0.8, "test": 0.6, "defence": 0.7, "survivability": 0.2,
+             "restraint": -0.8, "transparency": -0.4, "noise": 0.3,
+             "propose": 0.15, "accept": 0.2, "counter": 0.5, "bind": 0.8,
+             "escalate": 0.5, "back_down": 0.05, "brink": 0.6, "caution": 0.2, "danger_line": 0.9},
     "dove": {"restraint": 1.0, "transparency": 0.8, "survivability": 0.3, "buildup": -0.8,
-             "escalatory": -1.0, "test": -1.0, "noise": 0.3, "propose": 0.9, "accept": 0.9,
-             "escalate": 0.02, "back_down": 0.7},
+             "escalatory": -1.0, "test": -1.0, "defence": -0.3, "noise": 0.3,
+             "propose": 0.9, "accept": 0.9, "counter": 0.3, "bind": 0.0, "max_proposals": 2,
+             "escalate": 0.0, "back_down": 0.75, "caution": 0.5, "danger_line": 0.4},
     "cautious": {"survivability": 0.8, "transparency": 0.6, "restraint": 0.5, "escalatory": -1.0,
-                 "test": -0.6, "noise": 0.25, "propose": 0.6, "accept": 0.75,
-                 "escalate": 0.05, "back_down": 0.6},
-    "parity-seeker": {"buildup": 0.9, "survivability": 0.5, "restraint": -0.3, "noise": 0.3,
-                      "propose": 0.3, "accept": 0.4, "escalate": 0.25, "back_down": 0.25},
-    "reciprocator": {"survivability": 0.4, "transparency": 0.4, "restraint": 0.3, "noise": 0.3,
-                     "propose": 0.6, "accept": 0.7, "escalate": 0.15, "back_down": 0.4,
-                     "retaliate": 1.2, "forgive": 0.2},
+                 "test": -0.6, "buildup": -0.1, "defence": 0.1, "noise": 0.25,
+                 "propose": 0.6, "accept": 0.75, "counter": 0.4, "bind": 0.1,
+                 "escalate": 0.0, "back_down": 0.6, "caution": 1.5, "danger_line": 0.35},
+    "parity-seeker": {"buildup": 0.3, "survivability": 0.5, "defence": 0.2, "restraint": -0.2,
+                      "transparency": -0.1, "noise": 0.25, "parity": 1.2,
+                      "propose": 0.3, "accept": 0.45, "counter": 0.5, "bind": 0.5,
+                      "escalate": 0.15, "back_down": 0.25, "caution": 0.3, "danger_line": 0.75},
+    "reciprocator": {"survivability": 0.4, "transparency": 0.4, "restraint": 0.3, "buildup": -0.2,
+                     "test": -0.3, "escalatory": -0.5, "noise": 0.25,
+                     "propose": 0.6, "accept": 0.7, "counter": 0.4, "bind": 0.2,
+                     "escalate": 0.1, "back_down": 0.3, "caution": 0.4, "danger_line": 0.7,
+                     "retaliate": 1.4, "reward": 0.8, "forgive": 0.2},
 }
 
-HOSTILE_TAGS = frozenset({"escalatory", "buildup", "test"})
+# What each persona says when its plain preferences, not a drive, made the choice.
+MOTTOS = {
+    "hawk": "builds strength",
+    "dove": "shows restraint",
+    "cautious": "keeps things safe",
+    "parity-seeker": "keeps pace",
+    "reciprocator": "keeps faith",
+    "random": "picks at random",
+}
+
+_TAG_LABELS = {"buildup": "buildup", "escalatory": "escalation", "test": "test", "defence": "defences",
+               "restraint": "restraint", "transparency": "openness", "survivability": "survivability"}
 
 
-@attrs.frozen
+def _labels(deeds: list[Deed], game) -> str:
+    parts = []
+    for deed in deeds:
+        text = f"{possessive(name(game, deed.actor))} {game.moves[deed.move].label.get()}"
+        if text not in parts:
+            parts.append(text)
+    return " and ".join(parts[:2])
+
+
 class PersonaBot:
-    name: str
-    weights: dict
+    """A persona's numbers and the play that follows from them."""
+
+    __slots__ = ("name", "weights", "_numbers", "_tags", "_scores", "_stakes", "_lines")
+
+    def __init__(self, name: str, weights: Mapping[str, float]) -> None:
+        self.name = name
+        self.weights = {**_DRIVES, **weights}
+        self._numbers = {k: float(v) for k, v in self.weights.items()}
+        self._tags = {k: v for k, v in self._numbers.items() if k not in _DRIVES and "." not in k}
+        self._scores: dict[tuple[str, ...], float] = {}
+        self._stakes: dict[tuple, tuple[float, str]] = {}
+        self._lines = red_lines(self.weights)
 
     def w(self, key: str) -> float:
-        return float(self.weights.get(key, 0.0))
+        return self._numbers.get(key, 0.0)
+
+    def tag_score(self, tags: tuple[str, ...]) -> float:
+        """How much the persona likes a move with these tags (cached: tags are few and fixed)."""
+        score = self._scores.get(tags)
+        if score is None:
+            score = self._scores[tags] = sum(self._tags.get(tag, 0.0) for tag in tags)
+        return score
 
     def act(self, context: BotContext) -> tuple[dict, str]:
         phase = context.options.phase
@@ -55,98 +126,361 @@ class PersonaBot:
             return self._crisis(context)
         raise ValueError(f"a bot cannot act in the {phase.value} phase")
 
+    # -- what an agreement is worth to this persona ---------------------------------------------
+    def _stake(self, context: BotContext, template_id: str) -> tuple[float, str]:
+        """How much the persona minds being bound by an agreement (0..), and what it would bind."""
+        game = context.game
+        key = (game.content_hash, id(game.scenario), context.view.seat, template_id)
+        known = self._stakes.get(key)
+        if known is not None:
+            return known
+        template = game.templates[template_id]
+        bound = set(template.breach.moves) if template.breach else set()
+        worst, what = 0.0, ""
+        for move in game.scenario.moves:
+            if move.actors and context.view.seat not in move.actors:
+                continue
+            tags = move_tags(game, move.id)
+            if move.id in bound or (move.system == template.system and HOSTILE_TAGS & set(tags)):
+                score = self.tag_score(tags)
+                if score > worst:
+                    worst, what = score, move.label.get()
+        if len(self._stakes) > 4096:
+            self._stakes.clear()
+        self._stakes[key] = (worst * self.w("bind"), what)
+        return self._stakes[key]
+
+    def _agreement_value(self, context: BotContext, template_id: str, proposer: str | None,
+                         deeds, bal: Balance, peril: tuple[float, str]) -> tuple[float, str]:
+        value = self.w("accept")
+        stake, what = self._stake(context, template_id)
+        notes = []
+        if stake > 0.05:
+            value -= stake
+            notes.append(f"it would bind its {what}")
+        if proposer is not None and self.w("retaliate"):
+            theirs = [d for d in deeds if d.actor == proposer]
+            if any(d.hostile for d in theirs):
+                value -= 0.3 * self.w("retaliate")
+                notes.append(f"distrusts {name(context.game, proposer)} after its {context.game.moves[theirs[0].move].label.get()}")
+            elif any(d.friendly for d in theirs):
+                value += 0.2 * self.w("reward")
+                notes.append(f"returns {possessive(name(context.game, proposer))} good faith")
+        if self.w("parity") and bal.rival is not None:
+            if bal.gap > 0.1:
+                value -= self.w("parity") * min(0.6, bal.gap)
+                notes.append(f"will not freeze behind {name(context.game, bal.rival)}")
+            else:
+                value += 0.2 * self.w("parity")
+                notes.append(f"at parity with {name(context.game, bal.rival)}")
+        level, why = peril
+        if level >= self.w("danger_line") and self.w("caution"):
+            value += 0.3 * self.w("caution")
+            notes.append(f"wants calm: {why}")
+        return value, "; ".join(notes)
+
     # -- talks ------------------------------------------------------------------------------
     def _propose(self, context: BotContext) -> tuple[dict, str]:
         seat = context.view.seat
+        game = context.game
+        none = {"seat": seat, "kind": "propose", "offers": []}
         available = [t for t in context.options.templates if t.available]
-        if not available or context.chance(0) >= self.w("propose"):
-            return {"seat": seat, "kind": "propose", "offers": []}, "makes no proposal"
-        template = available[int(context.chance(1) * len(available))]
-        parties = list(template.eligible_parties)
-        if template.max_parties is not None and len(parties) > template.max_parties:
-            others = [p for p in parties if p != seat]
-            pick = others[int(context.chance(2) * len(others))]
-            parties = [seat, pick][: template.max_parties]
+        if not available:
+            return none, "nothing it may propose this turn"
+        if context.chance(0) >= self.w("propose"):
+            return none, f"makes no proposal ({MOTTOS.get(self.name, self.name)})"
+        if self.name == "random":
+            draws = {t.id: context.chance(20 + i) for i, t in enumerate(available)}
+            ranked = [(0.0, t) for t in sorted(available, key=lambda t: (draws[t.id], t.id))]
+        else:
+            deeds, bal, peril = last_deeds(game, context.view), balance(game, context.view, self.weights), danger(game, context.view, self._lines)
+            ranked = []
+            noise = context.draws(20, len(available))
+            for i, t in enumerate(available):
+                value, _ = self._agreement_value(context, t.id, None, deeds, bal, peril)
+                ranked.append((value + (noise[i] - 0.5) * self.w("noise"), t))
+            ranked.sort(key=lambda item: (-item[0], item[1].id))
         in_force = {(a.template, frozenset(a.parties)) for a in context.view.agreements}
-        if (template.id, frozenset(parties)) in in_force:
-            return {"seat": seat, "kind": "propose", "offers": []}, "already has that agreement"
-        offer = {"template": template.id, "parties": parties,
-                 "params": {p.id: p.default for p in template.parameters}}
-        return {"seat": seat, "kind": "propose", "offers": [offer]}, f"proposes {template.label.get()}"
+        offers, labels = [], []
+        limit = min(context.options.max_proposals, max(1, int(self.w("max_proposals"))))
+        for i, (value, template) in enumerate(ranked):
+            if len(offers) >= limit or (self.name != "random" and value <= 0.1):
+                break
+            parties = self._parties(context, template, i)
+            if parties is None or (template.id, frozenset(parties)) in in_force:
+                continue
+            offers.append({"template": template.id, "parties": parties,
+                           "params": {p.id: p.default for p in template.parameters}})
+            others = [name(game, p) for p in parties if p != seat]
+            labels.append(f"{template.label.get()} to {' and '.join(others)}")
+        if not offers:
+            return none, "sees no agreement worth offering"
+        return {"seat": seat, "kind": "propose", "offers": offers}, f"proposes {'; '.join(labels)}"
+
+    def _parties(self, context: BotContext, template, i: int) -> list[str] | None:
+        seat = context.view.seat
+        others = [p for p in template.eligible_parties if p != seat]
+        if seat not in template.eligible_parties or len(others) + 1 < template.min_parties:
+            return None
+        most = len(others) + 1 if template.max_parties is None else template.max_parties
+        if most >= len(others) + 1:
+            return [seat, *others]
+        # Fewer seats than eligible: the partners it is most worried about, else at random.
+        tension = {p: 0.0 for p in others}
+        for t in context.view.tracks:
+            if t.other is not None and seat in (t.actor, t.other) and "tension" in t.track:
+                partner = t.other if t.actor == seat else t.actor
+                if partner in tension:
+                    tension[partner] += t.value
+        ranked = sorted(others, key=lambda p: (-tension[p], context.chance(40 + i * 7 + others.index(p))))
+        return [seat, *ranked[: most - 1]]
 
     def _respond(self, context: BotContext) -> tuple[dict, str]:
         seat = context.view.seat
+        game = context.game
+        deeds = last_deeds(game, context.view) if self.name != "random" else ()
+        bal = balance(game, context.view, self.weights) if self.w("parity") else Balance()
+        peril = danger(game, context.view, self._lines) if self.name != "random" else (0.0, "")
         replies, reasons = [], []
         for i, option in enumerate(context.options.to_answer):
-            agree = option.can_accept and context.chance(10 + i) < self._accept_propensity(context)
-            answer = "accept" if agree else "reject"
-            replies.append({"proposal": option.proposal.id, "answer": answer})
-            reasons.append(f"{answer}s {option.proposal.template}")
+            proposal = option.proposal
+            template = game.templates[proposal.template]
+            label = f"{possessive(name(game, proposal.proposer))} {template.label.get()}"
+            reply = {"proposal": proposal.id, "answer": "reject"}
+            if self.name == "random":
+                value, note = self.w("accept"), "at random"
+            else:
+                value, note = self._agreement_value(context, template.id, proposal.proposer, deeds, bal, peril)
+            counter = self._counter_params(template, proposal.params)
+            roll = context.chance(10 + i)
+            if option.can_accept and roll < value:
+                reply["answer"] = "accept"
+                reasons.append(f"accepts {label}" + (f" ({note})" if note else ""))
+            elif counter is not None and context.chance(30 + i) < (self.w("counter") if option.can_accept else max(0.5, self.w("counter"))):
+                reply = {"proposal": proposal.id, "answer": "counter", "params": counter}
+                terms = ", ".join(f"{k} {v:g}" for k, v in counter.items())
+                why = option.reason if not option.can_accept else note
+                reasons.append(f"counters {label} with {terms}" + (f" ({why})" if why else ""))
+            else:
+                why = option.reason if not option.can_accept else note
+                reasons.append(f"rejects {label}" + (f" ({why})" if why else ""))
+            replies.append(reply)
         return {"seat": seat, "kind": "respond", "replies": replies}, "; ".join(reasons) or "nothing to answer"
 
-    def _accept_propensity(self, context: BotContext) -> float:
-        base = self.w("accept")
-        if "retaliate" in self.weights and self._was_provoked(context):
-            base *= self.w("forgive") + 0.3
-        return base
+    @staticmethod
+    def _counter_params(template, params: Mapping[str, float]) -> dict[str, float] | None:
+        """Terms halfway from the proposed ones toward the far end of each parameter's range.
+
+        A proposal a party cannot accept usually sits at the strict end of a range, so the far
+        end is the looser one; countering halfway there is a visible step toward a deal.
+        """
+        result, changed = {}, False
+        for p in template.parameters:
+            value = float(params.get(p.id, p.default))
+            target = p.max if value - p.min < p.max - value else p.min
+            steps = round((value + (target - value) / 2 - p.min) / p.step) if p.step else 0
+            new = min(p.max, max(p.min, p.min + steps * p.step)) if p.step else value
+            changed = changed or new != value
+            result[p.id] = new
+        return result if changed else None
 
     # -- decisions --------------------------------------------------------------------------
-    def _was_provoked(self, context: BotContext) -> bool:
-        """Did another seat play a hostile move in the last resolution (as this seat saw it)?"""
-        game = context.game
-        last_turn = context.view.turn - 1
-        for entry in reversed(context.view.log):
-            if entry.turn < last_turn:
-                break
-            if entry.kind == "move" and entry.data.get("actor") != context.view.seat:
-                move = game.moves.get(entry.data.get("move"))
-                if move is not None and HOSTILE_TAGS & set(move.tags):
-                    return True
-        return False
-
     def _decide(self, context: BotContext) -> tuple[dict, str]:
         seat = context.view.seat
         options = context.options
-        provoked = "retaliate" in self.weights and self._was_provoked(context)
+        available = options.available_moves()
+        if self.name == "random":
+            return self._decide_at_random(context, available)
+        game = context.game
+        deeds = list(last_deeds(game, context.view)) if self.w("retaliate") or self.w("reward") else []
+        hostile = [d for d in deeds if d.hostile]
+        friendly = [d for d in deeds if d.friendly]
+        forgiving = bool(hostile) and context.chance(200) < self.w("forgive")
+        answer_tags = frozenset().union(*(d.tags & HOSTILE_TAGS for d in hostile)) if hostile else frozenset()
+        bal = balance(game, context.view, self.weights) if self.w("parity") else Balance()
+        level, why = danger(game, context.view, self._lines)
+        afraid = level >= self.w("danger_line") and self.w("caution") > 0
+
         scored = []
-        for i, move in enumerate(options.available_moves()):
-            score = sum(self.w(tag) for tag in move.tags)
-            if provoked and HOSTILE_TAGS & set(move.tags):
-                score += self.w("retaliate") * (0 if context.chance(200) < self.w("forgive") else 1)
-            score += (context.chance(100 + i) - 0.5) * 2 * self.w("noise")
-            scored.append((score, move.id, move))
+        noise = context.draws(100, len(available))
+        spread = 2 * self.w("noise")
+        drives = bool(hostile or friendly or afraid or (bal.rival is not None and self.w("parity")))
+        motto = MOTTOS.get(self.name, self.name)
+        for i, move in enumerate(available):
+            move_tags_ = move_tags(game, move.id)
+            liking = self.tag_score(move_tags_)
+            score = liking + (noise[i] - 0.5) * spread
+            motive = motto if liking > 0 else ""
+            if not drives:
+                scored.append((score, move.id, move, motive))
+                continue
+            tags = set(move_tags_)
+            if hostile and not forgiving and tags & HOSTILE_TAGS:
+                bonus = self.w("retaliate") * (1.0 if tags & answer_tags else 0.4)
+                score += bonus
+                if bonus >= 0.5:
+                    same = [d for d in hostile if d.tags & tags] or hostile
+                    kind = "its own" if tags & answer_tags else "strength"
+                    motive = f"answers {_labels(same, game)} with {kind}"
+            elif friendly and not hostile and tags & FRIENDLY_TAGS and self.w("reward"):
+                score += self.w("reward")
+                motive = f"returns {_labels(friendly, game)} in kind"
+            if bal.rival is not None and self.w("parity"):
+                if bal.gap > 0.05 and tags & {"buildup", "survivability"}:
+                    score += self.w("parity") * (0.5 + min(1.0, bal.gap))
+                    motive = (f"closes the gap with {name(game, bal.rival)} "
+                              f"({bal.track} {bal.own:g} against {bal.theirs:g})")
+                elif bal.gap > 0.05 and tags & FRIENDLY_TAGS:
+                    score -= self.w("parity") * min(1.0, bal.gap)
+                elif bal.gap <= 0.0 and tags & {"buildup"}:
+                    score -= self.w("parity") * 0.6
+                elif bal.gap <= 0.0 and tags & FRIENDLY_TAGS:
+                    score += self.w("parity") * 0.3
+                    motive = f"at parity with {name(game, bal.rival)}, can afford restraint"
+            if afraid:
+                if tags & HOSTILE_TAGS:
+                    score -= self.w("caution") * (1.0 + level)
+                elif tags & (FRIENDLY_TAGS | {"survivability"}):
+                    score += self.w("caution") * level
+                    motive = f"{why}: steadies things"
+            scored.append((score, move.id, move, motive))
         scored.sort(key=lambda item: (-item[0], item[1]))
+        chosen, motives, spent = [], [], 0.0
         budget = options.budget
-        chosen, spent = [], 0.0
-        for score, _, move in scored:
-            if len(chosen) >= options.max_moves or score <= 0:
+        threshold = self.w("threshold")
+        for score, _, move, motive in scored:
+            if len(chosen) >= options.max_moves or score <= threshold:
                 break
             if budget is not None and spent + move.cost > budget + 1e-9:
                 continue
             chosen.append(move)
+            motives.append(motive)
             spent += move.cost
-        reason = ", ".join(m.label.get() for m in chosen) or "holds steady"
-        if provoked and any(HOSTILE_TAGS & set(m.tags) for m in chosen):
-            reason = f"answers provocation: {reason}"
-        return {"seat": seat, "kind": "decide", "moves": [m.id for m in chosen]}, reason
+        moves = {"seat": seat, "kind": "decide", "moves": [m.id for m in chosen]}
+        if not chosen:
+            if hostile and forgiving:
+                return moves, f"forgives {_labels(hostile, game)}; holds steady"
+            if afraid:
+                return moves, f"{why}: makes no move"
+            return moves, "holds steady"
+        head = next((m for m in motives if m), "tries something new")
+        labels = ", ".join(m.label.get() for m in chosen)
+        if forgiving:
+            head = f"forgives {_labels(hostile, game)}; {head}"
+        return moves, f"{head}: {labels}"
 
+    def _decide_at_random(self, context: BotContext, available) -> tuple[dict, str]:
+        options = context.options
+        chosen, spent = [], 0.0
+        shuffle = context.draws(100, len(available))
+        skip = context.draws(150, len(available))
+        order = [m for _, m in sorted(zip(shuffle, available), key=lambda pair: (pair[0], pair[1].id))]
+        for i, move in enumerate(order):
+            if len(chosen) >= options.max_moves or skip[i] < 0.4:
+                continue
+            if options.budget is not None and spent + move.cost > options.budget + 1e-9:
+                continue
+            chosen.append(move)
+            spent += move.cost
+        labels = ", ".join(m.label.get() for m in chosen) or "nothing"
+        return {"seat": context.view.seat, "kind": "decide", "moves": [m.id for m in chosen]}, f"picks at random: {labels}"
+
+    # -- crises -----------------------------------------------------------------------------
     def _crisis(self, context: BotContext) -> tuple[dict, str]:
+        view = context.view
+        game = context.game
+        seat = view.seat
+        crisis = view.crisis
+        top = len(game.scenario.crisis.rungs) - 1
+        rung = crisis.rung if crisis else 0
+        rung_label = game.scenario.crisis.rungs[min(rung, top)].label.get()
+
+        def choose(choice: CrisisChoice, reason: str) -> tuple[dict, str]:
+            return {"seat": seat, "kind": "crisis", "choice": choice.value}, reason
+
         roll = context.chance(300)
-        if roll < self.w("escalate"):
-            choice = CrisisChoice.ESCALATE
-        elif roll < self.w("escalate") + self.w("back_down"):
-            choice = CrisisChoice.BACK_DOWN
-        else:
-            choice = CrisisChoice.HOLD
-        return {"seat": context.view.seat, "kind": "crisis", "choice": choice.value}, choice.value.replace("_", " ")
+        if self.name == "random":
+            choice = list(CrisisChoice)[int(roll * 3)]
+            return choose(choice, f"{choice.value.replace('_', ' ')} at random")
+        # The brink: close enough to nuclear use that one bad round could get there. The top
+        # two-fifths of the ladder, or more if this game has seen crises jump further at once.
+        brink = max(1, round(0.4 * top), largest_rise(view))
+        if rung >= top - brink and context.chance(301) < self.w("brink"):
+            return choose(CrisisChoice.BACK_DOWN, f"steps back from the brink ({rung_label})")
+        last = {a: c for a, c in crisis_choices_last_round(view).items() if a != seat}
+        escalated = [a for a, c in last.items() if c == CrisisChoice.ESCALATE.value]
+        backed = [a for a, c in last.items() if c == CrisisChoice.BACK_DOWN.value]
+        names = lambda actors: " and ".join(name(game, a) for a in actors)  # noqa: E731
+        if self.w("retaliate") and last:
+            if escalated:
+                if context.chance(302) < self.w("forgive"):
+                    return choose(CrisisChoice.HOLD, f"holds rather than answer {possessive(names(escalated))} escalation")
+                return choose(CrisisChoice.ESCALATE, f"answers {possessive(names(escalated))} escalation with its own")
+            if backed:
+                return choose(CrisisChoice.BACK_DOWN, f"meets {possessive(names(backed))} step back with its own")
+            return choose(CrisisChoice.HOLD, "holds, as the others held")
+        level, why = danger(game, view, self._lines)
+        if self.w("caution") and level >= self.w("danger_line") and (rung > 0 or self.w("caution") >= 1):
+            if context.chance(303) < min(1.0, self.w("caution") * level + self.w("back_down")):
+                return choose(CrisisChoice.BACK_DOWN, f"backs down: {why}")
+        escalate, back_down = self.w("escalate"), self.w("back_down")
+        if backed and escalate > 0:
+            escalate = min(1.0, escalate * 1.5)
+        if self.w("parity"):
+            bal = balance(game, view, self.weights)
+            if bal.gap > 0.15:
+                back_down += 0.2  # not now, not from behind
+            elif bal.gap < 0:
+                escalate += 0.1
+        if roll < escalate:
+            if backed:
+                return choose(CrisisChoice.ESCALATE, f"presses as {names(backed)} backs down")
+            return choose(CrisisChoice.ESCALATE, f"raises the stakes at {rung_label}")
+        if roll < escalate + back_down:
+            return choose(CrisisChoice.BACK_DOWN, f"backs down at {rung_label}")
+        return choose(CrisisChoice.HOLD, f"holds firm at {rung_label}")
 
 
-def _factory(name: str):
+def _factory(persona: str):
     def make(overrides: dict) -> PersonaBot:
-        return PersonaBot(name, {**PERSONAS[name], **overrides})
+        return PersonaBot(persona, {**PERSONAS[persona], **overrides})
 
     return make
 
 
 for _name in PERSONAS:
     register_persona(_name, _factory(_name))
+
+
+def bot_config_problems(scenario) -> list[tuple[str, str]]:
+    """Mistakes in a scenario's `bot:` blocks, as (path, message): an unknown persona, a weight
+    that is neither a persona number nor a move tag the scenario uses, a `parity.`/`redline.`
+    entry naming no track. For the loader's semantic checks."""
+    from difflib import get_close_matches
+
+    from engine.bots.base import persona_names
+
+    numbers = set(_DRIVES) | {k for row in PERSONAS.values() for k in row}
+    tags = {tag for move in scenario.moves for tag in move.tags}
+    tracks = {t.id for t in scenario.tracks}
+    actor_tracks = {t.id for t in scenario.tracks if t.scope.value == "actor"}
+    personas = persona_names()
+    problems = []
+    for i, actor in enumerate(scenario.actors):
+        at = f"actors[{i}].bot"
+        if actor.bot.persona not in personas:
+            close = get_close_matches(actor.bot.persona, personas, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append((f"{at}.persona", f"no bot persona '{actor.bot.persona}'{hint}; personas: {', '.join(personas)}"))
+        for key in actor.bot.weights:
+            if key.startswith("parity."):
+                if key[7:] not in actor_tracks:
+                    problems.append((f"{at}.weights.{key}", f"'{key[7:]}' is not an actor track"))
+            elif key.startswith("redline."):
+                if key[8:].split(".")[0] not in tracks:
+                    problems.append((f"{at}.weights.{key}", f"'{key[8:]}' names no track"))
+            elif key not in numbers and key not in tags:
+                close = get_close_matches(key, sorted(numbers | tags), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append((f"{at}.weights.{key}", f"'{key}' is neither a bot number nor a move tag of this scenario{hint}"))
+    return problems

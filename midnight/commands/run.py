@@ -17,6 +17,10 @@ def add_parser(sub) -> None:
     parser.add_argument("--record", metavar="FILE", help="write the game's record here")
     parser.add_argument("--lang", default="en", help="language of the summary (en, zh)")
     parser.add_argument("--quiet", action="store_true", help="print only the outcome")
+    parser.add_argument("--agent", action="append", default=[], metavar="SEAT=COMMAND",
+                        help="a seat played by an outside program speaking JSON lines (docs/agents.md)")
+    parser.add_argument("--agent-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="how long an agent may think per answer (default 10)")
     parser.set_defaults(run=run)
 
 
@@ -37,18 +41,20 @@ def parse_seats(text: str, seats) -> dict[str, str]:
 
 def run(args) -> int:
     from engine import load_game
-    from engine.play import BotController, default_controller, step
+    from engine.play import BotController, step
+    from engine.simulate import controllers_for, seat_labels
+    from midnight.agents import agent_controllers, close_agents
     from engine.records import Recorder, write_record
     from engine.scripts import ScriptController, check_script, read_script
     from midnight.story import print_turn, print_outcome
 
     game = load_game(args.scenario)
     personas = parse_seats(args.seats, game.seats)
-    controllers = {
-        seat: BotController(personas[seat]) if seat in personas else default_controller(game, seat)
-        for seat in game.seats
-    }
-    who = {seat: f"bot:{getattr(c, 'persona', '?')}" for seat, c in controllers.items()}
+    controllers = controllers_for(game, personas)
+    who = seat_labels(game, personas)
+    agents = agent_controllers(args.agent, game, controllers, timeout=args.agent_timeout, language=args.lang)
+    controllers.update(agents)
+    who.update({seat: agent.persona for seat, agent in agents.items()})
     if args.script:
         script = read_script(args.script)
         try:
@@ -66,13 +72,16 @@ def run(args) -> int:
     if not args.quiet:
         print(f"{game.scenario.title.get(args.lang)} — seed {args.seed}", file=out)
     shown = 0
-    while not state.over:
-        try:
-            state, _ = step(game, state, controllers, recorder.record)
-        except MidnightError as error:
-            raise MidnightError(f"turn {state.turn}, {state.phase.value} phase: {error}") from None
-        if not args.quiet:
-            shown = print_turn(game, state, shown, args.lang, out)
+    try:
+        while not state.over:
+            try:
+                state, _ = step(game, state, controllers, recorder.record)
+            except MidnightError as error:
+                raise MidnightError(f"turn {state.turn}, {state.phase.value} phase: {error}") from None
+            if not args.quiet:
+                shown = print_turn(game, state, shown, args.lang, out)
+    finally:
+        close_agents(agents, game, state)
     print_outcome(game, state, args.lang, out)
     if args.record:
         write_record(args.record, recorder.to_record())

@@ -1,0 +1,296 @@
+"""`midnight simulate SCENARIO`: play many bot games headless and sum up what the scenario does."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import sys
+import time
+
+from engine.errors import MidnightError
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser(
+        "simulate", help="play many bot games headless and summarise them (rates with 95% CIs)",
+        description="Play many bot games of a scenario on several processes and summarise them. "
+                    "Game i uses seed SEED+i, so any game can be replayed from the batch's seed "
+                    "and its index.",
+    )
+    parser.add_argument("scenario", nargs="?", default="trilateral-2026", help="built-in id or scenario file")
+    parser.add_argument("--runs", type=int, default=1000, help="how many games (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="base seed: game i uses seed SEED+i (default 0)")
+    parser.add_argument("--seats", metavar="SEAT=PERSONA,...", default="",
+                        help="bot persona per seat, e.g. us=hawk,china=parity-seeker (others: the scenario's bots)")
+    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: every core)")
+    parser.add_argument("--out", metavar="FILE.csv", help="write one CSV row per game")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of text")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--compare", metavar="SEAT=PERSONA,...",
+                       help="also play line-up B (these seats changed) on the same seeds and report B - A")
+    group.add_argument("--compare-scenario", metavar="FILE",
+                       help="also play this scenario variant on the same seeds and report B - A")
+    parser.add_argument("--record-run", nargs=2, metavar=("K", "FILE"),
+                        help="write game K as a record (replay it with `midnight replay FILE --verify`)")
+    parser.add_argument("--progress", action=argparse_bool(), default=None,
+                        help="show a progress bar on stderr (default: when stderr is a terminal)")
+    parser.set_defaults(run=run)
+
+
+def argparse_bool():
+    import argparse
+
+    return argparse.BooleanOptionalAction
+
+
+# -- progress -------------------------------------------------------------------------------------
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        rate = done / (now - self.started) if now > self.started else 0.0
+        eta = (total - done) / rate if rate else 0.0
+        line = f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:,.0f} games/s"
+        line += f"  eta {eta:.0f}s " if done < total else f"  {now - self.started:.1f}s  \n"
+        self.stream.write(line)
+        self.stream.flush()
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+
+def run(args) -> int:
+    from engine.simulate import Batch, ScenarioSource, compare, result_row, run_batch, seat_labels, summarize
+    from midnight.commands.run import parse_seats
+
+    if args.runs < 1:
+        raise MidnightError("--runs must be 1 or more")
+    if args.seed < 0:
+        raise MidnightError("--seed must be 0 or more")
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise MidnightError("--jobs must be 1 or more")
+    source = ScenarioSource.from_ref(args.scenario)
+    game = source.load()
+    lineup = parse_seats(args.seats, game.seats)
+    record_run = None
+    if args.record_run:
+        try:
+            record_run = int(args.record_run[0])
+        except ValueError:
+            raise MidnightError(f"--record-run: '{args.record_run[0]}' is not a game number") from None
+        if not 0 <= record_run < args.runs:
+            raise MidnightError(f"--record-run: game {record_run} is not in this batch (0..{args.runs - 1})")
+
+    batch_a = Batch(source, lineup, args.seed)
+    batch_b = None
+    if args.compare:
+        batch_b = Batch(source, {**lineup, **parse_seats(args.compare, game.seats)}, args.seed)
+    elif args.compare_scenario:
+        other = ScenarioSource.from_ref(args.compare_scenario)
+        other_game = other.load()
+        if tuple(other_game.seats) != tuple(game.seats):
+            raise MidnightError(
+                f"--compare-scenario: its seats ({', '.join(other_game.seats)}) differ from "
+                f"{game.scenario.id}'s ({', '.join(game.seats)})"
+            )
+        batch_b = Batch(other, lineup, args.seed)
+
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    results_a = run_batch(batch_a, args.runs, jobs, ProgressBar("A" if batch_b else "games") if show else None)
+    results_b = run_batch(batch_b, args.runs, jobs, ProgressBar("B") if show else None) if batch_b else None
+
+    summary = summarize(results_a, game)
+    report = {
+        "scenario": {"id": game.scenario.id, "version": game.scenario.version, "hash": game.content_hash},
+        "runs": args.runs,
+        "base_seed": args.seed,
+        "seats": seat_labels(game, lineup),
+        "summary": summary,
+    }
+    if batch_b is not None:
+        game_b = batch_b.source.load()
+        report["b"] = {
+            "scenario": {"id": game_b.scenario.id, "version": game_b.scenario.version, "hash": game_b.content_hash},
+            "seats": seat_labels(game_b, batch_b.lineup),
+            "summary": summarize(results_b, game_b),
+        }
+        report["difference"] = compare(results_a, results_b)
+
+    if args.out:
+        write_csv(args.out, game, results_a, results_b)
+    if record_run is not None:
+        from engine.records import record_game, write_record
+
+        _, history = batch_a.play(record_run)
+        write_record(args.record_run[1], record_game(game, batch_a.seed(record_run), history, seat_labels(game, lineup)))
+
+    out = sys.stdout
+    if args.json:
+        json.dump(_json_safe(report), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        print_report(report, game, out)
+        if args.out:
+            print(f"one row per game written to {args.out}", file=out)
+        if record_run is not None:
+            from engine.loading import builtin_scenario_ids
+
+            hint = "" if args.scenario in builtin_scenario_ids() else f" --scenario {args.scenario}"
+            print(f"game {record_run} (seed {batch_a.seed(record_run)}) recorded to {args.record_run[1]}; "
+                  f"check it with `midnight replay {args.record_run[1]} --verify{hint}`", file=out)
+    errors = summary["errors"] + (report["b"]["summary"]["errors"] if batch_b else 0)
+    if errors:
+        first = summary["first_error"] or report["b"]["summary"]["first_error"]
+        print(f"midnight: {errors} game(s) failed; first: {first}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _json_safe(value):
+    """NaN is not JSON: write null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def write_csv(path: str, game, results_a, results_b=None) -> None:
+    from engine.records import write_atomic
+    from engine.simulate import result_row
+    import io
+
+    systems = [s.id for s in game.scenario.systems]
+    actors = list(game.seats)
+    buffer = io.StringIO()
+    rows = [("A" if results_b is not None else None, r) for r in results_a]
+    rows += [("B", r) for r in results_b or ()]
+    writer = None
+    for arm, result in rows:
+        row = result_row(result, systems, actors)
+        if arm is not None:
+            row = {"lineup": arm, **row}
+        if writer is None:
+            writer = csv.DictWriter(buffer, fieldnames=list(row), lineterminator="\n")
+            writer.writeheader()
+        writer.writerow(row)
+    try:
+        write_atomic(path, buffer.getvalue())
+    except OSError as error:
+        raise MidnightError(f"--out: cannot write {path}: {error.strerror}") from None
+
+
+# -- the text report ------------------------------------------------------------------------------
+
+
+def _pct(x: float) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def _num(x: float, digits: int = 1) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{digits}f}"
+
+
+def _ci(stat: dict, digits: int = 1) -> str:
+    if not stat.get("n"):
+        return "-"
+    if stat["n"] < 2:
+        return _num(stat["mean"], digits)
+    return f"{_num(stat['mean'], digits)}  (95% CI {_num(stat['low'], digits)} to {_num(stat['high'], digits)})"
+
+
+def print_summary(summary: dict, game, out, indent: str = "") -> None:
+    p = lambda text="": print(indent + text if text else "", file=out)  # noqa: E731
+    cat = summary["catastrophe"]
+    played = summary["runs"] - summary["errors"]
+    p(f"Catastrophe (midnight or nuclear use): {_pct(cat['rate'])}  ({cat['count']}/{played}; "
+      f"95% CI {_pct(cat['low'])} to {_pct(cat['high'])})")
+    ends = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(summary["terminations"].items(), key=lambda kv: -kv[1]))
+    p(f"How games ended: {ends or '-'}")
+    clock = summary["clock"]
+    if clock:
+        p(f"Final clock (seconds to midnight): mean {_num(clock['mean'])}; quartiles {_num(clock['q1'])} / "
+          f"{_num(clock['median'])} / {_num(clock['q3'])}; range {_num(clock['min'])} to {_num(clock['max'])}")
+    low = summary["min_clock"]
+    if low:
+        p(f"Closest approach to midnight:      median {_num(low['median'])}; quartiles {_num(low['q1'])} / {_num(low['q3'])}")
+    if summary["agreements"]:
+        p("Agreements signed, by system:       per game   games with one")
+        names = {s.id: s.name.get() for s in game.scenario.systems}
+        for system, figures in summary["agreements"].items():
+            p(f"  {names.get(system, system):<33} {figures['per_game']:>8.2f}   {_pct(figures['games_with']):>8}")
+    crises = summary["crises"]
+    p(f"Crises per game: {_ci(crises['per_game'], 2)}; games with a crisis: {_pct(crises['games_with'])}")
+    if crises["peaks"]:
+        p("  highest rung reached:             games reaching   crises peaking there")
+        for label, figures in crises["peaks"].items():
+            p(f"  {figures['rung']}. {label:<30} {_pct(figures['games_reaching']):>8}   {figures['crises_peaking_here']:>10}")
+    if summary["scores"]:
+        p("Scores (mean, 95% CI):")
+        for actor, stat in summary["scores"].items():
+            p(f"  {game.actor(actor).name.get():<20} {_ci(stat)}")
+    p(f"Shared outcome: {_ci(summary['shared'])}")
+    if summary["errors"]:
+        p(f"Failed games: {summary['errors']} (first: {summary['first_error']})")
+
+
+def _diff_line(label: str, stat: dict, percent: bool = False) -> str:
+    if not stat.get("n"):
+        return f"  {label:<34} -"
+    show = _pct if percent else _num
+    sign = "+" if stat["mean"] >= 0 else ""
+    interval = "" if stat["n"] < 2 else f"  (95% CI {show(stat['low'])} to {show(stat['high'])})"
+    clear = "" if stat["n"] < 2 or stat["low"] <= 0 <= stat["high"] else "  *"
+    return f"  {label:<34} {show(stat['a']):>8} -> {show(stat['b']):>8}   {sign}{show(stat['mean'])}{interval}{clear}"
+
+
+def print_report(report: dict, game, out) -> None:
+    scenario = report["scenario"]
+    seats = ", ".join(f"{k}={v.removeprefix('bot:')}" for k, v in report["seats"].items())
+    first, last = report["base_seed"], report["base_seed"] + report["runs"] - 1
+    print(f"{game.scenario.title.get()} ({scenario['id']} v{scenario['version']}): {report['runs']} games, "
+          f"seeds {first}..{last}", file=out)
+    if "b" not in report:
+        print(f"Seats: {seats}", file=out)
+        print(file=out)
+        print_summary(report["summary"], game, out)
+        return
+    b = report["b"]
+    seats_b = ", ".join(f"{k}={v.removeprefix('bot:')}" for k, v in b["seats"].items())
+    print(f"A: {seats}", file=out)
+    print(f"B: {seats_b}" + ("" if b["scenario"]["hash"] == scenario["hash"] else f"  (scenario {b['scenario']['id']} v{b['scenario']['version']})"), file=out)
+    print("\n== A ==", file=out)
+    print_summary(report["summary"], game, out, "  ")
+    print("\n== B ==", file=out)
+    print_summary(b["summary"], game, out, "  ")
+    diff = report["difference"]
+    print(f"\n== B - A, paired on the same {diff['pairs']} seeds (* : the 95% CI excludes 0) ==", file=out)
+    print(f"  {'':<34} {'A':>8}    {'B':>8}   difference", file=out)
+    print(_diff_line("catastrophe rate", diff["catastrophe"], percent=True), file=out)
+    print(_diff_line("final clock", diff["clock"]), file=out)
+    print(_diff_line("closest approach to midnight", diff["min_clock"]), file=out)
+    print(_diff_line("crises per game", diff["crises"]), file=out)
+    for system, stat in diff["agreements"].items():
+        print(_diff_line(f"agreements: {system}", stat), file=out)
+    for actor, stat in diff["scores"].items():
+        print(_diff_line(f"score: {actor}", stat), file=out)
+    print(_diff_line("shared outcome", diff["shared"]), file=out)
