@@ -41,6 +41,6 @@ def print_outcome(game: Game, state: GameState, language: str, out: TextIO) -> N
         return
     verdict = "CATASTROPHE" if outcome.catastrophe else "no catastrophe"
     print(f"\nOutcome: {outcome.termination.value} on turn {outcome.turn} — {verdict}; "
-          f"clock {state.clock:g} seconds to midnight.", file=out)
+          f"clock {state.clock:.1f} seconds to midnight.", file=out)
     for actor_id, score in outcome.scores.items():
-        print(f"   {game.actor(actor_id).name.get(language):<20} score {score:g}", file=out)
+        print(f"   {game.actor(actor_id).name.get(language):<20} score {score:.1f}", file=out)
