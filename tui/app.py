@@ -1,0 +1,168 @@
+"""The Textual application: owns the session and moves the game on between screens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from engine import Game, Phase
+from engine.errors import MidnightError
+from engine.records import Record
+from tui.i18n import t
+from tui.keys import bindings
+from tui.session import Session
+
+
+class MidnightApp(App[int]):
+    """Midnight in the terminal. Give it a Session to play, start settings, or a record to replay."""
+
+    CSS_PATH = "styles/midnight.tcss"
+    TITLE = "Midnight"
+    BINDINGS = bindings("Everywhere")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, session: Session | None = None, *, start: dict | None = None,
+                 replay: tuple[Game, Record] | None = None, language: str = "en") -> None:
+        super().__init__()
+        self.session = session
+        self.start_settings = start or {}
+        self.replay_source = replay
+        self.ui_language = session.language if session else language
+        self.current_seat: str | None = None
+        self._reports: list = []
+        self.game_screen = None
+
+    # -- start-up --------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.replay_source is not None:
+            self.open_replay(*self.replay_source)
+        elif self.session is not None:
+            self.begin(self.session)
+        else:
+            from tui.screens.start import StartScreen
+
+            self.push_screen(StartScreen(self.start_settings.get("scenario"), self.ui_language,
+                                         self.start_settings.get("seed")), self._started)
+
+    def _started(self, settings: dict | None) -> None:
+        if not settings:
+            self.exit(0)
+            return
+        session = Session(settings["game"], settings["seed"], settings["seats"], settings["language"])
+        self.begin(session)
+
+    def begin(self, session: Session) -> None:
+        from tui.screens.game import GameScreen
+
+        self.session = session
+        self.ui_language = session.language
+        self.sub_title = session.game.scenario.title.get(session.language)
+        self.game_screen = GameScreen()
+        self.push_screen(self.game_screen)
+        self.call_after_refresh(self.advance)
+
+    # -- the game's flow -----------------------------------------------------------------------
+    def submit(self, value: dict) -> bool:
+        """A person's input from any screen: applied, or the engine's reason shown and nothing changes."""
+        try:
+            self.session.submit(value)
+        except MidnightError as error:
+            self.notify(str(error), title="Not allowed", severity="error")
+            return False
+        self.advance()
+        return True
+
+    def advance(self) -> None:
+        """Let the bots play, then show what a person must see or do next."""
+        session = self.session
+        try:
+            session.run_bots()
+        except MidnightError as error:  # a bot or scenario bug: say so, do not crash
+            self.notify(f"A bot could not play: {error}", severity="error", timeout=30)
+        if session.last_error:
+            self.notify(session.last_error, severity="warning")
+            session.last_error = None
+        self._reports.extend(session.take_reports())
+        self._next()
+
+    def _next(self, _result=None) -> None:
+        session = self.session
+        if self._reports:
+            from tui.screens.resolution import ResolutionScreen
+
+            if self.game_screen is not None and session.hot_seat:
+                self.game_screen.show(None)
+            self.push_screen(ResolutionScreen(session, self._reports.pop(0)), self._next)
+            return
+        if session.state.over:
+            from tui.screens.end import EndScreen
+
+            self.push_screen(EndScreen(session))
+            return
+        seat = session.next_human()
+        if seat is None:
+            self.game_screen.show(None)
+            return
+        if session.hot_seat and seat != self.current_seat:
+            from tui.screens.handoff import HandoffScreen
+
+            self.game_screen.show(None)
+            self.current_seat = None
+            actor = session.game.actor(seat)
+            self.push_screen(HandoffScreen(session.name(seat), actor.colour, session.language),
+                             partial(self._show, seat))
+            return
+        self._show(seat)
+
+    def _show(self, seat: str, _result=None) -> None:
+        session = self.session
+        self.current_seat = seat
+        self.game_screen.show(seat)
+        if session.state.phase is Phase.CRISIS:
+            from tui.screens.crisis import CrisisScreen
+
+            def chosen(choice: str | None) -> None:
+                if choice:
+                    if not self.submit({"seat": seat, "kind": "crisis", "choice": choice}):
+                        self._show(seat)
+
+            self.push_screen(CrisisScreen(session, seat), chosen)
+
+    # -- saving and other screens -----------------------------------------------------------
+    def save_game(self) -> None:
+        if self.session is None:
+            return
+        try:
+            path = self.session.save()
+        except (OSError, MidnightError) as error:
+            self.notify(f"Could not save: {error}", severity="error")
+            return
+        self.notify(t("saved", self.ui_language, path=str(path)), title="Saved")
+
+    def open_replay(self, game: Game, record: Record) -> None:
+        from engine.records import replay
+        from tui.screens.replay import ReplayScreen
+
+        try:
+            result = replay(game, record)
+        except MidnightError as error:
+            self.notify(str(error), severity="error", timeout=30)
+            return
+        self.push_screen(ReplayScreen(game, record, result, self.ui_language))
+
+    def action_help(self) -> None:
+        from tui.screens.dialogs import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: every key", "List the keys of every screen", self.action_help)
+        if self.session is not None and not self.session.state.over:
+            yield SystemCommand("Save the game", f"Write the save file ({self.session.save_path})", self.save_game)
+            if self.game_screen is not None and self.current_seat:
+                yield SystemCommand("Show my brief", "Objectives, red lines, what you know", self.game_screen.action_brief)

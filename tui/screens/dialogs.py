@@ -1,0 +1,146 @@
+"""Modal dialogs: drafting an offer or a counter, the seat's brief, and the help screen of every key."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from engine import Game
+from tui import present
+from tui.i18n import t
+from tui.keys import KEYMAP, bindings
+
+
+class DraftDialog(ModalScreen[dict | None]):
+    """Choose an agreement's parties and terms. Returns an offer dict (or, countering, its params)."""
+
+    BINDINGS = bindings("Dialogs (brief, help, drafting)")
+
+    def __init__(self, game: Game, template_id: str, seat: str, language: str, *,
+                 eligible: tuple[str, ...] = (), params: dict | None = None, fixed_parties: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.game, self.template_id, self.seat, self.language = game, template_id, seat, language
+        self.template = game.template(template_id)
+        self.eligible = eligible
+        self.start_params = dict(params or {})
+        self.fixed_parties = fixed_parties
+
+    def compose(self) -> ComposeResult:
+        lang = self.language
+        with Vertical(id="dialog"):
+            title = self.template.label.get(lang)
+            if self.fixed_parties:
+                title = f"{t('counter', lang)}: {title}"
+            yield Label(f"[b]{escape(title)}[/b]", id="dialog-title")
+            if self.template.description.get(lang):
+                yield Static(escape(self.template.description.get(lang)), classes="muted")
+            if not self.fixed_parties:
+                yield Label(t("parties", lang), classes="section")
+                for party in self.eligible:
+                    yield Checkbox(present.actor_name(self.game, party, lang), value=True, id=f"party-{party}",
+                                   disabled=party == self.seat, compact=True)
+            else:
+                yield Static(f"{t('parties', lang)}: {escape(present.names(self.game, self.fixed_parties, lang))}")
+            if self.template.parameters:
+                yield Label(t("parameters", lang), classes="section")
+            for p in self.template.parameters:
+                value = self.start_params.get(p.id, p.default)
+                yield Label(f"{escape(p.label.get(lang))} [$text-muted]({present.num(p.min)}–{present.num(p.max)},"
+                            f" step {present.num(p.step)})[/]")
+                yield Input(present.num(value), type="number", id=f"param-{p.id}", compact=True)
+            yield Static(id="dialog-error")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(t("counter" if self.fixed_parties else "propose", lang), variant="primary", id="ok", compact=True)
+                yield Button(t("cancel", lang), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        inputs = self.query(Input)
+        if inputs:
+            inputs.first().focus()
+        else:
+            self.query_one("#ok", Button).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._finish()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._finish()
+        else:
+            self.dismiss(None)
+
+    def _finish(self) -> None:
+        params = {}
+        for p in self.template.parameters:
+            text = self.query_one(f"#param-{p.id}", Input).value.strip()
+            try:
+                params[p.id] = float(text)
+            except ValueError:
+                self.query_one("#dialog-error", Static).update(f"[$error]{escape(p.label.get(self.language))}: a number, please[/]")
+                return
+        if self.fixed_parties:
+            self.dismiss({"params": params})
+            return
+        parties = [a for a in self.eligible if self.query_one(f"#party-{a}", Checkbox).value]
+        self.dismiss({"template": self.template_id, "parties": parties, "params": params})
+
+    def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)
+
+
+class BriefScreen(ModalScreen[None]):
+    """The seat's private brief: leader, objectives, red lines and what it knows."""
+
+    BINDINGS = bindings("Dialogs (brief, help, drafting)") + [("b", "dismiss", "Close")]
+
+    def __init__(self, game: Game, seat: str, language: str) -> None:
+        super().__init__()
+        self.game, self.seat, self.language = game, seat, language
+
+    def compose(self) -> ComposeResult:
+        lang = self.language
+        actor = self.game.actor(self.seat)
+        with VerticalScroll(id="dialog"):
+            yield Label(f"[b]{t('brief', lang)}: {escape(actor.name.get(lang))}[/b]", id="dialog-title")
+            if actor.leader.get(lang):
+                yield Static(f"{t('leader', lang)}: {escape(actor.leader.get(lang))}")
+            for key, text in (("objectives", actor.brief.objectives), ("red_lines", actor.brief.red_lines),
+                              ("knowledge", actor.brief.knowledge)):
+                if text.get(lang):
+                    yield Label(t(key, lang), classes="section")
+                    yield Static(escape(text.get(lang)))
+            if not any(x.get(lang) for x in (actor.brief.objectives, actor.brief.red_lines, actor.brief.knowledge)):
+                yield Static("[i]This scenario gives no brief for this seat.[/i]")
+            yield Static("[$text-muted]Esc / b: close[/]")
+
+    def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)
+
+
+def key_label(keys: str) -> str:
+    names = {"question_mark": "?", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q", "ctrl+s": "Ctrl+S", "ctrl+enter": "Ctrl+Enter",
+             "escape": "Esc", "enter": "Enter", "space": "Space", "left": "←", "right": "→", "up": "↑", "down": "↓",
+             "home": "Home", "end": "End"}
+    return " / ".join(names.get(k, k.upper() if k.startswith("f") and k[1:].isdigit() else k) for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of every screen, from the keymap."""
+
+    BINDINGS = bindings("Dialogs (brief, help, drafting)") + [("question_mark,f1", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label("[b]Keys[/b] — Esc closes", id="dialog-title")
+            for group, entries in KEYMAP.items():
+                yield Label(group, classes="section")
+                rows = "\n".join(f"  [b]{escape(key_label(k)):<18}[/b] {escape(d)}" for k, _a, d, _i, _s in entries)
+                yield Static(rows)
+            yield Label("Mouse", classes="section")
+            yield Static("  Click tabs, moves, proposals and buttons; scroll the log with the wheel.")
+
+    def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)

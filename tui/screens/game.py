@@ -1,0 +1,132 @@
+"""The game screen: one seat's view at a glance, and the pane where it acts in the current phase."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
+
+from engine import Phase
+from tui.i18n import t
+from tui.keys import bindings
+from tui.screens.dialogs import BriefScreen, DraftDialog
+from tui.widgets.decide import DecidePane
+from tui.widgets.log import GameLog
+from tui.widgets.propose import ProposePane
+from tui.widgets.respond import RespondPane
+from tui.widgets.situation import SituationPanel
+from tui.widgets.talks import TalksPanel
+
+
+class GameScreen(Screen):
+    """Shows `seat`'s SeatView; `d` submits what the seat chose in the Act tab."""
+
+    BINDINGS = bindings("Game")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seat: str | None = None
+
+    @property
+    def session(self):
+        return self.app.session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="body"):
+            yield SituationPanel(id="situation")
+            with TabbedContent(id="tabs", initial="act"):
+                with TabPane(t("act"), id="act"):
+                    with ContentSwitcher(id="panes", initial="wait"):
+                        yield Static(t("waiting"), id="wait")
+                        yield ProposePane(id="propose")
+                        yield RespondPane(id="respond")
+                        yield DecidePane(id="decide")
+                with TabPane(t("talks"), id="talks"):
+                    with Vertical():
+                        yield TalksPanel(id="talks-panel")
+                with TabPane(t("log"), id="log"):
+                    yield GameLog(id="game-log")
+        yield Footer()
+
+    # -- showing a seat ---------------------------------------------------------------------
+    def show(self, seat: str | None) -> None:
+        """Refresh everything from the engine for `seat` (None: a blank table, nobody's secrets)."""
+        self.seat = seat
+        session = self.session
+        game, lang = session.game, session.language
+        viewer = seat or session.viewer()
+        view = session.view_for(viewer)
+        tabs = self.query_one(TabbedContent)
+        for pane_id, key in (("act", "act"), ("talks", "talks"), ("log", "log")):
+            tabs.get_tab(pane_id).label = t(key, lang)
+        who = escape(session.name(seat)) if seat else ""
+        phase = t(f"phase.{view.phase.value}", lang)
+        title = escape(game.scenario.title.get(lang))
+        self.query_one("#topbar", Static).update(
+            f"[b]{title}[/b] · {view.date} · {t('turn', lang, turn=view.turn, turns=view.turns)} · {phase}"
+            + (f" · [b $accent]{t('you_are', lang, name=who)}[/]" if seat else "")
+        )
+        self.query_one(SituationPanel).show(game, view, lang)
+        self.query_one(TalksPanel).show(game, view, lang)
+        self.query_one(GameLog).show(game, view, session.notes_for(viewer), lang)
+        switcher = self.query_one("#panes", ContentSwitcher)
+        if seat is None:
+            switcher.current = "wait"
+            return
+        options = game.options(session.state, seat)
+        pane = {Phase.PROPOSE: "propose", Phase.RESPOND: "respond", Phase.DECIDE: "decide"}.get(view.phase)
+        if pane is None or not options.must_act:
+            switcher.current = "wait"
+            return
+        switcher.current = pane
+        self.query_one(f"#{pane}").load(game, options, lang)
+        tabs.active = "act"
+        focus = {"propose": "#templates", "respond": "#answers", "decide": "#moves"}[pane]
+        self.query_one(focus).focus()
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_done(self) -> None:
+        if self.seat is None:
+            return
+        current = self.query_one("#panes", ContentSwitcher).current
+        if current == "wait":
+            return
+        pane = self.query_one(f"#{current}")
+        self.app.submit(pane.submission(self.seat))
+
+    def action_brief(self) -> None:
+        if self.seat is not None:
+            self.app.push_screen(BriefScreen(self.session.game, self.seat, self.session.language))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_save(self) -> None:
+        self.app.save_game()
+
+    def action_quit_game(self) -> None:
+        self.app.save_game()
+        self.app.exit(0)
+
+    # -- dialogs ---------------------------------------------------------------------------------
+    def on_propose_pane_draft_requested(self, event: ProposePane.DraftRequested) -> None:
+        session = self.session
+        dialog = DraftDialog(session.game, event.template.id, self.seat, session.language,
+                             eligible=event.template.eligible_parties)
+        self.app.push_screen(dialog, self.query_one(ProposePane).add_offer_or_none)
+
+    def on_respond_pane_counter_requested(self, event: RespondPane.CounterRequested) -> None:
+        session = self.session
+        proposal = event.option.proposal
+        dialog = DraftDialog(session.game, proposal.template, self.seat, session.language,
+                             params=dict(proposal.params), fixed_parties=proposal.parties)
+
+        def countered(result: dict | None) -> None:
+            if result is not None:
+                self.query_one(RespondPane).set_answer(
+                    proposal.id, {"proposal": proposal.id, "answer": "counter", "params": result["params"]})
+
+        self.app.push_screen(dialog, countered)

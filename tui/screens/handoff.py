@@ -1,0 +1,36 @@
+"""The hot-seat hand-off: a blank screen that names the next seat and hides the previous one's choices."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.i18n import t
+from tui.keys import bindings
+
+
+class HandoffScreen(Screen[None]):
+    """'Pass to Russia — press Enter when ready.'"""
+
+    BINDINGS = bindings("Hand-off, resolution")
+
+    def __init__(self, name: str, colour: str, language: str) -> None:
+        super().__init__()
+        self.seat_name, self.colour, self.language = name, colour, language
+
+    def compose(self) -> ComposeResult:
+        with Middle():
+            with Center():
+                yield Static(f"[b]{escape(t('handoff', self.language, name=self.seat_name))}[/b]", id="handoff-name")
+            with Center():
+                yield Static(t("handoff_hint", self.language), id="handoff-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#handoff-name").styles.border = ("heavy", self.colour)
+
+    def action_continue(self) -> None:
+        self.dismiss(None)

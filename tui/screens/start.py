@@ -1,0 +1,140 @@
+"""The start screen: choose a scenario (built-in or a file), the language, a seed, and who plays each seat."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
+
+from engine.errors import MidnightError
+from tui.i18n import LANGUAGES, t
+from tui.keys import bindings
+from tui.session import BOT, HUMAN
+
+
+class StartScreen(Screen[dict]):
+    """Returns the chosen settings: {"scenario", "language", "seed", "seats"}."""
+
+    BINDINGS = bindings("Start")
+
+    def __init__(self, scenario: str | None = None, language: str = "en", seed: int | None = None) -> None:
+        super().__init__()
+        self.scenario_ref, self.language, self.seed = scenario, language, seed
+        self.game = None
+
+    def compose(self) -> ComposeResult:
+        from engine.loading import builtin_scenario_ids
+
+        lang = self.language
+        ids = builtin_scenario_ids()
+        with VerticalScroll(id="start"):
+            yield Static(f"[b]{t('start_title', lang)}[/b]", id="start-title")
+            with Horizontal(classes="row"):
+                with Vertical(classes="col"):
+                    yield Label(t("scenario", lang), classes="section")
+                    initial = self.scenario_ref if self.scenario_ref in ids else (ids[0] if ids else Select.BLANK)
+                    yield Select([(i, i) for i in ids], value=initial, id="scenario", allow_blank=not ids, compact=True,
+                                 prompt="(none built in)")
+                    yield Input(placeholder=t("scenario_file", lang), id="scenario-file", compact=True,
+                                value=self.scenario_ref if self.scenario_ref and self.scenario_ref not in ids else "")
+                    yield Static(id="summary")
+                with Vertical(classes="col"):
+                    yield Label(t("language", lang), classes="section")
+                    with RadioSet(id="language"):
+                        for code, name in LANGUAGES.items():
+                            yield RadioButton(name, value=code == lang, id=f"lang-{code}", compact=True)
+                    yield Label(t("seed", lang), classes="section")
+                    yield Input("" if self.seed is None else str(self.seed), type="integer", id="seed", compact=True)
+            yield Label(t("seats", lang), classes="section")
+            yield Vertical(id="seats")
+            yield Static(id="start-error")
+            yield Button(t("start", lang) + " (F5)", variant="primary", id="start-button", compact=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.load_scenario()
+
+    def _ref(self) -> str | None:
+        path = self.query_one("#scenario-file", Input).value.strip()
+        if path:
+            return path
+        value = self.query_one("#scenario", Select).value
+        return None if value is Select.BLANK else str(value)
+
+    async def load_scenario(self) -> None:
+        from engine import load_game
+        from engine.bots import persona_names
+
+        ref = self._ref()
+        error = self.query_one("#start-error", Static)
+        summary = self.query_one("#summary", Static)
+        seats = self.query_one("#seats", Vertical)
+        await seats.remove_children()
+        self.game = None
+        self._loaded_ref = ref
+        if ref is None:
+            summary.update("")
+            return
+        try:
+            self.game = load_game(ref)
+        except (MidnightError, OSError) as problem:
+            error.update(f"[$error]{escape(str(problem))}[/]")
+            summary.update("")
+            return
+        error.update("")
+        lang = self.language
+        game = self.game
+        summary.update(f"[b]{escape(game.scenario.title.get(lang))}[/b]\n{escape(game.scenario.summary.get(lang))}")
+        choices = [(t("human", lang), HUMAN), (t("bot", lang), BOT)]
+        choices += [(t("bot_persona", lang, persona=p), p) for p in persona_names()]
+        rows = []
+        active = [a.id for a in game.scenario.actors if a.active]
+        for index, seat in enumerate(game.seats):
+            if seat not in active:
+                continue
+            who = HUMAN if seat == active[0] else BOT
+            rows.append(Horizontal(Label(escape(game.actor(seat).name.get(lang)), classes="seat-name"),
+                                   Select(choices, value=who, allow_blank=False, id=f"seat-{seat}", compact=True), classes="seat-row"))
+        await seats.mount_all(rows)
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "scenario" and event.value != getattr(self, "_loaded_ref", None):
+            self.query_one("#scenario-file", Input).value = ""
+            await self.load_scenario()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "scenario-file":
+            await self.load_scenario()
+        else:
+            await self.action_start()
+
+    async def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        code = (event.pressed.id or "lang-en").removeprefix("lang-")
+        if code != self.language:
+            self.language = code
+            self.scenario_ref = self._ref()
+            seed = self.query_one("#seed", Input).value.strip()
+            self.seed = int(seed) if seed.isdigit() else None
+            await self.recompose()
+            await self.load_scenario()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start-button":
+            await self.action_start()
+
+    async def action_start(self) -> None:
+        if self._ref() != getattr(self, "_loaded_ref", None):
+            await self.load_scenario()
+        if self.game is None:
+            return
+        text = self.query_one("#seed", Input).value.strip()
+        try:
+            seed = int(text) if text else None
+        except ValueError:
+            self.query_one("#start-error", Static).update("[$error]The seed must be a whole number.[/]")
+            return
+        seats = {seat: str(self.query_one(f"#seat-{seat}", Select).value)
+                 for seat in self.game.seats if self.query(f"#seat-{seat}")}
+        self.dismiss({"game": self.game, "language": self.language, "seed": seed, "seats": seats})

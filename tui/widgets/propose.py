@@ -1,0 +1,88 @@
+"""The proposals pane: agreement templates to draft, and the offers drafted so far."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from engine import Game
+from engine.options import SeatOptions, TemplateOption
+from tui import present
+from tui.i18n import t
+from tui.keys import bindings
+
+
+class ProposePane(Vertical):
+    """Draft up to `max_proposals` offers; Enter on a template opens the drafting dialog."""
+
+    BINDINGS = bindings("Proposals (Act tab, talks)")
+
+    class DraftRequested(Message):
+        """The player asked to draft an offer of a template."""
+
+        def __init__(self, template: TemplateOption) -> None:
+            super().__init__()
+            self.template = template
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("templates"), id="templates-title")
+        yield OptionList(id="templates")
+        yield Static(id="offers")
+
+    def load(self, game: Game, options: SeatOptions, language: str) -> None:
+        self.game, self.options, self.language = game, options, language
+        self.offers: list[dict] = []
+        self.by_id = {tpl.id: tpl for tpl in options.templates}
+        self.query_one("#templates-title", Static).update(t("templates", language))
+        templates = self.query_one("#templates", OptionList)
+        templates.clear_options()
+        for tpl in options.templates:
+            label = escape(tpl.label.get(language))
+            system = escape(present.system_name(game, tpl.system, language))
+            if tpl.available:
+                prompt = f"{label} [$text-muted]· {system}[/]"
+            else:
+                prompt = f"{label} [$text-muted]· {system}\n  {escape(tpl.reason or '')}[/]"
+            templates.add_option(Option(prompt, id=tpl.id, disabled=not tpl.available))
+        first = next((i for i, tpl in enumerate(options.templates) if tpl.available), None)
+        if first is not None:
+            templates.highlighted = first
+        self._show_offers()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        template = self.by_id.get(event.option.id or "")
+        if template is not None:
+            self.post_message(self.DraftRequested(template))
+
+    def add_offer(self, offer: dict) -> None:
+        self.offers.append(offer)
+        self._show_offers()
+
+    def add_offer_or_none(self, offer: dict | None) -> None:
+        if offer is not None:
+            self.add_offer(offer)
+
+    def action_clear_offers(self) -> None:
+        self.clear_offers()
+
+    def clear_offers(self) -> None:
+        self.offers.clear()
+        self._show_offers()
+
+    def _show_offers(self) -> None:
+        lines = [f"[b]{t('your_offers', self.language)}[/b] ({len(self.offers)}/{self.options.max_proposals})"]
+        for offer in self.offers:
+            label = present.template_label(self.game, offer["template"], self.language)
+            params = present.params_text(self.game, offer["template"], offer["params"], self.language)
+            lines.append(f"• {escape(label + params)} — {escape(present.names(self.game, offer['parties'], self.language))}")
+        key = "submit_offers" if self.offers else "no_offers"
+        lines.append(f"[$text-muted]{t(key, self.language, n=len(self.offers))} · x: withdraw[/]")
+        self.query_one("#offers", Static).update("\n".join(lines))
+
+    def submission(self, seat: str) -> dict:
+        return {"seat": seat, "kind": "propose", "offers": list(self.offers)}
