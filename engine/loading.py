@@ -691,6 +691,9 @@ def _check(scenario: Scenario, document: Document) -> list[Problem]:
 _SCENARIO_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
 
+DEFAULT_SCENARIO = "trilateral-2026"  # what `midnight play` and `midnight run` open by default
+
+
 def _builtin_dir() -> Any:
     return resources.files("scenarios")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 from engine.errors import MidnightError
+from engine.loading import DEFAULT_SCENARIO
 
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("run", help="play a whole game headless (bots fill unscripted seats)")
-    parser.add_argument("scenario", nargs="?", default="trilateral-2026", help="built-in id or scenario file")
+    parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"built-in id or scenario file (default {DEFAULT_SCENARIO})")
     parser.add_argument("--seed", type=int, default=0, help="the game's seed (default 0)")
     parser.add_argument("--script", metavar="FILE", help="a script of moves for some seats")
     parser.add_argument("--seats", metavar="SEAT=PERSONA,...", default="",

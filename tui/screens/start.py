@@ -25,7 +25,7 @@ class StartScreen(Screen[dict]):
         self.game = None
 
     def compose(self) -> ComposeResult:
-        from engine.loading import builtin_scenario_ids
+        from engine.loading import DEFAULT_SCENARIO, builtin_scenario_ids
 
         lang = self.language
         ids = builtin_scenario_ids()
@@ -34,7 +34,8 @@ class StartScreen(Screen[dict]):
             with Horizontal(classes="row"):
                 with Vertical(classes="col"):
                     yield Label(t("scenario", lang), classes="section")
-                    initial = self.scenario_ref if self.scenario_ref in ids else (ids[0] if ids else Select.BLANK)
+                    fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in ids else (ids[0] if ids else Select.BLANK)
+                    initial = self.scenario_ref if self.scenario_ref in ids else fallback
                     yield Select([(i, i) for i in ids], value=initial, id="scenario", allow_blank=not ids, compact=True,
                                  prompt="(none built in)")
                     yield Input(placeholder=t("scenario_file", lang), id="scenario-file", compact=True,
