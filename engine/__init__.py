@@ -17,12 +17,19 @@ from engine.state import FACILITATOR, GameState, Outcome, Phase, Termination  # 
 
 def load_game(ref: str) -> Game:
     """A Game from a built-in scenario id or a scenario file path (raises ScenarioError)."""
-    from engine.loading import load_scenario_text, read_bytes_limited, resolve_scenario, scenario_content_hash
+    from engine.loading import (
+        builtin_scenario_ids,
+        load_scenario_text,
+        read_bytes_limited,
+        resolve_scenario,
+        scenario_content_hash,
+    )
 
     path = resolve_scenario(ref)
     raw = read_bytes_limited(path)
     scenario = load_scenario_text(raw, filename=str(path))
-    return Game(scenario, scenario_content_hash(raw))
+    source = None if ref in builtin_scenario_ids() else str(path.resolve())
+    return Game(scenario, scenario_content_hash(raw), source)
 
 
 __all__ = [

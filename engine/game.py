@@ -37,9 +37,10 @@ PHASE_INPUT = {
 class Game:
     """A scenario made ready to play: lookups, the track layout and the rules' entry points."""
 
-    def __init__(self, scenario: Scenario, content_hash: str = "") -> None:
+    def __init__(self, scenario: Scenario, content_hash: str = "", source: str | None = None) -> None:
         self.scenario = scenario
         self.content_hash = content_hash
+        self.source = source  # the scenario file's path, when it is not a built-in scenario
         self.layout = TrackLayout(scenario)
         self.actors: dict[str, Actor] = {a.id: a for a in scenario.actors}
         self.moves: dict[str, Move] = {m.id: m for m in scenario.moves}

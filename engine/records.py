@@ -39,9 +39,20 @@ RECORD_FORMAT = 1
 
 @attrs.frozen
 class ScenarioRef:
+    """Which scenario a record was played on; `file` when it was not a built-in one."""
+
     id: str
     version: str
     hash: str
+    file: str | None = None
+
+    def to_load(self, override: str | None = None) -> str:
+        """What to load to replay the record: `override`, else its file if still there, else its id."""
+        if override:
+            return override
+        if self.file and Path(self.file).is_file():
+            return self.file
+        return self.id
 
 
 @attrs.frozen
@@ -194,7 +205,7 @@ class Recorder:
             turns.append(RecordedTurn(self._turn, tuple(self._inputs), None))
         return Record(
             midnight_record=RECORD_FORMAT,
-            scenario=ScenarioRef(self.game.scenario.id, self.game.scenario.version, self.game.content_hash),
+            scenario=ScenarioRef(self.game.scenario.id, self.game.scenario.version, self.game.content_hash, self.game.source),
             seed=self.seed,
             engine=__version__,
             seats=dict(self.seats),
@@ -233,6 +244,8 @@ _Dumper.add_multi_representer(Mapping, _represent_mapping)
 
 def _plain(record: Record) -> dict[str, Any]:
     data = attrs.asdict(record, recurse=True)
+    if data["scenario"]["file"] is None:
+        del data["scenario"]["file"]
     for turn in data["turns"]:
         if turn["after"] is None:
             del turn["after"]

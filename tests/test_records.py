@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,18 @@ def test_a_script_answer_must_be_accept_or_reject():
     bad = SCRIPT.replace(b"moves: [hide]", b"moves: [hide]\n        respond: {default: maybe}")
     with pytest.raises(LoadError, match="must be accept or reject"):
         read_script(bad)
+
+
+def test_a_record_of_a_scenario_file_remembers_the_file(tmp_path):
+    from engine import load_game
+
+    path = tmp_path / "mine.yaml"
+    path.write_bytes((Path(__file__).parent / "fixtures" / "rules.yaml").read_bytes())
+    game = load_game(str(path))
+    state, history = play_out(game, game.start(1))
+    record = read_record(dump_record(record_game(game, 1, history)).encode())
+    assert record.scenario.file == str(path.resolve())
+    assert record.scenario.to_load() == str(path.resolve())
+    assert record.scenario.to_load("override.yaml") == "override.yaml"
+    builtin = load_game("tutorial")
+    assert builtin.source is None

@@ -24,9 +24,8 @@ def build_app(args):
     resume = getattr(args, "resume", None)
     if resume:
         record = read_record(resume)
-        game = load_game(args.scenario or record.scenario.id)
+        game = load_game(record.scenario.to_load(args.scenario))
         session = Session.resume(game, record, Path(resume), language)
-        session.scenario_ref = args.scenario
         return MidnightApp(session)
     if not args.scenario:
         return MidnightApp(start={"seed": args.seed}, language=language)
@@ -38,19 +37,12 @@ def build_app(args):
 
         raise MidnightError(str(error)) from None
     session = Session(game, args.seed, seats, language)
-    session.scenario_ref = args.scenario
     return MidnightApp(session)
 
 
 def resume_command(session, path) -> str:
-    """The command that resumes a save: a scenario file must be named again, a built-in is found by id."""
-    from engine.loading import builtin_scenario_ids
-
-    command = f"midnight play --resume {path}"
-    ref = getattr(session, "scenario_ref", None)
-    if ref and ref not in builtin_scenario_ids():
-        command += f" {ref}"
-    return command
+    """The command that resumes a save (the save names its scenario file, or the built-in id)."""
+    return f"midnight play --resume {path}"
 
 
 def play(args) -> int:
@@ -74,6 +66,6 @@ def replay_on_screen(record_path: str, scenario_ref: str | None, lang: str | Non
     from tui.app import MidnightApp
 
     record = read_record(record_path)
-    game = load_game(scenario_ref or record.scenario.id)
+    game = load_game(record.scenario.to_load(scenario_ref))
     app = MidnightApp(replay=(game, record), language=_language(lang))
     return int(app.run() or 0)

@@ -112,7 +112,6 @@ class Session:
         self.reports: list[TurnReport] = []
         self.turn_start: GameState = self.state
         self.last_error: str | None = None
-        self.scenario_ref: str | None = None  # how the player named the scenario (for the resume hint)
 
     # -- construction -----------------------------------------------------------------------
     @classmethod

@@ -21,7 +21,7 @@ def run(args) -> int:
     from engine.records import check_scenario_matches, read_record, replay
 
     record = read_record(args.record)
-    game = load_game(args.scenario or record.scenario.id)
+    game = load_game(record.scenario.to_load(args.scenario))
     try:
         check_scenario_matches(game, record)
     except RecordError as error:
