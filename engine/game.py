@@ -18,12 +18,14 @@ from collections.abc import Mapping
 
 from engine import assessment, crisis, resolution, talks
 from engine.errors import IllegalInput
+from engine.describe import describe_effects
 from engine.functions import GameFunctions
 from engine.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
 from engine.names import TrackLayout
 from engine.phrases import phrase
 from engine.scenario import Actor, AgreementTemplate, Event, Move, Scenario, Scope
 from engine.state import FACILITATOR, GameState, LogEntry, Phase
+from engine.text import Text
 from engine.work import Work
 
 PHASE_INPUT = {
@@ -65,6 +67,13 @@ class Game:
         year, month = start.year + months // 12, months % 12 + 1
         day = min(start.day, 28)
         return datetime.date(year, month, day if start.day > 28 else start.day).isoformat()
+
+    def effects_text(self, move: Move) -> Text:
+        """What a move does, in words, in each of the scenario's languages (cached)."""
+        cache = self.__dict__.setdefault("_effects_text", {})
+        if move.id not in cache:
+            cache[move.id] = describe_effects(self.scenario, move.effects)
+        return cache[move.id]
 
     def functions(self, work: Work, self_actor: str | None) -> GameFunctions:
         return GameFunctions(work, self_actor)

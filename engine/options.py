@@ -29,6 +29,7 @@ class MoveOption:
     tags: tuple[str, ...]
     available: bool
     reason: str | None = None
+    effects: Text = Text({})  # what it does, in words (engine.describe)
 
 
 @attrs.frozen
@@ -86,7 +87,7 @@ def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
             problem = f"costs {cost:g}, the budget is {budget:g}"
         result.append(
             MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
-                       move.tags, problem is None, problem)
+                       move.tags, problem is None, problem, game.effects_text(move))
         )
     return tuple(result)
 

@@ -88,6 +88,8 @@ class DecidePane(Vertical):
                  + (f", {t('secret', self.language)}" if m.secret else "")]
         if m.description.get(self.language):
             parts.append(escape(m.description.get(self.language)))
+        if m.effects.get(self.language):
+            parts.append(f"[dim]{escape(m.effects.get(self.language))}[/dim]")
         if not m.available:
             parts.append(f"[$error]{escape(t('unavailable', self.language, reason=m.reason or ''))}[/]")
         detail.update("\n".join(parts))
