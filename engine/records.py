@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -403,6 +403,3 @@ def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Re
                 break
     return Replay(tuple(states), state, divergence, checked)
 
-
-def seats_line(seats: Iterable[tuple[str, str]]) -> str:
-    return ", ".join(f"{seat}={who}" for seat, who in seats)

@@ -76,7 +76,7 @@ class ProgressBar:
 
 
 def run(args) -> int:
-    from engine.simulate import Batch, ScenarioSource, compare, result_row, run_batch, seat_labels, summarize
+    from engine.simulate import Batch, ScenarioSource, compare, run_batch, seat_labels, summarize
     from midnight.commands.run import parse_seats
 
     if args.runs < 1:
