@@ -63,23 +63,7 @@ def apply_effects(
 
 
 def _apply_to_track(work, effect: Effect, self_actor, parties, extra, at: str) -> None:
-    track = work.layout.tracks[effect.track]
-    if track.scope is Scope.GLOBAL:
-        targets = [(work.layout.slot(track.id), self_actor, None)]
-    elif track.scope is Scope.ACTOR:
-        targets = [
-            (work.layout.slot(track.id, actor), actor, None)
-            for actor in select_actors(work, effect.actor, self_actor, parties)
-        ]
-    else:
-        targets = []
-        seen = set()
-        for a in select_actors(work, effect.actor, self_actor, parties):
-            for b in select_actors(work, effect.other, self_actor, parties):
-                slot = work.layout.slot(track.id, a, b) if a != b else None
-                if slot is not None and slot not in seen:
-                    seen.add(slot)
-                    targets.append((slot, a, b))
+    targets = _targets(work, effect, self_actor, parties)
     for slot, subject, other in targets:
         # For actor effects on others, `self` stays the actor who caused the effect.
         context_self = self_actor if self_actor is not None else subject
@@ -88,6 +72,40 @@ def _apply_to_track(work, effect: Effect, self_actor, parties, extra, at: str) -
         else:
             value = work.tracks[slot] + work.evaluate(effect.delta, context_self, other, extra, at)
         work.set_track(slot, value)
+
+
+def _targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple[int, str | None, str | None], ...]:
+    """The (slot, subject, other) an effect on a track applies to. They depend only on the
+    effect, self, the parties and who is active, so they are memoised on the game."""
+    key = (id(effect), self_actor, tuple(parties), frozenset(work.active))
+    cache = work.game.__dict__.setdefault("_effect_targets", {})
+    known = cache.get(key)
+    if known is not None and known[0] is effect:  # the effect is kept, so its id is not reused
+        return known[1]
+    targets = _find_targets(work, effect, self_actor, parties)
+    if len(cache) < 65536:
+        cache[key] = (effect, targets)
+    return targets
+
+
+def _find_targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple[int, str | None, str | None], ...]:
+    track = work.layout.tracks[effect.track]
+    if track.scope is Scope.GLOBAL:
+        return ((work.layout.slot(track.id), self_actor, None),)
+    if track.scope is Scope.ACTOR:
+        return tuple(
+            (work.layout.slot(track.id, actor), actor, None)
+            for actor in select_actors(work, effect.actor, self_actor, parties)
+        )
+    targets = []
+    seen = set()
+    for a in select_actors(work, effect.actor, self_actor, parties):
+        for b in select_actors(work, effect.other, self_actor, parties):
+            slot = work.layout.slot(track.id, a, b) if a != b else None
+            if slot is not None and slot not in seen:
+                seen.add(slot)
+                targets.append((slot, a, b))
+    return tuple(targets)
 
 
 def start_crisis(work: Work, effect: Effect, self_actor, parties) -> None:

@@ -11,14 +11,18 @@ from engine.work import Work
 class GameFunctions(Mapping):
     """The game functions over one working state and one `self`, looked up by name."""
 
-    __slots__ = ("_work", "_self")
+    __slots__ = ("_work", "_self", "_bound")
 
     def __init__(self, work: Work, self_actor: str | None) -> None:
         self._work = work
         self._self = self_actor
+        self._bound: dict[str, object] = {}  # name -> bound method, looked up once
 
     def __getitem__(self, name: str):
-        return getattr(self, "f_" + name)
+        bound = self._bound.get(name)
+        if bound is None:
+            bound = self._bound[name] = getattr(self, "f_" + name)
+        return bound
 
     def __iter__(self) -> Iterator[str]:
         return (name[2:] for name in dir(self) if name.startswith("f_"))

@@ -116,7 +116,14 @@ class Game:
 
     def awaiting(self, state: GameState) -> frozenset[str]:
         """The seats that must still submit an input before the game can go on."""
-        return frozenset(s for s in self._required(state) if s not in state.submissions)
+        # The play loop, views and options ask this of the same state many times in a row:
+        # remember the answer for the last state asked (states are immutable).
+        last = self.__dict__.get("_last_awaiting")
+        if last is not None and last[0] is state:
+            return last[1]
+        result = frozenset(s for s in self._required(state) if s not in state.submissions)
+        self._last_awaiting = (state, result)
+        return result
 
     def _required(self, work: Work | GameState) -> tuple[str, ...]:
         """The seats the current phase needs an input from (a Work or a GameState will do)."""
@@ -133,9 +140,15 @@ class Game:
         return ()
 
     def _may_propose(self, work: Work | GameState, seat: str) -> bool:
-        return any(
-            talks.template_problem(self, work.turn, work.active, seat, t) is None for t in self.scenario.agreements
-        )
+        # It depends on the turn (its agenda) and who is at the table only: memoised on those.
+        key = (work.turn, frozenset(work.active), seat)
+        cache = self.__dict__.setdefault("_may_propose_cache", {})
+        result = cache.get(key)
+        if result is None:
+            result = cache[key] = any(
+                talks.template_problem(self, work.turn, work.active, seat, t) is None for t in self.scenario.agreements
+            )
+        return result
 
     def apply(self, state: GameState, value: Mapping | Input) -> tuple[GameState, tuple[LogEntry, ...]]:
         """Apply one input. Returns the new state and the log entries it caused."""
@@ -230,7 +243,7 @@ class Game:
     def options(self, state: GameState, seat: str):
         from engine.options import seat_options
 
-        return seat_options(self, Work(self, state), seat)
+        return seat_options(self, Work(self, state), seat, seat in self.awaiting(state))
 
     def view(self, state: GameState, seat: str):
         from engine.views import seat_view

@@ -43,6 +43,8 @@ class TrackLayout:
         self._order = order
         self.labels = tuple(".".join(p for p in key if p is not None) for key in self.keys)
         self.parsed: dict[str, tuple[str, str | None, str | None]] = {}  # name -> its parts, memoised
+        # (self, other) -> {track name -> slot}: where a name resolved before, for that self/other.
+        self.resolved: dict[tuple[str | None, str | None], dict[str, int]] = {}
 
     def _add(self, key: tuple[str, str | None, str | None]) -> None:
         self.slots[key] = len(self.keys)
@@ -65,7 +67,7 @@ class Namespace(Mapping):
     nothing is computed for names an expression does not use.
     """
 
-    __slots__ = ("_layout", "_work", "_specials", "_self", "_other", "_extra")
+    __slots__ = ("_layout", "_work", "_specials", "_self", "_other", "_extra", "_slots")
 
     def __init__(
         self,
@@ -82,6 +84,10 @@ class Namespace(Mapping):
         self._self = self_actor
         self._other = other_actor
         self._extra = extra or _EMPTY
+        slots = layout.resolved.get((self_actor, other_actor))
+        if slots is None:
+            slots = layout.resolved[(self_actor, other_actor)] = {}
+        self._slots = slots
 
     def _actor(self, part: str, name: str) -> str:
         actor = self._self if part == "self" else self._other if part == "other" else part
@@ -92,9 +98,15 @@ class Namespace(Mapping):
     def __getitem__(self, name: str) -> float:
         if name in self._extra:
             return self._extra[name]
+        slot = self._slots.get(name)
+        if slot is not None:  # a track name met before with this self and other
+            return self._work.tracks[slot]
         special = self._specials.get(name)
         if special is not None:
             return special(self._work)
+        return self._track(name)
+
+    def _track(self, name: str) -> float:
         layout = self._layout
         parsed = layout.parsed.get(name)
         if parsed is None:
@@ -104,14 +116,20 @@ class Namespace(Mapping):
         track, first, second = parsed
         try:
             if first is None:
-                return self._work.tracks[layout.slot(track)]
-            a = self._actor(first, name)
-            if second is None:
-                return self._work.tracks[layout.slot(track, a)]
-            b = self._actor(second, name)
-            return 0.0 if a == b else self._work.tracks[layout.slot(track, a, b)]
+                slot = layout.slot(track)
+            else:
+                a = self._actor(first, name)
+                if second is None:
+                    slot = layout.slot(track, a)
+                else:
+                    b = self._actor(second, name)
+                    if a == b:
+                        return 0.0
+                    slot = layout.slot(track, a, b)
         except KeyError:
             raise KeyError(name) from None
+        self._slots[name] = slot
+        return self._work.tracks[slot]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._specials)

@@ -7,6 +7,7 @@ checks the same rules again when the input arrives.
 from __future__ import annotations
 
 from itertools import combinations
+from math import copysign
 
 import attrs
 
@@ -16,6 +17,9 @@ from engine.scenario import Parameter
 from engine.state import CrisisChoice, Phase, Proposal
 from engine.text import Text
 from engine.work import Work
+
+# Bound on each memo kept on a Game (options are few and repeat; this only guards odd scenarios).
+_CACHE_LIMIT = 4096
 
 
 @attrs.frozen
@@ -75,6 +79,7 @@ class SeatOptions:
 def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
     result = []
     budget = resolution.budget_of(work, seat)
+    cache = game.__dict__.setdefault("_move_option_cache", {})
     for move in game.scenario.moves:
         if move.actors and seat not in move.actors:
             continue
@@ -85,33 +90,59 @@ def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
             problem, cost = str(error), 0.0
         if problem is None and budget is not None and cost > budget + 1e-9:
             problem = f"costs {cost:g}, the budget is {budget:g}"
-        result.append(
-            MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
-                       move.tags, problem is None, problem, game.effects_text(move))
-        )
+        # Options repeat turn after turn: reuse the (immutable) value when it is the same. The
+        # sign of the cost is in the key because 0.0 == -0.0 but they print differently.
+        key = (move.id, cost, copysign(1.0, cost), problem)
+        option = cache.get(key)
+        if option is None:
+            option = MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
+                                move.tags, problem is None, problem, game.effects_text(move))
+            if len(cache) < _CACHE_LIMIT:
+                cache[key] = option
+        result.append(option)
     return tuple(result)
+
+
+def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:
+    """For each template `seat` may see: the template, its eligible parties at the table, its
+    default parameters and why it may not be proposed (or None). These depend only on the turn
+    (its agenda) and who is at the table, so they are memoised on the game."""
+    key = (turn, frozenset(active), seat)
+    cache = game.__dict__.setdefault("_template_basics", {})
+    basics = cache.get(key)
+    if basics is None:
+        basics = []
+        for template in game.scenario.agreements:
+            if template.eligible and seat not in template.eligible:
+                continue
+            eligible = tuple(
+                a for a in game.layout.actor_ids
+                if a in active and (not template.eligible or a in template.eligible)
+            )
+            defaults = {p.id: p.default for p in template.parameters}
+            basics.append((template, eligible, defaults, talks.template_problem(game, turn, active, seat, template)))
+        if len(cache) < _CACHE_LIMIT:
+            cache[key] = basics
+    return basics
 
 
 def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
     result = []
-    for template in game.scenario.agreements:
-        if template.eligible and seat not in template.eligible:
-            continue
-        eligible = tuple(
-            a for a in game.layout.actor_ids
-            if a in work.active and (not template.eligible or a in template.eligible)
-        )
-        problem = talks.template_problem(game, work.turn, work.active, seat, template)
+    cache = game.__dict__.setdefault("_template_option_cache", {})
+    for template, eligible, defaults, problem in _template_basics(game, work.turn, work.active, seat):
         if problem is None:
-            defaults = {p.id: p.default for p in template.parameters}
             problem = talks.acceptance_problem(work, seat, template, defaults)
         if problem is None and _all_in_force(work, seat, template, eligible):
             problem = "already in force with every possible set of parties"
-        result.append(
-            TemplateOption(template.id, template.label, template.system, template.description,
-                           template.parameters, eligible, template.min_parties,
-                           template.max_parties, problem is None, problem)
-        )
+        key = (template.id, eligible, problem)
+        option = cache.get(key)
+        if option is None:
+            option = TemplateOption(template.id, template.label, template.system, template.description,
+                                    template.parameters, eligible, template.min_parties,
+                                    template.max_parties, problem is None, problem)
+            if len(cache) < _CACHE_LIMIT:
+                cache[key] = option
+        result.append(option)
     return tuple(result)
 
 
@@ -129,8 +160,10 @@ def _all_in_force(work: Work, seat: str, template, eligible: tuple[str, ...]) ->
     return True
 
 
-def seat_options(game, work: Work, seat: str) -> SeatOptions:
-    must_act = seat in game._required(work) and seat not in work.submissions
+def seat_options(game, work: Work, seat: str, must_act: bool | None = None) -> SeatOptions:
+    """What `seat` may do; `must_act` may be passed when the caller already knows it."""
+    if must_act is None:
+        must_act = seat in game._required(work) and seat not in work.submissions
     common = {"seat": seat, "phase": work.phase, "must_act": must_act}
     if work.phase is Phase.PROPOSE:
         return SeatOptions(

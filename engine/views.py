@@ -76,6 +76,14 @@ def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
     return cache[seat]
 
 
+def _positions(game, seat: str) -> dict[int, int]:
+    """Slot -> its place in `seat`'s readings (cached on the game)."""
+    cache = game.__dict__.setdefault("_reading_positions", {})
+    if seat not in cache:
+        cache[seat] = {slot: i for i, (slot, _) in enumerate(visible_tracks(game, seat))}
+    return cache[seat]
+
+
 class _ViewCache:
     """Per-seat memory of the last view's track readings and log, so that building views for
     consecutive states costs only what changed. Tracks change only at resolution, and the log
@@ -87,13 +95,29 @@ class _ViewCache:
 
     def readings(self, game, state: GameState, seat: str) -> tuple[TrackReading, ...]:
         cached = self.tracks.get(seat)
-        if cached is not None and cached[0] is state.tracks:
-            return cached[1]
         tracks = state.tracks
-        readings = tuple(
-            TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
-            for slot, (name, track_id, label, low, high, a, b, system) in visible_tracks(game, seat)
-        )
+        if cached is not None and cached[0] is tracks:
+            return cached[1]
+        fields = visible_tracks(game, seat)
+        if cached is None:
+            readings = tuple(
+                TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
+                for slot, (name, track_id, label, low, high, a, b, system) in fields
+            )
+        else:
+            # A resolution moves a few tracks only: rebuild just the readings of slots whose
+            # value is not the very same float (identity, not ==, so 0.0 never stands for -0.0).
+            previous, readings = cached
+            positions = _positions(game, seat)
+            changed = [slot for slot, (old, new) in enumerate(zip(previous, tracks)) if old is not new]
+            if changed:
+                readings = list(readings)
+                for slot in changed:
+                    at = positions.get(slot)
+                    if at is not None:
+                        name, track_id, label, low, high, a, b, system = fields[at][1]
+                        readings[at] = TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
+                readings = tuple(readings)
         self.tracks[seat] = (tracks, readings)
         return readings
 
@@ -113,6 +137,15 @@ class _ViewCache:
         return visible
 
 
+def _date_of(game, turn: int) -> str:
+    """`game.date_of`, memoised per turn on the game (it parses the start date each time)."""
+    dates = game.__dict__.setdefault("_dates", {})
+    date = dates.get(turn)
+    if date is None:
+        date = dates[turn] = game.date_of(turn)
+    return date
+
+
 def seat_view(game, state: GameState, seat: str) -> SeatView:
     if seat != FACILITATOR and seat not in game.actors:
         raise ValueError(f"no seat '{seat}'")
@@ -127,7 +160,7 @@ def seat_view(game, state: GameState, seat: str) -> SeatView:
         seat=seat,
         turn=state.turn,
         turns=game.scenario.turns,
-        date=game.date_of(state.turn),
+        date=_date_of(game, state.turn),
         phase=state.phase,
         clock=state.clock,
         risk=state.risk if risk_visible else None,

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 _TWO_TO_53 = float(1 << 53)
 
+# Constant expressions by id, with the expression itself: see Work.evaluate.
+_CONSTANTS: dict[int, tuple[Expression, object]] = {}
+
 # The special names of expressions (see engine.vocabulary), read from the working state.
 SPECIALS = {
     "turn": lambda work: float(work.turn),
@@ -71,6 +74,9 @@ class Work:
         self.old_log = state.log
         self.new_log: list[LogEntry] = []
         self._draws = 0
+        # Namespaces and function tables by (self, other): they read this Work live, so one of
+        # each serves every evaluation of the transition (evaluate runs thousands of times).
+        self._contexts: dict[tuple[str | None, str | None], tuple[Namespace, object]] = {}
 
     # -- chance -----------------------------------------------------------------------------
     def draw(self) -> float:
@@ -93,9 +99,27 @@ class Work:
         extra: dict[str, float] | None = None,
         where: str = "",
     ):
-        namespace = Namespace(self.layout, self, SPECIALS, self_actor, other, extra)
+        if not expression.names and not expression.functions:
+            # A constant (most move costs are): its value never changes, so compute it once.
+            known = _CONSTANTS.get(id(expression))
+            if known is not None and known[0] is expression:  # the entry keeps the id from reuse
+                return known[1]
+            value = self._evaluate(expression, None, None, None, where)
+            if len(_CONSTANTS) < 4096:
+                _CONSTANTS[id(expression)] = (expression, value)
+            return value
+        return self._evaluate(expression, self_actor, other, extra, where)
+
+    def _evaluate(self, expression: Expression, self_actor, other, extra, where: str):
+        context = self._contexts.get((self_actor, other))
+        if context is None:
+            namespace = Namespace(self.layout, self, SPECIALS, self_actor, other)
+            context = self._contexts[(self_actor, other)] = (namespace, self.game.functions(self, self_actor))
+        namespace, functions = context
+        if extra:
+            namespace = Namespace(self.layout, self, SPECIALS, self_actor, other, extra)
         try:
-            return expression.evaluate(namespace, self.game.functions(self, self_actor))
+            return expression.evaluate(namespace, functions)
         except ExpressionError as error:
             raise ScenarioRuntimeError(
                 f"scenario {self.scenario.id}: {where or 'expression'} {expression.source!r}: {error}"

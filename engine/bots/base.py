@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import struct
 from collections.abc import Callable
 from typing import Protocol
 
@@ -14,6 +15,7 @@ from engine.views import SeatView
 from engine.work import uniform
 
 _TWO_TO_53 = float(1 << 53)
+_EIGHT_WORDS = struct.Struct(">8Q")  # a 64-byte digest as eight big-endian 64-bit words
 
 
 @attrs.frozen
@@ -42,7 +44,7 @@ class BotContext:
         while len(result) < count:
             key = f"{self.seed}:{self.step}:{self.view.seat}:{n}:{block}".encode()
             digest = hashlib.blake2b(key, digest_size=64, person=b"midnight-bot").digest()
-            result.extend((int.from_bytes(digest[i:i + 8], "big") >> 11) / _TWO_TO_53 for i in range(0, 64, 8))
+            result.extend((word >> 11) / _TWO_TO_53 for word in _EIGHT_WORDS.unpack(digest))
             block += 1
         return result[:count]
 

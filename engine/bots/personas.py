@@ -81,6 +81,20 @@ _TAG_LABELS = {"buildup": "buildup", "escalatory": "escalation", "test": "test",
                "restraint": "restraint", "transparency": "openness", "survivability": "survivability"}
 
 
+_FORCE_TAGS = frozenset({"buildup", "survivability"})
+_BUILDUP = frozenset({"buildup"})
+_STEADYING_TAGS = FRIENDLY_TAGS | {"survivability"}
+_TAG_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _tag_set(tags: tuple[str, ...]) -> frozenset[str]:
+    """A move's tags as a set, memoised (tag tuples are few and fixed)."""
+    found = _TAG_SETS.get(tags)
+    if found is None:
+        found = _TAG_SETS[tags] = frozenset(tags)
+    return found
+
+
 def _labels(deeds: list[Deed], game) -> str:
     parts = []
     for deed in deeds:
@@ -304,8 +318,11 @@ class PersonaBot:
         scored = []
         noise = context.draws(100, len(available))
         spread = 2 * self.w("noise")
-        drives = bool(hostile or friendly or afraid or (bal.rival is not None and self.w("parity")))
+        # The drives' weights, read once rather than for every move.
+        retaliate, reward, parity, caution = self.w("retaliate"), self.w("reward"), self.w("parity"), self.w("caution")
+        drives = bool(hostile or friendly or afraid or (bal.rival is not None and parity))
         motto = MOTTOS.get(self.name, self.name)
+        # A motive is a string, or a function making it: only the chosen moves' are ever read.
         for i, move in enumerate(available):
             move_tags_ = move_tags(game, move.id)
             liking = self.tag_score(move_tags_)
@@ -314,34 +331,34 @@ class PersonaBot:
             if not drives:
                 scored.append((score, move.id, move, motive))
                 continue
-            tags = set(move_tags_)
+            tags = _tag_set(move_tags_)
             if hostile and not forgiving and tags & HOSTILE_TAGS:
-                bonus = self.w("retaliate") * (1.0 if tags & answer_tags else 0.4)
+                bonus = retaliate * (1.0 if tags & answer_tags else 0.4)
                 score += bonus
                 if bonus >= 0.5:
                     same = [d for d in hostile if d.tags & tags] or hostile
                     kind = "its own" if tags & answer_tags else "strength"
-                    motive = f"answers {_labels(same, game)} with {kind}"
-            elif friendly and not hostile and tags & FRIENDLY_TAGS and self.w("reward"):
-                score += self.w("reward")
-                motive = f"returns {_labels(friendly, game)} in kind"
-            if bal.rival is not None and self.w("parity"):
-                if bal.gap > 0.05 and tags & {"buildup", "survivability"}:
-                    score += self.w("parity") * (0.5 + min(1.0, bal.gap))
-                    motive = (f"closes the gap with {name(game, bal.rival)} "
-                              f"({bal.track} {bal.own:g} against {bal.theirs:g})")
+                    motive = lambda same=same, kind=kind: f"answers {_labels(same, game)} with {kind}"
+            elif friendly and not hostile and tags & FRIENDLY_TAGS and reward:
+                score += reward
+                motive = lambda: f"returns {_labels(friendly, game)} in kind"
+            if bal.rival is not None and parity:
+                if bal.gap > 0.05 and tags & _FORCE_TAGS:
+                    score += parity * (0.5 + min(1.0, bal.gap))
+                    motive = lambda: (f"closes the gap with {name(game, bal.rival)} "
+                                      f"({bal.track} {bal.own:g} against {bal.theirs:g})")
                 elif bal.gap > 0.05 and tags & FRIENDLY_TAGS:
-                    score -= self.w("parity") * min(1.0, bal.gap)
-                elif bal.gap <= 0.0 and tags & {"buildup"}:
-                    score -= self.w("parity") * 0.6
+                    score -= parity * min(1.0, bal.gap)
+                elif bal.gap <= 0.0 and tags & _BUILDUP:
+                    score -= parity * 0.6
                 elif bal.gap <= 0.0 and tags & FRIENDLY_TAGS:
-                    score += self.w("parity") * 0.3
-                    motive = f"at parity with {name(game, bal.rival)}, can afford restraint"
+                    score += parity * 0.3
+                    motive = lambda: f"at parity with {name(game, bal.rival)}, can afford restraint"
             if afraid:
                 if tags & HOSTILE_TAGS:
-                    score -= self.w("caution") * (1.0 + level)
-                elif tags & (FRIENDLY_TAGS | {"survivability"}):
-                    score += self.w("caution") * level
+                    score -= caution * (1.0 + level)
+                elif tags & _STEADYING_TAGS:
+                    score += caution * level
                     motive = f"{why}: steadies things"
             scored.append((score, move.id, move, motive))
         scored.sort(key=lambda item: (-item[0], item[1]))
@@ -364,6 +381,8 @@ class PersonaBot:
                 return moves, f"{why}: makes no move"
             return moves, "holds steady"
         head = next((m for m in motives if m), "tries something new")
+        if callable(head):
+            head = head()
         labels = ", ".join(m.label.get() for m in chosen)
         if forgiving:
             head = f"forgives {_labels(hostile, game)}; {head}"
