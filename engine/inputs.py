@@ -97,7 +97,7 @@ def _require(data: Mapping, key: str, kind: type | tuple[type, ...], where: str)
     if key not in data:
         raise InvalidInput(f"{where}: missing '{key}'")
     value = data[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind in (int, float, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, kind):  # no input field is a bool
         raise InvalidInput(f"{where}: '{key}' has the wrong type ({type(value).__name__})")
     return value
 

@@ -16,7 +16,7 @@ from engine.converter import LoadError, Problem, structure_document
 from engine.errors import RecordError
 from engine.game import Game
 from engine.loading import load_yaml, read_bytes_limited
-from engine.play import BotController, Controller, default_controller
+from engine.play import Controller
 from engine.state import GameState, Phase
 
 SCRIPT_FORMAT = 1
@@ -87,9 +87,13 @@ def check_script(game: Game, script: Script) -> None:
     """Refuse a script written for another scenario or naming unknown seats, moves, templates."""
     if script.scenario is not None and script.scenario != game.scenario.id:
         raise RecordError(f"this script is for scenario '{script.scenario}', not '{game.scenario.id}'")
+    from engine.bots import persona_names
+
     for seat, persona in script.bots.items():
         if seat not in game.actors:
             raise RecordError(f"script bots: no seat '{seat}'")
+        if persona not in persona_names():
+            raise RecordError(f"script bots: no persona '{persona}' (personas: {', '.join(persona_names())})")
     for item in script.turns:
         for seat, entry in item.seats.items():
             where = f"script turn {item.turn}, {seat}"
@@ -133,9 +137,7 @@ class ScriptController:
 
 
 def script_controllers(game: Game, script: Script) -> dict[str, Controller]:
-    controllers: dict[str, Controller] = {}
-    for seat in game.seats:
-        persona = script.bots.get(seat)
-        fallback = BotController(persona) if persona else default_controller(game, seat)
-        controllers[seat] = ScriptController(script, fallback)
-    return controllers
+    from engine.simulate import controllers_for  # keeps the scenario's own bot tuning
+
+    fallbacks = controllers_for(game, dict(script.bots))
+    return {seat: ScriptController(script, fallbacks[seat]) for seat in game.seats}

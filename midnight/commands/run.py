@@ -42,7 +42,7 @@ def parse_seats(text: str, seats) -> dict[str, str]:
 
 def run(args) -> int:
     from engine import load_game
-    from engine.play import BotController, step
+    from engine.play import step
     from engine.simulate import controllers_for, seat_labels
     from midnight.agents import agent_controllers, close_agents
     from engine.records import Recorder, write_record
@@ -51,20 +51,23 @@ def run(args) -> int:
 
     game = load_game(args.scenario)
     personas = parse_seats(args.seats, game.seats)
-    controllers = controllers_for(game, personas)
-    who = seat_labels(game, personas)
-    agents = agent_controllers(args.agent, game, controllers, timeout=args.agent_timeout, language=args.lang)
-    controllers.update(agents)
-    who.update({seat: agent.persona for seat, agent in agents.items()})
+    script = None
     if args.script:
         script = read_script(args.script)
         try:
             check_script(game, script)
         except MidnightError as error:
             raise MidnightError(f"{args.script}: {error}") from None
+        # The script's bots fill the seats it leaves out, unless --seats says otherwise.
+        personas = {**script.bots, **personas}
+    controllers = controllers_for(game, personas)
+    who = seat_labels(game, personas)
+    agents = agent_controllers(args.agent, game, controllers, timeout=args.agent_timeout, language=args.lang)
+    controllers.update(agents)
+    who.update({seat: agent.persona for seat, agent in agents.items()})
+    if script is not None:
         for seat in game.seats:
-            fallback = BotController(script.bots[seat]) if seat in script.bots else controllers[seat]
-            controllers[seat] = ScriptController(script, fallback)
+            controllers[seat] = ScriptController(script, controllers[seat])
             if any(seat in t.seats for t in script.turns):
                 who[seat] = f"script+{who[seat]}"
     recorder = Recorder(game, args.seed, who)
