@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from engine.effects import apply_effects
-from engine.phrases import phrase
+from engine.phrases import new_phrase, phrase
 from engine.state import Assessment, Outcome, Termination
-from engine.work import Work
+from engine.work import MEMO_LIMIT, Work
 
 
 def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
     """Risk as the clamped sum of the scenario's named factors."""
     factors = {
-        f.id: round(float(work.evaluate(f.value, where=f"risk.factors.{f.id}")), 6)
-        for f in work.scenario.risk.factors
+        factor: round(float(work.evaluate(value, where=where)), 6) for factor, value, where in work.memo.risk
     }
     return round(min(100.0, max(0.0, sum(factors.values()))), 6), factors
 
@@ -28,7 +27,7 @@ def assess(work: Work) -> None:
     work.clock = round(min(scenario.clock.max, max(0.0, work.clock - change)), 6)
     work.assessments.append(Assessment(work.turn, work.risk, factors, work.clock, change))
     direction = f"{abs(change):.1f}s {'closer' if change > 0 else 'back'}" if round(change, 1) else "unmoved"
-    work.say("clock", phrase("clock", scenario.languages, clock=f"{work.clock:.1f}", change=direction),
+    work.say("clock", new_phrase("clock", scenario.languages, clock=f"{work.clock:.1f}", change=direction),
              clock=work.clock, change=change)
     if work.clock <= 0:
         finish_game(work, Termination.MIDNIGHT)
@@ -50,24 +49,40 @@ def begin_turn(work: Work, turn: int) -> None:
     work.turn = turn
     work.crisis_risk = 0.0
     work.talk_round = 0
-    work.say("turn", phrase("turn_start", work.scenario.languages, turn=turn, date=work.game.date_of(turn)))
-    for event in work.scenario.events:
-        if event.turn is None and event.when is None and event.chance is None:
-            continue  # played by the facilitator only
+    opening, events = _turn_plan(work, turn)
+    work.say("turn", opening)
+    for event, when_where, chance_where in events:
         if event.once and event.id in work.fired_events:
             continue
-        if event.turn is not None and event.turn != turn:
-            continue
-        if event.when is not None and not work.evaluate(event.when, where=f"events.{event.id}.when"):
+        if event.when is not None and not work.evaluate(event.when, where=when_where):
             continue
         if event.chance is not None:
-            if work.draw() >= work.evaluate(event.chance, where=f"events.{event.id}.chance"):
+            if work.draw() >= work.evaluate(event.chance, where=chance_where):
                 continue
         fire_event(work, event)
 
 
+def _turn_plan(work: Work, turn: int) -> tuple:
+    """A turn's opening line and the events that may fire on it (with where their formulas are),
+    in scenario order: they follow from the scenario alone, so are worked out once per turn."""
+    plan = work.memo.turns.get(turn)
+    if plan is None:
+        opening = phrase("turn_start", work.scenario.languages, turn=turn, date=work.game.date_of(turn))
+        events = tuple(
+            (event, f"events.{event.id}.when", f"events.{event.id}.chance")
+            for event in work.scenario.events
+            # Events with no turn, condition or chance are played by the facilitator only.
+            if (event.turn is not None or event.when is not None or event.chance is not None)
+            and (event.turn is None or event.turn == turn)
+        )
+        plan = (opening, events)
+        if len(work.memo.turns) < MEMO_LIMIT:
+            work.memo.turns[turn] = plan
+    return plan
+
+
 def fire_event(work: Work, event) -> None:
-    work.fired_events.add(event.id)
+    work.fired_events = work.fired_events | {event.id}
     work.say("hint" if event.hint else "event", event.title, event=event.id, detail=event.text)
     apply_effects(work, event.effects, where=f"events.{event.id}.effects")
 

@@ -35,7 +35,9 @@ def complete_crisis_round(work: Work) -> bool:
     crisis = work.crisis
     choices = {seat: work.submissions[seat].choice for seat in crisis_seats(work)}
     work.submissions = {}
-    counts = {c.value: float(sum(1 for v in choices.values() if v is c)) for c in CrisisChoice}
+    counts = dict.fromkeys(_CHOICES, 0.0)
+    for choice in choices.values():
+        counts[choice.value] += 1.0
     names = {
         **counts,
         "participants": float(len(choices)),
@@ -71,13 +73,20 @@ def complete_crisis_round(work: Work) -> bool:
         finish_game(work, Termination.NUCLEAR_USE)
         return True
     if ends or crisis.round >= ladder.rounds or (shift < 0 and crisis.rung == 0):
-        work.say("crisis", phrase("crisis_over", work.scenario.languages, rung=ladder.rungs[rung].label))
+        over = work.memo.line(
+            ("crisis_over", rung), lambda: phrase("crisis_over", work.scenario.languages, rung=ladder.rungs[rung].label)
+        )
+        work.say("crisis", over)
         work.crisis = None
         return True
     return False
 
 
+_CHOICES = tuple(c.value for c in CrisisChoice)  # the names crisis rules count choices by
+
+
 def _note_rung(work: Work, rung: int) -> None:
     work.crisis_risk = max(work.crisis_risk, work.scenario.crisis.rungs[rung].risk)
     label = work.scenario.crisis.rungs[rung].label
-    work.say("crisis", phrase("crisis_rung", work.scenario.languages, rung=label), rung=rung)
+    text = work.memo.line(("crisis_rung", rung), lambda: phrase("crisis_rung", work.scenario.languages, rung=label))
+    work.say("crisis", text, rung=rung)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from engine.scenario import Effect, Scope
 from engine.state import Crisis
 from engine.phrases import phrase
-from engine.work import Work
+from engine.work import MEMO_LIMIT, Work
 
 SELECTORS = ("self", "others", "all", "parties", "other_parties")
 
@@ -42,50 +42,92 @@ def apply_effects(
     extra: dict[str, float] | None = None,
     where: str = "effect",
 ) -> None:
-    for index, effect in enumerate(effects):
-        at = f"{where}[{index}]"
-        if effect.when is not None and not work.evaluate(effect.when, self_actor, None, extra, at):
+    if type(parties) is not tuple:
+        parties = tuple(parties)
+    evaluate = work.evaluate
+    # The slots a track effect changes depend only on self, the parties and who is active.
+    context = (self_actor, parties, work.active)
+    for effect, at, when, rare, formula, setting, targets_memo in _steps(work, effects, where):
+        if when is not None and not evaluate(when, self_actor, None, extra, at):
             continue
-        if effect.chance is not None:
-            probability = work.evaluate(effect.chance, self_actor, None, extra, at)
-            if work.draw() >= probability:
+        if rare:
+            if not _apply_rare_parts(work, effect, self_actor, parties, extra, at):
                 continue
-        if effect.say is not None:
-            work.say("story", effect.say)
-        if effect.activate is not None and effect.activate not in work.active:
-            work.active.add(effect.activate)
-            actor = work.game.actor(effect.activate)
-            work.say("actor", phrase("activated", work.scenario.languages, actor=actor.name))
-        if effect.start_crisis is not None:
-            start_crisis(work, effect, self_actor, parties)
-        if effect.track is not None:
-            _apply_to_track(work, effect, self_actor, parties, extra, at)
+            context = (self_actor, parties, work.active)  # it may have brought an actor in
+        if formula is None:
+            continue
+        targets = targets_memo.get(context)
+        if targets is None:
+            targets = _targets(work, effect, self_actor, parties)
+            if len(targets_memo) < 256:
+                targets_memo[context] = targets
+        tracks = work.tracks
+        for slot, context_self, other, low, high in targets:
+            value = evaluate(formula, context_self, other, extra, at)
+            if not setting:
+                value = tracks[slot] + value
+            # Work.set_track inlined, as this runs dozens of times a turn.
+            value = value if value > low else low  # noqa: FURB136 (builtin max is slower)
+            value = value if value < high else high  # noqa: FURB136
+            tracks[slot] = value if type(value) is float and value.is_integer() else round(value, 6)
 
 
-def _apply_to_track(work, effect: Effect, self_actor, parties, extra, at: str) -> None:
-    targets = _targets(work, effect, self_actor, parties)
-    for slot, subject, other in targets:
-        # For actor effects on others, `self` stays the actor who caused the effect.
-        context_self = self_actor if self_actor is not None else subject
-        if effect.set is not None:
-            value = work.evaluate(effect.set, context_self, other, extra, at)
-        else:
-            value = work.tracks[slot] + work.evaluate(effect.delta, context_self, other, extra, at)
-        work.set_track(slot, value)
+def _apply_rare_parts(work: Work, effect: Effect, self_actor, parties, extra, at: str) -> bool:
+    """An effect's chance, line, activation and crisis, in that order. False if the chance fails
+    (and the effect does nothing)."""
+    if effect.chance is not None:
+        probability = work.evaluate(effect.chance, self_actor, None, extra, at)
+        if work.draw() >= probability:
+            return False
+    if effect.say is not None:
+        work.say("story", effect.say)
+    if effect.activate is not None and effect.activate not in work.active:
+        work.active = work.active | {effect.activate}
+        actor = work.game.actor(effect.activate)
+        work.say("actor", phrase("activated", work.scenario.languages, actor=actor.name))
+    if effect.start_crisis is not None:
+        start_crisis(work, effect, self_actor, parties)
+    return True
 
 
-def _targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple[int, str | None, str | None], ...]:
-    """The (slot, subject, other) an effect on a track applies to. They depend only on the
-    effect, self, the parties and who is active, so they are memoised on the game."""
-    key = (id(effect), self_actor, tuple(parties), frozenset(work.active))
-    cache = work.game.__dict__.setdefault("_effect_targets", {})
-    known = cache.get(key)
-    if known is not None and known[0] is effect:  # the effect is kept, so its id is not reused
+def _steps(work: Work, effects: Iterable[Effect], where: str) -> tuple[tuple, ...]:
+    """Each effect ready to apply: (effect, where it is, its condition, whether it has a chance,
+    line, activation or crisis, its track formula, whether it sets rather than adds, a memo of
+    its targets). Scenario effects are tuples that live as long as the game, so this is worked
+    out once per tuple and place (`where` names the place in errors: `moves.x.effects[2]`)."""
+    if type(effects) is not tuple:
+        return _make_steps(effects, where)
+    memo = work.memo.steps
+    key = (id(effects), where)
+    known = memo.get(key)
+    if known is not None and known[0] is effects:  # the entry keeps the tuple, so its id is not reused
         return known[1]
-    targets = _find_targets(work, effect, self_actor, parties)
-    if len(cache) < 65536:
-        cache[key] = (effect, targets)
-    return targets
+    steps = _make_steps(effects, where)
+    if len(memo) < MEMO_LIMIT:
+        memo[key] = (effects, steps)
+    return steps
+
+
+def _make_steps(effects: Iterable[Effect], where: str) -> tuple[tuple, ...]:
+    steps = []
+    for index, effect in enumerate(effects):
+        rare = any(part is not None for part in (effect.chance, effect.say, effect.activate, effect.start_crisis))
+        setting = effect.set is not None
+        # checks.py makes sure a track effect has exactly one of `delta` and `set`.
+        formula = None if effect.track is None else effect.set if setting else effect.delta
+        steps.append((effect, f"{where}[{index}]", effect.when, rare, formula, setting, {}))
+    return tuple(steps)
+
+
+def _targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple, ...]:
+    """(slot, self, other, min, max) for each slot an effect on a track changes, with the `self`
+    and `other` its formula sees."""
+    bounds = work.memo.bounds
+    return tuple(
+        # For actor effects on others, `self` stays the actor who caused the effect.
+        (slot, self_actor if self_actor is not None else subject, other, *bounds[slot])
+        for slot, subject, other in _find_targets(work, effect, self_actor, parties)
+    )
 
 
 def _find_targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple[int, str | None, str | None], ...]:

@@ -22,10 +22,12 @@ from engine.describe import describe_effects
 from engine.functions import GameFunctions
 from engine.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
 from engine.names import TrackLayout
+from engine.options import seat_options
 from engine.phrases import phrase
 from engine.scenario import Actor, AgreementTemplate, Event, Move, Scenario, Scope
 from engine.state import FACILITATOR, GameState, LogEntry, Phase
 from engine.text import Text
+from engine.views import seat_view
 from engine.work import Work
 
 PHASE_INPUT = {
@@ -127,6 +129,17 @@ class Game:
 
     def _required(self, work: Work | GameState) -> tuple[str, ...]:
         """The seats the current phase needs an input from (a Work or a GameState will do)."""
+        if isinstance(work, GameState):
+            # Asked of the same state by awaiting, apply and options in turn: remember the last.
+            last = self.__dict__.get("_last_required")
+            if last is not None and last[0] is work:
+                return last[1]
+            result = self._find_required(work)
+            self._last_required = (work, result)
+            return result
+        return self._find_required(work)
+
+    def _find_required(self, work: Work | GameState) -> tuple[str, ...]:
         active = [a for a in self.layout.actor_ids if a in work.active]
         if work.phase is Phase.PROPOSE:
             return tuple(a for a in active if self._may_propose(work, a))
@@ -158,19 +171,21 @@ class Game:
         work = Work(self, state)
         if isinstance(value, Inject | Adjust):
             self._facilitate(work, value)
+            self._settle(work)
         else:
-            self._submit(work, value)
-        self._settle(work)
+            required = self._required(state)
+            self._submit(work, value, required)
+            self._settle(work, required)
         return work.freeze(), tuple(work.new_log)
 
-    def _submit(self, work: Work, value: Input) -> None:
+    def _submit(self, work: Work, value: Input, required: tuple[str, ...]) -> None:
         seat = value.seat
         if seat not in self.actors:
             raise IllegalInput(f"no seat '{seat}' (seats: {', '.join(self.seats)})")
         expected = PHASE_INPUT.get(work.phase)
         if not isinstance(value, expected or ()):
             raise IllegalInput(f"it is the {work.phase.value} phase; a '{value.kind}' input does not fit")
-        if seat not in self._required(work):
+        if seat not in required:
             raise IllegalInput(f"{seat} has nothing to do in the {work.phase.value} phase")
         if seat in work.submissions:
             raise IllegalInput(f"{seat} has already submitted for this phase")
@@ -204,13 +219,17 @@ class Game:
                       value=f"{work.tracks[slot]:g}", reason=value.reason or "-")
         work.say("adjudication", text, track=self.layout.label(slot), value=work.tracks[slot])
 
-    def _settle(self, work: Work) -> None:
-        """Run the automatic steps until some seat must act or the game is over."""
+    def _settle(self, work: Work, required: tuple[str, ...] | None = None) -> None:
+        """Run the automatic steps until some seat must act or the game is over. `required` may
+        be passed when the caller knows who the current phase needs (a submission changes that
+        only by completing the phase)."""
         while work.outcome is None:
-            required = self._required(work)
+            if required is None:
+                required = self._required(work)
             if required and not all(s in work.submissions for s in required):
                 return
             self._complete_phase(work)
+            required = None
 
     def _complete_phase(self, work: Work) -> None:
         phase = work.phase
@@ -241,12 +260,12 @@ class Game:
 
     # -- what seats may do and see -----------------------------------------------------------
     def options(self, state: GameState, seat: str):
-        from engine.options import seat_options
-
-        return seat_options(self, Work(self, state), seat, seat in self.awaiting(state))
+        # Options only read the state: the seats asked in turn about one state share a Work.
+        last = self.__dict__.get("_options_work")
+        if last is None or last[0] is not state:
+            last = self._options_work = (state, Work(self, state))
+        return seat_options(self, last[1], seat, seat in self.awaiting(state))
 
     def view(self, state: GameState, seat: str):
-        from engine.views import seat_view
-
         return seat_view(self, state, seat)
 

@@ -76,30 +76,66 @@ class SeatOptions:
         return tuple(m for m in self.moves if m.available)
 
 
+def _move_menu(game, work: Work, seat: str) -> list[tuple]:
+    """The moves open to `seat` (`move.actors`), each with its cost when that is a constant
+    (most are), so that building options evaluates only what can change. Memoised per seat."""
+    menus = game.__dict__.setdefault("_move_menus", {})
+    menu = menus.get(seat)
+    if menu is None:
+        menu = []
+        for move in game.scenario.moves:
+            if move.actors and seat not in move.actors:
+                continue
+            constant = None
+            if not move.cost.names and not move.cost.functions:
+                try:
+                    constant = resolution.move_cost(work, seat, move)
+                except MidnightError:
+                    pass  # reported again, with the move, whenever the options are built
+            menu.append((move, constant))
+        menus[seat] = menu
+    return menu
+
+
 def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
-    result = []
     budget = resolution.budget_of(work, seat)
-    cache = game.__dict__.setdefault("_move_option_cache", {})
-    for move in game.scenario.moves:
-        if move.actors and seat not in move.actors:
+    menu = _move_menu(game, work, seat)
+    # Work out only what can change (conditions, costs that are formulas); the rest of the
+    # options follows from those and the budget, so the whole tuple is memoised on them.
+    varying = []
+    for move, cost in menu:
+        if move.requires is None and cost is not None:
             continue
+        problem = None
         try:
-            problem = resolution.move_problem(work, seat, move)
-            cost = resolution.move_cost(work, seat, move)
+            if move.requires is not None:
+                problem = resolution.move_problem(work, seat, move)
+            if cost is None:
+                cost = resolution.move_cost(work, seat, move)
         except MidnightError as error:
             problem, cost = str(error), 0.0
+        # The sign of the cost is in the key because 0.0 == -0.0 but they print differently.
+        varying.append((cost, copysign(1.0, cost), problem))
+    key = (seat, budget, None if budget is None else copysign(1.0, budget), tuple(varying))
+    cache = game.__dict__.setdefault("_move_options_cache", {})
+    options = cache.get(key)
+    if options is None:
+        options = _build_move_options(game, menu, budget, iter(varying))
+        if len(cache) < _CACHE_LIMIT:
+            cache[key] = options
+    return options
+
+
+def _build_move_options(game, menu, budget: float | None, varying) -> tuple[MoveOption, ...]:
+    result = []
+    for move, cost in menu:
+        problem = None
+        if move.requires is not None or cost is None:
+            cost, _, problem = next(varying)
         if problem is None and budget is not None and cost > budget + 1e-9:
             problem = f"costs {cost:g}, the budget is {budget:g}"
-        # Options repeat turn after turn: reuse the (immutable) value when it is the same. The
-        # sign of the cost is in the key because 0.0 == -0.0 but they print differently.
-        key = (move.id, cost, copysign(1.0, cost), problem)
-        option = cache.get(key)
-        if option is None:
-            option = MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
-                                move.tags, problem is None, problem, game.effects_text(move))
-            if len(cache) < _CACHE_LIMIT:
-                cache[key] = option
-        result.append(option)
+        result.append(MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
+                                 move.tags, problem is None, problem, game.effects_text(move)))
     return tuple(result)
 
 
@@ -127,28 +163,36 @@ def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:
 
 
 def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
-    result = []
-    cache = game.__dict__.setdefault("_template_option_cache", {})
-    for template, eligible, defaults, problem in _template_basics(game, work.turn, work.active, seat):
+    in_force: dict[str, set[frozenset[str]]] = {}
+    for agreement in work.agreements:
+        in_force.setdefault(agreement.template, set()).add(frozenset(agreement.parties))
+    basics = _template_basics(game, work.turn, work.active, seat)
+    problems = []
+    for template, eligible, defaults, problem in basics:
         if problem is None:
             problem = talks.acceptance_problem(work, seat, template, defaults)
-        if problem is None and _all_in_force(work, seat, template, eligible):
+        if problem is None and _all_in_force(in_force.get(template.id), seat, template, eligible):
             problem = "already in force with every possible set of parties"
-        key = (template.id, eligible, problem)
-        option = cache.get(key)
-        if option is None:
-            option = TemplateOption(template.id, template.label, template.system, template.description,
-                                    template.parameters, eligible, template.min_parties,
-                                    template.max_parties, problem is None, problem)
-            if len(cache) < _CACHE_LIMIT:
-                cache[key] = option
-        result.append(option)
-    return tuple(result)
+        problems.append(problem)
+    # The options follow from the basics and these problems: memoise the whole tuple on them.
+    key = (id(basics), tuple(problems))
+    cache = game.__dict__.setdefault("_template_options_cache", {})
+    known = cache.get(key)
+    if known is not None and known[0] is basics:  # the entry keeps the id from reuse
+        return known[1]
+    options = tuple(
+        TemplateOption(template.id, template.label, template.system, template.description, template.parameters,
+                       eligible, template.min_parties, template.max_parties, problem is None, problem)
+        for (template, eligible, _, _), problem in zip(basics, problems)
+    )
+    if len(cache) < _CACHE_LIMIT:
+        cache[key] = (basics, options)
+    return options
 
 
-def _all_in_force(work: Work, seat: str, template, eligible: tuple[str, ...]) -> bool:
-    """Whether every party set `seat` could propose this template to already has it in force."""
-    in_force = {frozenset(a.parties) for a in work.agreements if a.template == template.id}
+def _all_in_force(in_force: set[frozenset[str]] | None, seat: str, template, eligible: tuple[str, ...]) -> bool:
+    """Whether every party set `seat` could propose this template to already has it in force
+    (`in_force`: the party sets of this template's agreements in force)."""
     if not in_force:
         return False
     others = [a for a in eligible if a != seat]

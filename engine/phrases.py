@@ -69,8 +69,35 @@ def _render(value: object, language: str) -> str:
     return str(value)
 
 
+def _key(value: object) -> object:
+    """`value` as part of a memo key: arguments with equal keys render alike (see _render)."""
+    if isinstance(value, Text):
+        return (Text, *value.values.items())
+    if isinstance(value, list | tuple):
+        return (list, *map(_key, value))
+    return str(value)
+
+
+# Sentences already made, by (key, languages, arguments): a game says the same few over and over.
+_MEMO: dict[tuple, Text] = {}
+_MEMO_LIMIT = 8192
+
+
 def phrase(key: str, languages: tuple[str, ...], **args: object) -> Text:
     """The sentence `key` in each of `languages` (falling back to English)."""
+    memo_key = (key, languages, *[(name, value if type(value) is str else _key(value)) for name, value in args.items()])
+    known = _MEMO.get(memo_key)
+    if known is not None:
+        return known
+    text = new_phrase(key, languages, **args)
+    if len(_MEMO) < _MEMO_LIMIT:
+        _MEMO[memo_key] = text
+    return text
+
+
+def new_phrase(key: str, languages: tuple[str, ...], **args: object) -> Text:
+    """As phrase, but not memoised: for sentences that seldom repeat (the clock's reading), which
+    would only crowd the memo."""
     forms = PHRASES[key]
     values = {}
     for language in dict.fromkeys(("en", *languages)):

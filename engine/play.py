@@ -39,9 +39,13 @@ class BotController:
 
     persona: str
     weights: Mapping = attrs.field(factory=dict)
+    _bot: object = attrs.field(default=None, init=False, eq=False, repr=False)  # made on first use
 
     def act(self, game: Game, state: GameState, seat: str) -> tuple[dict, str]:
-        bot = bot_for(self.persona, dict(self.weights))
+        bot = self._bot
+        if bot is None:
+            bot = bot_for(self.persona, dict(self.weights))
+            object.__setattr__(self, "_bot", bot)
         context = BotContext(game, game.view(state, seat), game.options(state, seat), state.seed, state.step)
         return bot.act(context)
 

@@ -6,6 +6,10 @@ inputs, proposals between others, log lines meant for others, and risk when the 
 
 from __future__ import annotations
 
+from itertools import compress
+from math import copysign
+from operator import is_not, itemgetter
+
 import attrs
 
 from engine.inputs import Input
@@ -76,49 +80,78 @@ def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
     return cache[seat]
 
 
-def _positions(game, seat: str) -> dict[int, int]:
-    """Slot -> its place in `seat`'s readings (cached on the game)."""
-    cache = game.__dict__.setdefault("_reading_positions", {})
-    if seat not in cache:
-        cache[seat] = {slot: i for i, (slot, _) in enumerate(visible_tracks(game, seat))}
-    return cache[seat]
+def _picker(game, seat: str):
+    """A function taking the reading of every slot to `seat`'s readings, in order (cached)."""
+    cache = game.__dict__.setdefault("_reading_pickers", {})
+    pick = cache.get(seat)
+    if pick is None:
+        slots = [slot for slot, _ in visible_tracks(game, seat)]
+        if len(slots) > 1:
+            pick = itemgetter(*slots)  # returns a tuple already
+        else:
+            pick = lambda every: tuple(every[slot] for slot in slots)
+        cache[seat] = pick
+    return pick
+
+
+# Bound on the readings remembered per slot (a long batch of games meets many values).
+_READINGS_PER_SLOT = 1000
 
 
 class _ViewCache:
-    """Per-seat memory of the last view's track readings and log, so that building views for
-    consecutive states costs only what changed. Tracks change only at resolution, and the log
-    only grows (each state's log is the previous one plus new entries)."""
+    """Memory of the last views' track readings and logs, so that building views for consecutive
+    states costs only what changed. Tracks change only at resolution, and the log only grows
+    (each state's log is the previous one plus new entries).
+
+    Readings are built once per slot and value and shared by every seat's view (and by later
+    games meeting the same value): a reading is immutable, and equal readings are equal views."""
 
     def __init__(self) -> None:
+        self.every: tuple[tuple[float, ...], list[TrackReading]] | None = None
+        self.by_value: list[dict[float, TrackReading]] = []  # per slot: value -> reading
         self.tracks: dict[str, tuple[tuple[float, ...], tuple[TrackReading, ...]]] = {}
         self.logs: dict[str, tuple[tuple[LogEntry, ...], tuple[LogEntry, ...]]] = {}
+        self.hidden_assessments: tuple[tuple[Assessment, ...], tuple[Assessment, ...]] | None = None
 
     def readings(self, game, state: GameState, seat: str) -> tuple[TrackReading, ...]:
         cached = self.tracks.get(seat)
         tracks = state.tracks
         if cached is not None and cached[0] is tracks:
             return cached[1]
-        fields = visible_tracks(game, seat)
-        if cached is None:
-            readings = tuple(
-                TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
-                for slot, (name, track_id, label, low, high, a, b, system) in fields
-            )
-        else:
-            # A resolution moves a few tracks only: rebuild just the readings of slots whose
-            # value is not the very same float (identity, not ==, so 0.0 never stands for -0.0).
-            previous, readings = cached
-            positions = _positions(game, seat)
-            changed = [slot for slot, (old, new) in enumerate(zip(previous, tracks)) if old is not new]
-            if changed:
-                readings = list(readings)
-                for slot in changed:
-                    at = positions.get(slot)
-                    if at is not None:
-                        name, track_id, label, low, high, a, b, system = fields[at][1]
-                        readings[at] = TrackReading(name, track_id, label, tracks[slot], low, high, a, b, system)
-                readings = tuple(readings)
+        readings = _picker(game, seat)(self._every(game, tracks))
         self.tracks[seat] = (tracks, readings)
+        return readings
+
+    def _every(self, game, tracks: tuple[float, ...]) -> list[TrackReading]:
+        """The reading of every slot for these track values."""
+        every = self.every
+        if every is not None and every[0] is tracks:
+            return every[1]
+        if every is None or len(every[0]) != len(tracks):
+            readings, changed = [None] * len(tracks), range(len(tracks))
+        else:
+            # A resolution moves a few tracks only: look again at just the slots whose value is
+            # not the very same object.
+            readings = list(every[1])
+            changed = list(compress(range(len(tracks)), map(is_not, every[0], tracks)))
+        fields = visible_tracks(game, FACILITATOR)  # the facilitator sees every slot, in order
+        if len(self.by_value) != len(tracks):
+            self.by_value = [{} for _ in tracks]
+        by_value = self.by_value
+        for slot in changed:
+            value = tracks[slot]
+            known = by_value[slot]
+            reading = known.get(value)
+            # Equal is not enough: 1 == 1.0 and 0.0 == -0.0, but their readings print differently.
+            if reading is None or type(reading.value) is not type(value) or (
+                    not value and copysign(1.0, reading.value) != copysign(1.0, value)):
+                name, track_id, label, low, high, a, b, system = fields[slot][1]
+                reading = TrackReading(name, track_id, label, value, low, high, a, b, system)
+                if len(known) >= _READINGS_PER_SLOT:
+                    known.clear()
+                known[value] = reading
+            readings[slot] = reading
+        self.every = (tracks, readings)
         return readings
 
     def log(self, state: GameState, seat: str) -> tuple[LogEntry, ...]:
@@ -129,12 +162,27 @@ class _ViewCache:
             if seen is log:
                 return visible
             if len(log) >= len(seen) and (not seen or log[len(seen) - 1] is seen[-1]):
-                visible = visible + tuple(e for e in log[len(seen):] if e.visible_to(seat))
+                visible = visible + _visible(log[len(seen):], seat)
                 self.logs[seat] = (log, visible)
                 return visible
-        visible = tuple(e for e in log if e.visible_to(seat))
+        visible = _visible(log, seat)
         self.logs[seat] = (log, visible)
         return visible
+
+    def assessments(self, state: GameState) -> tuple[Assessment, ...]:
+        """The state's assessments without risk, for seats from which the scenario hides it."""
+        cached = self.hidden_assessments
+        if cached is None or cached[0] is not state.assessments:
+            stripped = tuple(attrs.evolve(a, risk=None, factors={}) for a in state.assessments)
+            cached = self.hidden_assessments = (state.assessments, stripped)
+        return cached[1]
+
+
+def _visible(entries: tuple[LogEntry, ...], seat: str) -> tuple[LogEntry, ...]:
+    """The entries `seat` may read (`LogEntry.visible_to`, inlined: views test every new line)."""
+    if seat == FACILITATOR:
+        return entries
+    return tuple([e for e in entries if not e.audience or seat in e.audience])
 
 
 def _date_of(game, turn: int) -> str:
@@ -147,15 +195,19 @@ def _date_of(game, turn: int) -> str:
 
 
 def seat_view(game, state: GameState, seat: str) -> SeatView:
+    cache = game.__dict__.get("_view_cache")
+    if cache is None:
+        cache = game.__dict__["_view_cache"] = _ViewCache()
     if seat != FACILITATOR and seat not in game.actors:
         raise ValueError(f"no seat '{seat}'")
-    cache = game.__dict__.setdefault("_view_cache", _ViewCache())
-    risk_visible = game.scenario.risk.visible or seat == FACILITATOR
-    assessments = state.assessments
-    if not risk_visible:
-        assessments = tuple(attrs.evolve(a, risk=None, factors={}) for a in assessments)
-    proposals = tuple(p for p in state.proposals if seat == FACILITATOR or seat in p.parties)
-    submitted = frozenset(state.submissions)
+    if game.scenario.risk.visible or seat == FACILITATOR:
+        risk, assessments = state.risk, state.assessments
+    else:
+        risk, assessments = None, cache.assessments(state)
+    if seat == FACILITATOR:
+        proposals = state.proposals
+    else:
+        proposals = tuple([p for p in state.proposals if seat in p.parties])
     return SeatView(
         seat=seat,
         turn=state.turn,
@@ -163,14 +215,14 @@ def seat_view(game, state: GameState, seat: str) -> SeatView:
         date=_date_of(game, state.turn),
         phase=state.phase,
         clock=state.clock,
-        risk=state.risk if risk_visible else None,
+        risk=risk,
         active=state.active,
         tracks=cache.readings(game, state, seat),
         agreements=state.agreements,
         proposals=proposals,
         crisis=state.crisis,
         awaiting=game.awaiting(state),
-        submitted=submitted,
+        submitted=frozenset(state.submissions),
         own_submission=state.submissions.get(seat),
         assessments=assessments,
         log=cache.log(state, seat),

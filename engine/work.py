@@ -7,6 +7,8 @@ Work so that the rules read as plain steps rather than chains of `evolve`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from engine.errors import ScenarioRuntimeError
@@ -44,11 +46,51 @@ def uniform(seed: int, step: int, draw: int) -> float:
     return (int.from_bytes(digest, "big") >> 11) / _TWO_TO_53
 
 
+# Entries each of a RuleMemo's dicts may hold: far more than a scenario needs, a bound all the same.
+MEMO_LIMIT = 4096
+
+
+class RuleMemo:
+    """What the rules derive from a game's scenario, worked out once per game rather than once per
+    transition. The scenario is immutable, so nothing here can go stale; it lives in
+    `game.__dict__` and dies with the game. Each dict is filled by the module that reads it."""
+
+    def __init__(self, game: Game) -> None:
+        layout = game.layout
+        # Each slot's (min, max), so that set_track needs no lookups.
+        self.bounds = tuple((t.min, t.max) for t in (layout.tracks[key[0]] for key in layout.keys))
+        self.steps: dict = {}  # effects.apply_effects: each effect with where it is
+        self.reveals: dict = {}  # resolution._reveal: the line revealing a move played
+        self.turns: dict = {}  # assessment.begin_turn: a turn's opening line and possible events
+        self.lines: dict = {}  # see line()
+        # assessment.measure_risk: each factor's id, formula and where it is.
+        self.risk = tuple((f.id, f.value, f"risk.factors.{f.id}") for f in game.scenario.risk.factors)
+
+    def line(self, key: tuple, make: Callable[[], Text]) -> Text:
+        """A log sentence, made by `make` the first time: `key` must name all it depends on,
+        such as the phrase and the ids of the actors and templates it mentions."""
+        text = self.lines.get(key)
+        if text is None:
+            text = make()
+            if len(self.lines) < MEMO_LIMIT * 4:
+                self.lines[key] = text
+        return text
+
+
+def rule_memo(game: Game) -> RuleMemo:
+    memo = game.__dict__.get("_rule_memo")
+    if memo is None:
+        memo = game.__dict__["_rule_memo"] = RuleMemo(game)
+    return memo
+
+
 class Work:
     """Mutable working copy of a GameState for the length of one transition."""
 
     def __init__(self, game: Game, state: GameState) -> None:
         self.game = game
+        self.memo = rule_memo(game)
+        self._bounds = self.memo.bounds
         self.scenario = game.scenario
         self.layout = game.layout
         self.seed = state.seed
@@ -57,7 +99,8 @@ class Work:
         self.phase = state.phase
         self.tracks = list(state.tracks)
         self._original_tracks = state.tracks
-        self.active = set(state.active)
+        # Replaced, never changed in place: a frozenset hashes once, so caches can key on it.
+        self.active: frozenset[str] = frozenset(state.active)
         self.clock = state.clock
         self.risk = state.risk
         self.talk_round = state.talk_round
@@ -66,7 +109,7 @@ class Work:
         self.agreements = list(state.agreements)
         self.crisis = state.crisis
         self.crisis_risk = state.crisis_risk
-        self.fired_events = set(state.fired_events)
+        self.fired_events: frozenset[str] = frozenset(state.fired_events)  # replaced, like active
         self.last_played = state.last_played
         self.next_id = state.next_id
         self.assessments = list(state.assessments)
@@ -74,14 +117,21 @@ class Work:
         self.old_log = state.log
         self.new_log: list[LogEntry] = []
         self._draws = 0
+        self._draw_prefix = None
         # Namespaces and function tables by (self, other): they read this Work live, so one of
         # each serves every evaluation of the transition (evaluate runs thousands of times).
         self._contexts: dict[tuple[str | None, str | None], tuple[Namespace, object]] = {}
 
     # -- chance -----------------------------------------------------------------------------
     def draw(self) -> float:
+        """As uniform(seed, step, n) for the n-th draw: the hash of "seed:step:" is begun once
+        per transition and copied, which gives the same digest as hashing the whole string."""
         self._draws += 1
-        return uniform(self.seed, self.step, self._draws)
+        if self._draw_prefix is None:
+            self._draw_prefix = hashlib.blake2b(f"{self.seed}:{self.step}:".encode(), digest_size=8)
+        hasher = self._draw_prefix.copy()
+        hasher.update(str(self._draws).encode())
+        return (int.from_bytes(hasher.digest(), "big") >> 11) / _TWO_TO_53
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -127,13 +177,20 @@ class Work:
 
     # -- tracks -----------------------------------------------------------------------------
     def set_track(self, slot: int, value: float) -> None:
-        track = self.layout.tracks[self.layout.keys[slot][0]]
+        low, high = self._bounds[slot]
+        # Exactly round(min(high, max(low, value)), 6), ties and types alike, but faster: the
+        # builtins min and max are slow for two numbers, and rounding a whole float changes nothing.
+        value = value if value > low else low  # noqa: FURB136 (builtin max is slower)
+        value = value if value < high else high  # noqa: FURB136
         # Rounded so that long chains of fractional deltas stay identical across machines.
-        self.tracks[slot] = round(min(track.max, max(track.min, value)), 6)
+        self.tracks[slot] = value if type(value) is float and value.is_integer() else round(value, 6)
 
     # -- log --------------------------------------------------------------------------------
     def say(self, kind: str, text: Text, audience: tuple[str, ...] = (), **data: object) -> None:
-        self.new_log.append(LogEntry(self.turn, kind, text, tuple(audience), data))
+        # Every line is a new LogEntry, never one shared with another game or branch: views and
+        # bots tell whether a log grew from one they saw by the identity of its entries.
+        # `data` is this call's own dict: wrapped read-only as it is, not copied.
+        self.new_log.append(LogEntry(self.turn, kind, text, tuple(audience), MappingProxyType(data)))
 
     def freeze(self) -> GameState:
         return GameState(

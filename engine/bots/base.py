@@ -16,6 +16,7 @@ from engine.work import uniform
 
 _TWO_TO_53 = float(1 << 53)
 _EIGHT_WORDS = struct.Struct(">8Q")  # a 64-byte digest as eight big-endian 64-bit words
+_BOT_HASH = hashlib.blake2b(digest_size=64, person=b"midnight-bot")  # copied, never updated
 
 
 @attrs.frozen
@@ -40,13 +41,12 @@ class BotContext:
         numbers (a bot scoring thirty moves needs thirty draws; hashing each costs more than the
         rest of its decision)."""
         result: list[float] = []
-        block = 0
-        while len(result) < count:
-            key = f"{self.seed}:{self.step}:{self.view.seat}:{n}:{block}".encode()
-            digest = hashlib.blake2b(key, digest_size=64, person=b"midnight-bot").digest()
-            result.extend((word >> 11) / _TWO_TO_53 for word in _EIGHT_WORDS.unpack(digest))
-            block += 1
-        return result[:count]
+        prefix = f"{self.seed}:{self.step}:{self.view.seat}:{n}:"
+        for block in range((count + 7) // 8):
+            hasher = _BOT_HASH.copy()  # cheaper than a new hasher with its parameters
+            hasher.update(f"{prefix}{block}".encode())
+            result += [(word >> 11) / _TWO_TO_53 for word in _EIGHT_WORDS.unpack(hasher.digest())]
+        return result[:count] if len(result) != count else result
 
 
 @functools.lru_cache(maxsize=256)

@@ -18,12 +18,15 @@ name the force tracks and `redline.<track>` values as red lines (see docs/bots.m
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from engine.bots.base import BotContext, register_persona
 from engine.bots.reading import (
     FRIENDLY_TAGS,
     HOSTILE_TAGS,
+    NO_BALANCE,
     Balance,
     Deed,
     balance,
@@ -33,6 +36,7 @@ from engine.bots.reading import (
     last_deeds,
     move_tags,
     name,
+    named_forces,
     possessive,
     red_lines,
 )
@@ -82,17 +86,45 @@ _TAG_LABELS = {"buildup": "buildup", "escalatory": "escalation", "test": "test",
 
 
 _FORCE_TAGS = frozenset({"buildup", "survivability"})
-_BUILDUP = frozenset({"buildup"})
 _STEADYING_TAGS = FRIENDLY_TAGS | {"survivability"}
-_TAG_SETS: dict[tuple[str, ...], frozenset[str]] = {}
 
 
-def _tag_set(tags: tuple[str, ...]) -> frozenset[str]:
-    """A move's tags as a set, memoised (tag tuples are few and fixed)."""
-    found = _TAG_SETS.get(tags)
+class _MoveSense(NamedTuple):
+    """What a persona makes of one move: how much it likes it, and which drives the move serves."""
+
+    liking: float
+    tags: frozenset[str]
+    hostile: bool
+    friendly: bool
+    force: bool
+    buildup: bool
+    steadying: bool
+
+
+_TABLE_KEYS: dict[tuple, int] = {}
+_TABLE_NUMBERS = itertools.count(1)
+
+
+def _table_key(name: str, numbers: Mapping[str, float]) -> int:
+    """A small number per distinct persona and numbers: cheaper to look up than the numbers.
+    Never reused, even once the registry is cleared, so a table can never serve another bot."""
+    key = (name, tuple(sorted(numbers.items())))
+    found = _TABLE_KEYS.get(key)
     if found is None:
-        found = _TAG_SETS[tags] = frozenset(tags)
+        if len(_TABLE_KEYS) >= 4096:
+            _TABLE_KEYS.clear()
+        found = _TABLE_KEYS[key] = next(_TABLE_NUMBERS)
     return found
+
+
+class _Table:
+    """A persona's reading of one game's moves and templates, worked out once per game."""
+
+    __slots__ = ("moves", "stakes")
+
+    def __init__(self) -> None:
+        self.moves: dict[str, _MoveSense] = {}
+        self.stakes: dict[tuple[str, str], tuple[float, str]] = {}
 
 
 def _labels(deeds: list[Deed], game) -> str:
@@ -107,7 +139,7 @@ def _labels(deeds: list[Deed], game) -> str:
 class PersonaBot:
     """A persona's numbers and the play that follows from them."""
 
-    __slots__ = ("name", "weights", "_numbers", "_tags", "_scores", "_stakes", "_lines")
+    __slots__ = ("name", "weights", "_numbers", "_tags", "_scores", "_lines", "_forces", "_key")
 
     def __init__(self, name: str, weights: Mapping[str, float]) -> None:
         self.name = name
@@ -115,8 +147,10 @@ class PersonaBot:
         self._numbers = {k: float(v) for k, v in self.weights.items()}
         self._tags = {k: v for k, v in self._numbers.items() if k not in _DRIVES and "." not in k}
         self._scores: dict[tuple[str, ...], float] = {}
-        self._stakes: dict[tuple, tuple[float, str]] = {}
         self._lines = red_lines(self.weights)
+        self._forces = named_forces(self.weights)
+        # Bots with the same persona and numbers play alike: they share their tables on a game.
+        self._key = _table_key(name, self._numbers)
 
     def w(self, key: str) -> float:
         return self._numbers.get(key, 0.0)
@@ -127,6 +161,28 @@ class PersonaBot:
         if score is None:
             score = self._scores[tags] = sum(self._tags.get(tag, 0.0) for tag in tags)
         return score
+
+    def _table(self, game) -> _Table:
+        """This persona's table for `game`, kept on the game (whose moves never change)."""
+        tables = game.__dict__.get("_persona_tables")
+        if tables is None:
+            tables = game.__dict__["_persona_tables"] = {}
+        table = tables.get(self._key)
+        if table is None:
+            if len(tables) >= 64:  # personas in play are few; this only bounds odd callers
+                tables.clear()
+            table = tables[self._key] = _Table()
+        return table
+
+    def _sense(self, table: _Table, game, move_id: str) -> _MoveSense:
+        sense = table.moves.get(move_id)
+        if sense is None:
+            tags = move_tags(game, move_id)
+            tag_set = frozenset(tags)
+            sense = table.moves[move_id] = _MoveSense(
+                self.tag_score(tags), tag_set, bool(tag_set & HOSTILE_TAGS), bool(tag_set & FRIENDLY_TAGS),
+                bool(tag_set & _FORCE_TAGS), "buildup" in tag_set, bool(tag_set & _STEADYING_TAGS))
+        return sense
 
     def act(self, context: BotContext) -> tuple[dict, str]:
         phase = context.options.phase
@@ -144,8 +200,9 @@ class PersonaBot:
     def _stake(self, context: BotContext, template_id: str) -> tuple[float, str]:
         """How much the persona minds being bound by an agreement (0..), and what it would bind."""
         game = context.game
-        key = (game.content_hash, id(game.scenario), context.view.seat, template_id)
-        known = self._stakes.get(key)
+        stakes = self._table(game).stakes
+        key = (context.view.seat, template_id)
+        known = stakes.get(key)
         if known is not None:
             return known
         template = game.templates[template_id]
@@ -159,19 +216,18 @@ class PersonaBot:
                 score = self.tag_score(tags)
                 if score > worst:
                     worst, what = score, move.label.get()
-        if len(self._stakes) > 4096:
-            self._stakes.clear()
-        self._stakes[key] = (worst * self.w("bind"), what)
-        return self._stakes[key]
+        stakes[key] = (worst * self.w("bind"), what)
+        return stakes[key]
 
     def _agreement_value(self, context: BotContext, template_id: str, proposer: str | None,
-                         deeds, bal: Balance, peril: tuple[float, str]) -> tuple[float, str]:
+                         deeds, bal: Balance, peril: tuple[float, str], explain: bool = True) -> tuple[float, str]:
         value = self.w("accept")
         stake, what = self._stake(context, template_id)
         notes = []
         if stake > 0.05:
             value -= stake
-            notes.append(f"it would bind its {what}")
+            if explain:
+                notes.append(f"it would bind its {what}")
         if proposer is not None and self.w("retaliate"):
             theirs = [d for d in deeds if d.actor == proposer]
             if any(d.hostile for d in theirs):
@@ -183,14 +239,17 @@ class PersonaBot:
         if self.w("parity") and bal.rival is not None:
             if bal.gap > 0.1:
                 value -= self.w("parity") * min(0.6, bal.gap)
-                notes.append(f"will not freeze behind {name(context.game, bal.rival)}")
+                if explain:
+                    notes.append(f"will not freeze behind {name(context.game, bal.rival)}")
             else:
                 value += 0.2 * self.w("parity")
-                notes.append(f"at parity with {name(context.game, bal.rival)}")
+                if explain:
+                    notes.append(f"at parity with {name(context.game, bal.rival)}")
         level, why = peril
         if level >= self.w("danger_line") and self.w("caution"):
             value += 0.3 * self.w("caution")
-            notes.append(f"wants calm: {why}")
+            if explain:
+                notes.append(f"wants calm: {why}")
         return value, "; ".join(notes)
 
     # -- talks ------------------------------------------------------------------------------
@@ -207,11 +266,13 @@ class PersonaBot:
             draws = {t.id: context.chance(20 + i) for i, t in enumerate(available)}
             ranked = [(0.0, t) for t in sorted(available, key=lambda t: (draws[t.id], t.id))]
         else:
-            deeds, bal, peril = last_deeds(game, context.view), balance(game, context.view, self.weights), danger(game, context.view, self._lines)
+            # Its own offers: no proposer's deeds to weigh, and no reasons worded.
+            bal = balance(game, context.view, self._forces) if self.w("parity") else NO_BALANCE
+            peril = danger(game, context.view, self._lines)
             ranked = []
             noise = context.draws(20, len(available))
             for i, t in enumerate(available):
-                value, _ = self._agreement_value(context, t.id, None, deeds, bal, peril)
+                value, _ = self._agreement_value(context, t.id, None, (), bal, peril, explain=False)
                 ranked.append((value + (noise[i] - 0.5) * self.w("noise"), t))
             ranked.sort(key=lambda item: (-item[0], item[1].id))
         in_force = {(a.template, frozenset(a.parties)) for a in context.view.agreements}
@@ -252,8 +313,9 @@ class PersonaBot:
     def _respond(self, context: BotContext) -> tuple[dict, str]:
         seat = context.view.seat
         game = context.game
-        deeds = last_deeds(game, context.view) if self.name != "random" else ()
-        bal = balance(game, context.view, self.weights) if self.w("parity") else Balance()
+        # Only what the persona's numbers can use (`_agreement_value` reads deeds for `retaliate`).
+        deeds = last_deeds(game, context.view) if self.name != "random" and self.w("retaliate") else ()
+        bal = balance(game, context.view, self._forces) if self.w("parity") else NO_BALANCE
         peril = danger(game, context.view, self._lines) if self.name != "random" else (0.0, "")
         replies, reasons = [], []
         for i, option in enumerate(context.options.to_answer):
@@ -265,12 +327,13 @@ class PersonaBot:
                 value, note = self.w("accept"), "at random"
             else:
                 value, note = self._agreement_value(context, template.id, proposal.proposer, deeds, bal, peril)
-            counter = self._counter_params(template, proposal.params)
             roll = context.chance(10 + i)
+            counter = None
             if option.can_accept and roll < value:
                 reply["answer"] = "accept"
                 reasons.append(f"accepts {label}" + (f" ({note})" if note else ""))
-            elif counter is not None and context.chance(30 + i) < (self.w("counter") if option.can_accept else max(0.5, self.w("counter"))):
+            elif (counter := self._counter_params(template, proposal.params)) is not None and context.chance(30 + i) < (
+                    self.w("counter") if option.can_accept else max(0.5, self.w("counter"))):
                 reply = {"proposal": proposal.id, "answer": "counter", "params": counter}
                 terms = ", ".join(f"{k} {v:g}" for k, v in counter.items())
                 why = option.reason if not option.can_accept else note
@@ -311,62 +374,76 @@ class PersonaBot:
         friendly = [d for d in deeds if d.friendly]
         forgiving = bool(hostile) and context.chance(200) < self.w("forgive")
         answer_tags = frozenset().union(*(d.tags & HOSTILE_TAGS for d in hostile)) if hostile else frozenset()
-        bal = balance(game, context.view, self.weights) if self.w("parity") else Balance()
+        bal = balance(game, context.view, self._forces) if self.w("parity") else NO_BALANCE
         level, why = danger(game, context.view, self._lines)
         afraid = level >= self.w("danger_line") and self.w("caution") > 0
 
         scored = []
         noise = context.draws(100, len(available))
         spread = 2 * self.w("noise")
-        # The drives' weights, read once rather than for every move.
-        retaliate, reward, parity, caution = self.w("retaliate"), self.w("reward"), self.w("parity"), self.w("caution")
-        drives = bool(hostile or friendly or afraid or (bal.rival is not None and parity))
         motto = MOTTOS.get(self.name, self.name)
-        # A motive is a string, or a function making it: only the chosen moves' are ever read.
-        for i, move in enumerate(available):
-            move_tags_ = move_tags(game, move.id)
-            liking = self.tag_score(move_tags_)
-            score = liking + (noise[i] - 0.5) * spread
-            motive = motto if liking > 0 else ""
-            if not drives:
-                scored.append((score, move.id, move, motive))
-                continue
-            tags = _tag_set(move_tags_)
-            if hostile and not forgiving and tags & HOSTILE_TAGS:
-                bonus = retaliate * (1.0 if tags & answer_tags else 0.4)
-                score += bonus
-                if bonus >= 0.5:
-                    same = [d for d in hostile if d.tags & tags] or hostile
-                    kind = "its own" if tags & answer_tags else "strength"
-                    motive = lambda same=same, kind=kind: f"answers {_labels(same, game)} with {kind}"
-            elif friendly and not hostile and tags & FRIENDLY_TAGS and reward:
-                score += reward
-                motive = lambda: f"returns {_labels(friendly, game)} in kind"
-            if bal.rival is not None and parity:
-                if bal.gap > 0.05 and tags & _FORCE_TAGS:
-                    score += parity * (0.5 + min(1.0, bal.gap))
-                    motive = lambda: (f"closes the gap with {name(game, bal.rival)} "
-                                      f"({bal.track} {bal.own:g} against {bal.theirs:g})")
-                elif bal.gap > 0.05 and tags & FRIENDLY_TAGS:
-                    score -= parity * min(1.0, bal.gap)
-                elif bal.gap <= 0.0 and tags & _BUILDUP:
-                    score -= parity * 0.6
-                elif bal.gap <= 0.0 and tags & FRIENDLY_TAGS:
-                    score += parity * 0.3
-                    motive = lambda: f"at parity with {name(game, bal.rival)}, can afford restraint"
-            if afraid:
-                if tags & HOSTILE_TAGS:
-                    score -= caution * (1.0 + level)
-                elif tags & _STEADYING_TAGS:
-                    score += caution * level
-                    motive = f"{why}: steadies things"
-            scored.append((score, move.id, move, motive))
-        scored.sort(key=lambda item: (-item[0], item[1]))
+        table = self._table(game)
+        sense_of = table.moves.get
+        retaliate, reward, parity, caution = self.w("retaliate"), self.w("reward"), self.w("parity"), self.w("caution")
+        if not (hostile or friendly or afraid or (bal.rival is not None and parity)):
+            for move, draw in zip(available, noise):
+                liking = (sense_of(move.id) or self._sense(table, game, move.id)).liking
+                scored.append((-(liking + (draw - 0.5) * spread), move.id, move, motto if liking > 0 else ""))
+        else:
+            # What each drive adds to a move it touches is the same for every move: work it out
+            # once. A motive is a string, or a function making it: only the chosen moves' are read.
+            answering = bool(hostile) and not forgiving
+            rewarding = bool(friendly) and not hostile and bool(reward)
+            returns = lambda: f"returns {_labels(friendly, game)} in kind"
+            pacing = bal.rival is not None and bool(parity)
+            behind, level_ = bal.gap > 0.05, bal.gap <= 0.0
+            catch_up = parity * (0.5 + min(1.0, bal.gap)) if pacing and behind else 0.0
+            hold_back = parity * min(1.0, bal.gap) if pacing and behind else 0.0
+            closes = lambda: (f"closes the gap with {name(game, bal.rival)} "
+                              f"({bal.track} {bal.own:g} against {bal.theirs:g})")
+            affords = lambda: f"at parity with {name(game, bal.rival)}, can afford restraint"
+            wary = caution * (1.0 + level) if afraid else 0.0
+            steady = caution * level if afraid else 0.0
+            steadies = f"{why}: steadies things" if afraid else ""
+            for move, draw in zip(available, noise):
+                liking, tags, hostile_, friendly_, force, buildup, steadying = (
+                    sense_of(move.id) or self._sense(table, game, move.id))
+                score = liking + (draw - 0.5) * spread
+                motive = motto if liking > 0 else ""
+                if answering and hostile_:
+                    bonus = retaliate * (1.0 if tags & answer_tags else 0.4)
+                    score += bonus
+                    if bonus >= 0.5:
+                        same = [d for d in hostile if d.tags & tags] or hostile
+                        kind = "its own" if tags & answer_tags else "strength"
+                        motive = lambda same=same, kind=kind: f"answers {_labels(same, game)} with {kind}"
+                elif rewarding and friendly_:
+                    score += reward
+                    motive = returns
+                if pacing:
+                    if behind and force:
+                        score += catch_up
+                        motive = closes
+                    elif behind and friendly_:
+                        score -= hold_back
+                    elif level_ and buildup:
+                        score -= parity * 0.6
+                    elif level_ and friendly_:
+                        score += parity * 0.3
+                        motive = affords
+                if afraid:
+                    if hostile_:
+                        score -= wary
+                    elif steadying:
+                        score += steady
+                        motive = steadies
+                scored.append((-score, move.id, move, motive))
+        scored.sort()  # best first, then by id (ids are unique: moves themselves are never compared)
         chosen, motives, spent = [], [], 0.0
         budget = options.budget
         threshold = self.w("threshold")
-        for score, _, move, motive in scored:
-            if len(chosen) >= options.max_moves or score <= threshold:
+        for negated, _, move, motive in scored:
+            if len(chosen) >= options.max_moves or -negated <= threshold:
                 break
             if budget is not None and spent + move.cost > budget + 1e-9:
                 continue
@@ -423,7 +500,7 @@ class PersonaBot:
             return choose(choice, f"{choice.value.replace('_', ' ')} at random")
         # The brink: close enough to nuclear use that one bad round could get there. The top
         # two-fifths of the ladder, or more if this game has seen crises jump further at once.
-        brink = max(1, round(0.4 * top), largest_rise(view))
+        brink = max(1, round(0.4 * top), largest_rise(game, view))
         if rung >= top - brink and context.chance(301) < self.w("brink"):
             return choose(CrisisChoice.BACK_DOWN, f"steps back from the brink ({rung_label})")
         last = {a: c for a, c in crisis_choices_last_round(view).items() if a != seat}
@@ -446,7 +523,7 @@ class PersonaBot:
         if backed and escalate > 0:
             escalate = min(1.0, escalate * 1.5)
         if self.w("parity"):
-            bal = balance(game, view, self.weights)
+            bal = balance(game, view, self._forces)
             if bal.gap > 0.15:
                 back_down += 0.2  # not now, not from behind
             elif bal.gap < 0:

@@ -8,6 +8,7 @@ of others never reach a view's log, so a bot cannot answer what it was not shown
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import is_
 
 import attrs
 
@@ -51,8 +52,26 @@ class Balance:
     theirs: float = 0.0
 
 
+NO_BALANCE = Balance()  # no rival to compare with (immutable, so one serves all)
+
+
 def last_deeds(game, view: SeatView) -> tuple[Deed, ...]:
     """Others' moves in the most recent resolution that this seat saw."""
+    log = view.log
+    memo = _memo(game, "deeds", view.seat)
+    if memo and _extends(log, memo[0]) and not any(e.kind == "move" for e in log[len(memo[0]):]):
+        # Lines added since hold no move: the scan back would skip them and end as before.
+        seen_turn, deeds = memo[1], memo[2]
+    else:
+        seen_turn, deeds = _scan_deeds(game, view)
+    memo[:] = (log, seen_turn, deeds)
+    if seen_turn is None or seen_turn < view.turn - 1:
+        return ()  # nothing played last turn: old deeds are forgotten
+    return deeds
+
+
+def _scan_deeds(game, view: SeatView) -> tuple[int | None, tuple[Deed, ...]]:
+    """The turn of the last move lines in the seat's log, and others' deeds among them."""
     deeds: list[Deed] = []
     seen_turn = None
     for entry in reversed(view.log):
@@ -62,32 +81,64 @@ def last_deeds(game, view: SeatView) -> tuple[Deed, ...]:
             continue
         if seen_turn is None:
             seen_turn = entry.turn
-            if seen_turn < view.turn - 1:
-                return ()  # nothing played last turn: old deeds are forgotten
         elif entry.turn != seen_turn:
             break
         actor = entry.data.get("actor")
         move = game.moves.get(entry.data.get("move"))
         if actor == view.seat or move is None:
             continue
-        deeds.append(Deed(actor, move.id, frozenset(move_tags(game, move.id))))
+        deeds.append(_deed(game, actor, move.id))
     deeds.reverse()
-    return tuple(deeds)
+    return seen_turn, tuple(deeds)
+
+
+def _deed(game, actor: str, move_id: str) -> Deed:
+    """The Deed of an actor and a move (immutable, so one per pair serves every game)."""
+    cache = game.__dict__.setdefault("_bot_deeds", {})
+    deed = cache.get((actor, move_id))
+    if deed is None:
+        deed = cache[actor, move_id] = Deed(actor, move_id, frozenset(move_tags(game, move_id)))
+    return deed
+
+
+def _memo(game, kind: str, seat: str) -> list:
+    """A seat's memo of one reading, kept on the game: a list the reading refills as it likes."""
+    memos = game.__dict__.get("_bot_memos")
+    if memos is None:
+        memos = game.__dict__["_bot_memos"] = {}
+    memo = memos.get((kind, seat))
+    if memo is None:
+        if len(memos) > 4096:  # seats are few; this only bounds odd callers
+            memos.clear()
+        memo = memos[kind, seat] = []
+    return memo
+
+
+def _extends(log: tuple, seen: tuple) -> bool:
+    """Whether `log` is `seen` plus new lines. A view's log only grows from state to state, and a
+    line object sits at the same place in every later log, so the last seen line tells."""
+    return len(log) >= len(seen) and (not seen or log[len(seen) - 1] is seen[-1])
 
 
 def own_values(view: SeatView) -> dict[str, float]:
     return {t.track: t.value for t in view.tracks if t.actor == view.seat and t.other is None}
 
 
-def force_tracks(game, view: SeatView, weights: Mapping[str, float]) -> dict[str, float]:
+def force_tracks(game, view: SeatView, weights: Mapping[str, float] | tuple) -> dict[str, float]:
     """The actor tracks that measure forces, with their weights.
 
     A scenario names them with `parity.<track>` weights; without any, every actor track that
-    belongs to a system and that the seat can read for a rival counts, with weight 1.
+    belongs to a system and that the seat can read for a rival counts, with weight 1. `weights`
+    is a bot's weights, or its `parity.` entries already picked out by `named_forces`.
     """
-    named = {k[len("parity."):]: float(v) for k, v in weights.items() if k.startswith("parity.")}
+    named = weights if isinstance(weights, tuple) else named_forces(weights)
     if named:
-        return {k: v for k, v in named.items() if v}
+        found = _NAMED_FORCES.get(named)
+        if found is None:
+            if len(_NAMED_FORCES) > 256:
+                _NAMED_FORCES.clear()
+            found = _NAMED_FORCES[named] = {k: v for k, v in dict(named).items() if v}
+        return found
     cache = game.__dict__.setdefault("_bot_force_tracks", {})
     if view.seat not in cache:
         budget = game.scenario.decisions.budget_track
@@ -95,6 +146,15 @@ def force_tracks(game, view: SeatView, weights: Mapping[str, float]) -> dict[str
         theirs = {t.track for t in view.tracks if t.actor not in (None, view.seat) and t.other is None}
         cache[view.seat] = {track: 1.0 for track in sorted(mine & theirs) if track != budget}
     return cache[view.seat]
+
+
+# The force tracks named by each bot's `parity.` weights (bots are few; read once each).
+_NAMED_FORCES: dict[tuple, dict[str, float]] = {}
+
+
+def named_forces(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    """The `parity.<track>` entries of a bot's weights, as (track, weight)."""
+    return tuple((k[len("parity."):], float(v)) for k, v in weights.items() if k.startswith("parity."))
 
 
 def _positions(game, view: SeatView) -> dict[str, object]:
@@ -117,13 +177,38 @@ def _positions(game, view: SeatView) -> dict[str, object]:
     return found
 
 
-def balance(game, view: SeatView, weights: Mapping[str, float]) -> Balance:
+def _force_positions(game, view: SeatView, tracks: dict[str, float]) -> list[tuple[tuple[str, str], int]]:
+    """Where the readings of the force tracks sit in this seat's view: ((track, actor), index)."""
+    cache = game.__dict__.setdefault("_bot_force_positions", {})
+    key = (view.seat, len(view.tracks), id(tracks))
+    found = cache.get(key)
+    if found is None or found[0] is not tracks:  # the dict is kept with its entry: its id stays its own
+        if len(cache) > 1024:
+            cache.clear()
+        actor = _positions(game, view)["actor"]
+        found = cache[key] = (tracks, [(pair, i) for pair, i in actor.items() if pair[0] in tracks])
+    return found[1]
+
+
+def balance(game, view: SeatView, weights: Mapping[str, float] | tuple) -> Balance:
+    """`weights` as for `force_tracks`."""
     tracks = force_tracks(game, view, weights)
     if not tracks:
-        return Balance()
+        return NO_BALANCE
+    # Asked in every phase of a turn, while the readings change only at resolution: remember
+    # the last answer per seat (the view cache hands out the very same readings tuple).
+    memo = _memo(game, "balance", view.seat)
+    if memo and memo[0] is view.tracks and memo[1] is tracks and memo[2] == view.active:
+        return memo[3]
+    result = _balance(game, view, tracks)
+    memo[:] = (view.tracks, tracks, view.active, result)
+    return result
+
+
+def _balance(game, view: SeatView, tracks: dict[str, float]) -> Balance:
     readings = view.tracks
-    values = {key: readings[i].value for key, i in _positions(game, view)["actor"].items() if key[0] in tracks}
-    best = Balance()
+    values = {key: readings[i].value for key, i in _force_positions(game, view, tracks)}
+    best = None  # (rival, gap, track, own, theirs): one Balance is made, at the end
     for rival in sorted(view.active):
         if rival == view.seat:
             continue
@@ -138,9 +223,9 @@ def balance(game, view: SeatView, weights: Mapping[str, float]) -> Balance:
             weight += w
             if gap > widest[1]:
                 widest = (track, gap, own, theirs)
-        if weight and (best.rival is None or total / weight > best.gap):
-            best = Balance(rival, total / weight, widest[0], widest[2], widest[3])
-    return best
+        if weight and (best is None or total / weight > best[1]):
+            best = (rival, total / weight, widest[0], widest[2], widest[3])
+    return Balance(*best) if best is not None else NO_BALANCE
 
 
 def red_lines(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
@@ -156,31 +241,46 @@ def danger(game, view: SeatView, lines: Mapping[str, float] | tuple = ()) -> tup
     a reading of that track involving the seat above the value counts as full danger). `lines`
     is a bot's weights, or its red lines already picked out by `red_lines`.
     """
-    readings: list[tuple[float, str]] = [(0.0, "calm")]
-    if view.risk is not None:
-        readings.append((view.risk / 100.0, f"risk is {view.risk:.0f}"))
+    # Asked in every phase of a turn, and what it reads changes far less often: remember the
+    # last answer per seat. Identity, not ==, so that 0.0 never stands for -0.0 in a reason.
+    memo = _memo(game, "danger", view.seat)
+    key = (view.tracks, view.risk, view.clock, view.crisis, lines)
+    if memo and all(map(is_, memo[0], key)):
+        return memo[1]
+    result = _danger(game, view, lines)
+    memo[:] = (key, result)
+    return result
+
+
+def _danger(game, view: SeatView, lines: Mapping[str, float] | tuple) -> tuple[float, str]:
+    # The first of the largest readings wins; a reason is worded only when its reading leads.
+    best, why = 0.0, "calm"
+    if view.risk is not None and view.risk / 100.0 > best:
+        best, why = view.risk / 100.0, f"risk is {view.risk:.0f}"
     start = float(game.scenario.clock.start) or 1.0
-    if view.clock < start:
-        readings.append(((start - view.clock) / start, f"the clock is at {view.clock:g}s"))
+    if view.clock < start and (start - view.clock) / start > best:
+        best, why = (start - view.clock) / start, f"the clock is at {view.clock:g}s"
     if view.crisis is not None:
         top = max(1, len(game.scenario.crisis.rungs) - 1)
-        label = game.scenario.crisis.rungs[min(view.crisis.rung, top)].label.get()
-        readings.append((0.3 + 0.7 * view.crisis.rung / top, f"the crisis is at {label}"))
+        level = 0.3 + 0.7 * view.crisis.rung / top
+        if level > best:
+            label = game.scenario.crisis.rungs[min(view.crisis.rung, top)].label.get()
+            best, why = level, f"the crisis is at {label}"
     worst = None
     for i, other in _positions(game, view)["danger"]:
         t = view.tracks[i]
         level = (t.value - t.min) / (t.max - t.min)
         if worst is None or level > worst[0]:
             worst = (level, t, other)
-    if worst is not None:
+    if worst is not None and worst[0] > best:
         level, t, other = worst
-        readings.append((level, f"{t.track} with {name(game, other)} is {round(t.value, 1):g}"))
-    for track, line in red_lines(lines) if isinstance(lines, Mapping) else lines:
+        best, why = level, f"{t.track} with {name(game, other)} is {round(t.value, 1):g}"
+    for track, line in lines if isinstance(lines, tuple) else red_lines(lines):
         for t in view.tracks:
             if (t.name == track or t.track == track) and (t.actor in (None, view.seat) or t.other == view.seat):
-                if t.value > line:
-                    readings.append((1.0, f"{t.name} {round(t.value, 1):g} is past its red line of {line:g}"))
-    return max(readings, key=lambda r: r[0])
+                if t.value > line and 1.0 > best:
+                    best, why = 1.0, f"{t.name} {round(t.value, 1):g} is past its red line of {line:g}"
+    return best, why
 
 
 def crisis_choices_last_round(view: SeatView) -> dict[str, str]:
@@ -206,10 +306,15 @@ def possessive(text: str) -> str:
     return f"{text}'" if text.endswith("s") else f"{text}'s"
 
 
-def largest_rise(view: SeatView) -> int:
+def largest_rise(game, view: SeatView) -> int:
     """The most rungs a crisis has climbed in one round in this game, as this seat saw it."""
-    rise, previous = 0, None
-    for entry in view.log:
+    log = view.log
+    memo = _memo(game, "rise", view.seat)
+    if memo and _extends(log, memo[0]):
+        seen, rise, previous = memo  # the log only grew: read on from where we stopped
+    else:
+        seen, rise, previous = (), 0, None
+    for entry in log[len(seen):]:
         if entry.kind != "crisis" or "rung" not in entry.data:
             continue
         rung = int(entry.data["rung"])
@@ -219,6 +324,7 @@ def largest_rise(view: SeatView) -> int:
         if previous is not None:
             rise = max(rise, rung - previous)
         previous = rung
+    memo[:] = (log, rise, previous)
     return rise
 
 
