@@ -47,7 +47,7 @@ def apply_effects(
     evaluate = work.evaluate
     # The slots a track effect changes depend only on self, the parties and who is active.
     context = (self_actor, parties, work.active)
-    for effect, at, when, rare, formula, setting, targets_memo in _steps(work, effects, where):
+    for effect, at, when, rare, formula, setting, targets_memo in _steps(work, effects, where, self_actor):
         if when is not None and not evaluate(when, self_actor, None, extra, at):
             continue
         if rare:
@@ -90,22 +90,39 @@ def _apply_rare_parts(work: Work, effect: Effect, self_actor, parties, extra, at
     return True
 
 
-def _steps(work: Work, effects: Iterable[Effect], where: str) -> tuple[tuple, ...]:
+def _steps(work: Work, effects: Iterable[Effect], where: str, self_actor: str | None) -> tuple[tuple, ...]:
     """Each effect ready to apply: (effect, where it is, its condition, whether it has a chance,
     line, activation or crisis, its track formula, whether it sets rather than adds, a memo of
     its targets). Scenario effects are tuples that live as long as the game, so this is worked
-    out once per tuple and place (`where` names the place in errors: `moves.x.effects[2]`)."""
+    out once per tuple, place (`where` names the place in errors: `moves.x.effects[2]`) and self:
+    an effect kept for one actor (`when: "is_self('us')"`) is left out for the others."""
     if type(effects) is not tuple:
         return _make_steps(effects, where)
     memo = work.memo.steps
-    key = (id(effects), where)
+    key = (id(effects), where, self_actor)
     known = memo.get(key)
     if known is not None and known[0] is effects:  # the entry keeps the tuple, so its id is not reused
         return known[1]
-    steps = _make_steps(effects, where)
+    steps = _make_steps(effects, where) if self_actor is None else _for_self(work, _steps(work, effects, where, None), self_actor)
     if len(memo) < MEMO_LIMIT:
         memo[key] = (effects, steps)
     return steps
+
+
+def _for_self(work: Work, steps: tuple[tuple, ...], self_actor: str) -> tuple[tuple, ...]:
+    """`steps` as they apply with this `self`: a condition that only asks who `self` is, such as
+    `is_self('china')`, is a constant for each actor, so it is decided here once."""
+    kept = []
+    for step in steps:
+        when = step[2]
+        if when is not None and "is_self" in when.functions:
+            special = work.memo.for_self(when, self_actor)
+            if not special.names and not special.functions:  # it folded to true or false
+                if not work.evaluate(special, where=step[1]):
+                    continue
+                step = (step[0], step[1], None, *step[3:])
+        kept.append(step)
+    return tuple(kept)
 
 
 def _make_steps(effects: Iterable[Effect], where: str) -> tuple[tuple, ...]:

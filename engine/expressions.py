@@ -172,9 +172,27 @@ class Expression:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_recompile, self._recipe)
 
+    def specialize(self, known_calls: Mapping[tuple[str, tuple[Any, ...]], Value]) -> Expression:
+        """This expression compiled again knowing what some calls return, and simplified.
 
-def _recompile(source: str, specs: tuple, name_kinds: tuple) -> Expression:
-    return compile_expression(source, dict(specs), name_kinds=dict(name_kinds))
+        `known_calls` maps (function, constant arguments) to the result, e.g.
+        `{("is_self", ("china",)): False}`; constant parts then fold away, so
+        `not is_self('china') or x > 1` becomes the constant true. The result is the same value
+        for every evaluation where those calls would have returned those results.
+        """
+        source, specs, name_kinds = self._recipe[:3]
+        known = tuple(sorted(known_calls.items(), key=repr))
+        parser, node = _parse(source, dict(specs), dict(name_kinds), dict(known))
+        recipe = (source, specs, name_kinds, known)
+        if node.is_const:  # it reads nothing now: say so, so that callers can treat it as a value
+            return Expression(source, frozenset(), frozenset(), node.kind, node.fn, recipe)
+        return Expression(
+            source, frozenset(parser.names), frozenset(parser.used_functions), node.kind, node.fn, recipe
+        )
+
+
+def _recompile(source: str, specs: tuple, name_kinds: tuple, known_calls: tuple = ()) -> Expression:
+    return compile_expression(source, dict(specs), name_kinds=dict(name_kinds), known_calls=dict(known_calls))
 
 
 # --------------------------------------------------------------------------- values
@@ -508,10 +526,17 @@ class _Parser:
     evaluation does not recurse along them either.
     """
 
-    def __init__(self, source: str, specs: Mapping[str, FunctionSpec], name_kinds: Mapping[str, str]):
+    def __init__(
+        self,
+        source: str,
+        specs: Mapping[str, FunctionSpec],
+        name_kinds: Mapping[str, str],
+        known_calls: Mapping[tuple[str, tuple[Any, ...]], Value] | None = None,
+    ):
         self.source = source
         self.specs = specs
         self.name_kinds = name_kinds
+        self.known_calls = known_calls or {}
         self.tokens = _tokenize(source)
         self.i = 0
         self.depth = 0
@@ -775,8 +800,16 @@ class _Parser:
     def logic(self, op: _Token, operands: list[_Node]) -> _Node:
         needs = f"{op.value!r} needs true/false values on both sides"
         parts = [self.need(node, BOOL, needs) for node in operands]
-        fns = tuple(part.fn for part in parts)
+        # Constants at the front short-circuit as they would at run time: 'true or x' is true
+        # and 'false or x' is x (only leading ones: 'x or true' must still evaluate x).
         is_and = op.value == "and"
+        while len(parts) > 1 and parts[0].is_const:
+            if parts[0].const is not is_and:  # 'false and ...' or 'true or ...'
+                return _Node(BOOL, parts[0].fn, parts[0].start, parts[-1].end, parts[0].const)
+            parts = parts[1:]
+        if len(parts) == 1:
+            return parts[0]
+        fns = tuple(part.fn for part in parts)
         if len(fns) == 2:
             a, b = fns
             fn = (lambda v, f: a(v, f) and b(v, f)) if is_and else (lambda v, f: a(v, f) or b(v, f))
@@ -959,6 +992,10 @@ class _Parser:
             raise self.unknown_function(name)
         self.check_arity(name, spec.min_args, spec.max_args, len(args))
         self.used_functions.add(fname)
+        if self.known_calls and all(arg.is_const for arg in args):
+            known = self.known_calls.get((fname, tuple(arg.const for arg in args)), _NOT_CONSTANT)
+            if known is not _NOT_CONSTANT and type(known) is _PY_TYPE[spec.returns]:
+                return _constant(known, name.pos, end)
         return _Node(spec.returns, self.external_call(name, spec.returns, args), name.pos, end)
 
     def check_arity(self, name: _Token, low: int, high: int | None, given: int) -> None:
@@ -1068,6 +1105,7 @@ def compile_expression(
     functions: Mapping[str, FunctionSpec] | None = None,
     *,
     name_kinds: Mapping[str, str] | None = None,
+    known_calls: Mapping[tuple[str, tuple[Any, ...]], Value] | None = None,
 ) -> Expression:
     """Compile a formula (or a plain YAML number/boolean) into an :class:`Expression`.
 
@@ -1076,6 +1114,8 @@ def compile_expression(
     ``"unknown"`` (checked at evaluation).  Raises :class:`ExpressionSyntaxError`
     for any problem in ``source``; ``ValueError``/``TypeError`` for bad
     ``functions``/``name_kinds``, which come from the program, not the scenario.
+    ``known_calls`` gives the results of some calls with constant arguments (see
+    :meth:`Expression.specialize`), which then fold away like constants.
     """
     specs = _check_specs(functions)
     kinds = _check_name_kinds(name_kinds)
@@ -1090,13 +1130,7 @@ def compile_expression(
         raise ExpressionSyntaxError(
             f"the expression is too long: {len(source)} characters, the limit is {MAX_SOURCE_LENGTH}", None, source
         )
-    parser = _Parser(source, specs, kinds)
-    try:
-        node = parser.parse()
-    except RecursionError:  # a safety net only: MAX_DEPTH keeps the parser far from the limit
-        raise ExpressionSyntaxError(
-            f"the expression is nested too deeply (the limit is {MAX_DEPTH} levels)", None, source
-        ) from None
+    parser, node = _parse(source, specs, kinds, known_calls)
     return Expression(
         source=source,
         names=frozenset(parser.names),
@@ -1109,6 +1143,16 @@ def compile_expression(
             tuple(sorted((name, kinds[name]) for name in parser.names if name in kinds)),
         ),
     )
+
+
+def _parse(source: str, specs: dict, kinds: dict, known_calls: Mapping | None) -> tuple[_Parser, _Node]:
+    parser = _Parser(source, specs, kinds, known_calls)
+    try:
+        return parser, parser.parse()
+    except RecursionError:  # a safety net only: MAX_DEPTH keeps the parser far from the limit
+        raise ExpressionSyntaxError(
+            f"the expression is nested too deeply (the limit is {MAX_DEPTH} levels)", None, source
+        ) from None
 
 
 def _scalar(value: bool | int | float) -> Expression:

@@ -36,18 +36,34 @@ class GameFunctions(Mapping):
         return [a for a in work.layout.actor_ids if a in work.active]
 
     def _actor_values(self, track: str, include_self: bool = True) -> list[float]:
-        layout, tracks = self._work.layout, self._work.tracks
-        return [tracks[layout.slot(track, a)] for a in self._active() if include_self or a != self._self]
+        tracks = self._work.tracks
+        return [tracks[slot] for slot in self._slots("actor", track, include_self)]
 
     def _pair_values(self, track: str, only_self: bool = False) -> list[float]:
-        layout, tracks = self._work.layout, self._work.tracks
-        seats = self._active()
-        return [
-            tracks[layout.slot(track, a, b)]
-            for i, a in enumerate(seats)
-            for b in seats[i + 1 :]
-            if not only_self or self._self in (a, b)
-        ]
+        tracks = self._work.tracks
+        return [tracks[slot] for slot in self._slots("pair", track, only_self)]
+
+    def _slots(self, scope: str, track: str, flag: bool) -> tuple[int, ...]:
+        """The slots an actor or pair function reads: they depend only on the track, who is at
+        the table and `self`, so they are found once (memoised on the layout)."""
+        work = self._work
+        key = (scope, track, flag, self._self, work.active)
+        memo = work.layout.function_slots
+        slots = memo.get(key)
+        if slots is None:
+            layout, seats = work.layout, self._active()
+            if scope == "actor":  # flag: include self
+                slots = tuple(layout.slot(track, a) for a in seats if flag or a != self._self)
+            else:  # flag: only the pairs self is in
+                slots = tuple(
+                    layout.slot(track, a, b)
+                    for i, a in enumerate(seats)
+                    for b in seats[i + 1 :]
+                    if not flag or self._self in (a, b)
+                )
+            if len(memo) < 4096:
+                memo[key] = slots
+        return slots
 
     def _need_self(self, name: str) -> str:
         if self._self is None:

@@ -168,17 +168,30 @@ class Game:
         value = parse_input(value)
         if state.outcome is not None:
             raise IllegalInput("the game is over")
-        work = Work(self, state)
         if isinstance(value, Inject | Adjust):
+            work = Work(self, state)
             self._facilitate(work, value)
             self._settle(work)
-        else:
-            required = self._required(state)
-            self._submit(work, value, required)
-            self._settle(work, required)
+            return work.freeze(), tuple(work.new_log)
+        required = self._required(state)
+        self._check_submission(self._reader(state), value, required)
+        if any(s != value.seat and s not in state.submissions for s in required):
+            # Others must still act: nothing runs, only the submission is kept (most inputs).
+            return _with_submission(state, value), ()
+        work = Work(self, state)
+        work.submissions[value.seat] = value
+        self._settle(work, required)
         return work.freeze(), tuple(work.new_log)
 
-    def _submit(self, work: Work, value: Input, required: tuple[str, ...]) -> None:
+    def _reader(self, state: GameState) -> Work:
+        """A Work of `state` to read from, never to change: options and input checks about one
+        state share it."""
+        last = self.__dict__.get("_reader_work")
+        if last is None or last[0] is not state:
+            last = self._reader_work = (state, Work(self, state))
+        return last[1]
+
+    def _check_submission(self, work: Work, value: Input, required: tuple[str, ...]) -> None:
         seat = value.seat
         if seat not in self.actors:
             raise IllegalInput(f"no seat '{seat}' (seats: {', '.join(self.seats)})")
@@ -196,7 +209,6 @@ class Game:
             ChooseInCrisis: crisis.check_choice,
         }[type(value)]
         check(work, value)
-        work.submissions[seat] = value
 
     def _facilitate(self, work: Work, value: Inject | Adjust) -> None:
         if value.seat != FACILITATOR:
@@ -260,12 +272,34 @@ class Game:
 
     # -- what seats may do and see -----------------------------------------------------------
     def options(self, state: GameState, seat: str):
-        # Options only read the state: the seats asked in turn about one state share a Work.
-        last = self.__dict__.get("_options_work")
-        if last is None or last[0] is not state:
-            last = self._options_work = (state, Work(self, state))
-        return seat_options(self, last[1], seat, seat in self.awaiting(state))
+        return seat_options(self, self._reader(state), seat, seat in self.awaiting(state))
 
     def view(self, state: GameState, seat: str):
         return seat_view(self, state, seat)
 
+
+def _with_submission(state: GameState, value: Input) -> GameState:
+    """`state` one step on, holding `value` as its seat's submission: what a transition that
+    completes nothing comes to (Work.freeze would give an equal state, at more cost)."""
+    return GameState(
+        seed=state.seed,
+        turn=state.turn,
+        phase=state.phase,
+        tracks=state.tracks,
+        active=state.active,
+        clock=state.clock,
+        risk=state.risk,
+        step=state.step + 1,
+        talk_round=state.talk_round,
+        submissions={**state.submissions, value.seat: value},
+        proposals=state.proposals,
+        agreements=state.agreements,
+        crisis=state.crisis,
+        crisis_risk=state.crisis_risk,
+        fired_events=state.fired_events,
+        last_played=state.last_played,
+        next_id=state.next_id,
+        assessments=state.assessments,
+        log=state.log,
+        outcome=state.outcome,
+    )

@@ -45,6 +45,8 @@ class TrackLayout:
         self.parsed: dict[str, tuple[str, str | None, str | None]] = {}  # name -> its parts, memoised
         # (self, other) -> {track name -> slot}: where a name resolved before, for that self/other.
         self.resolved: dict[tuple[str | None, str | None], dict[str, int]] = {}
+        # What engine.functions reads for a track, self and table: see GameFunctions._slots.
+        self.function_slots: dict[tuple, tuple[int, ...]] = {}
 
     def _add(self, key: tuple[str, str | None, str | None]) -> None:
         self.slots[key] = len(self.keys)
@@ -88,6 +90,10 @@ class Namespace(Mapping):
         if slots is None:
             slots = layout.resolved[(self_actor, other_actor)] = {}
         self._slots = slots
+
+    def use_extra(self, extra: Mapping[str, float]) -> None:
+        """Read these names first from now on (a namespace serves one evaluation at a time)."""
+        self._extra = extra
 
     def _actor(self, part: str, name: str) -> str:
         actor = self._self if part == "self" else self._other if part == "other" else part

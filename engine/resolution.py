@@ -110,7 +110,7 @@ def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
         template = work.game.template(agreement.template)
         breach = template.breach
         collapsed = False
-        extra = {f"param.{k}": v for k, v in agreement.params.items()}
+        extra = work.memo.param_names(agreement.params)
         for party in agreement.parties if breach else ():
             where = f"agreements.{template.id}.breach"
             broke = any(m in breach.moves for m in decided.get(party, ()))
@@ -141,7 +141,7 @@ def _run_agreements(work: Work) -> None:
     kept = []
     for agreement in work.agreements:
         template = work.game.template(agreement.template)
-        extra = {f"param.{k}": v for k, v in agreement.params.items()}
+        extra = work.memo.param_names(agreement.params)
         apply_effects(
             work, template.each_turn, parties=agreement.parties, extra=extra,
             where=f"agreements.{template.id}.each_turn",

@@ -95,7 +95,7 @@ def acceptance_problem(work: Work, seat: str, template: AgreementTemplate, param
     """Why `seat` cannot agree to `template` with `params` (its `accept_requires`), or None."""
     if template.accept_requires is None:
         return None
-    extra = {f"param.{k}": v for k, v in params.items()}
+    extra = work.memo.param_names(params)
     if work.evaluate(template.accept_requires, seat, None, extra, f"{template.id}.accept_requires"):
         return None
     return template.refusal.get() or "its conditions for accepting are not met"
@@ -201,7 +201,7 @@ def sign(work: Work, proposal: Proposal) -> None:
         template=template.id,
         parties=list(proposal.parties),
     )
-    extra = {f"param.{k}": v for k, v in proposal.params.items()}
+    extra = work.memo.param_names(proposal.params)
     apply_effects(
         work, template.on_sign, parties=proposal.parties, extra=extra, where=f"agreements.{template.id}.on_sign"
     )

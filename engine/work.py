@@ -7,7 +7,7 @@ Work so that the rules read as plain steps rather than chains of `evolve`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -63,8 +63,32 @@ class RuleMemo:
         self.reveals: dict = {}  # resolution._reveal: the line revealing a move played
         self.turns: dict = {}  # assessment.begin_turn: a turn's opening line and possible events
         self.lines: dict = {}  # see line()
+        self.selves: dict = {}  # see for_self()
+        self.params: dict = {}  # see param_names()
+        self.actor_ids = layout.actor_ids
         # assessment.measure_risk: each factor's id, formula and where it is.
         self.risk = tuple((f.id, f.value, f"risk.factors.{f.id}") for f in game.scenario.risk.factors)
+
+    def for_self(self, expression: Expression, actor: str) -> Expression:
+        """`expression` as evaluated with `self` = `actor`: `is_self('x')` is then a constant."""
+        key = (id(expression), actor)
+        known = self.selves.get(key)
+        if known is None or known[0] is not expression:  # the entry keeps the id from reuse
+            calls = {("is_self", (other,)): other == actor for other in self.actor_ids}
+            known = (expression, expression.specialize(calls))
+            if len(self.selves) < MEMO_LIMIT:
+                self.selves[key] = known
+        return known[1]
+
+    def param_names(self, params: Mapping[str, float]) -> Mapping[str, float]:
+        """An agreement's parameters as its formulas read them: `param.<id>`. Parameters live in
+        immutable proposals and agreements (or a template's defaults), so this is kept per object."""
+        known = self.params.get(id(params))
+        if known is None or known[0] is not params:  # the entry keeps the object, so its id stays its own
+            if len(self.params) >= MEMO_LIMIT:
+                self.params.clear()
+            known = self.params[id(params)] = (params, MappingProxyType({f"param.{k}": v for k, v in params.items()}))
+        return known[1]
 
     def line(self, key: tuple, make: Callable[[], Text]) -> Text:
         """A log sentence, made by `make` the first time: `key` must name all it depends on,
@@ -121,6 +145,7 @@ class Work:
         # Namespaces and function tables by (self, other): they read this Work live, so one of
         # each serves every evaluation of the transition (evaluate runs thousands of times).
         self._contexts: dict[tuple[str | None, str | None], tuple[Namespace, object]] = {}
+        self._with_extra: dict[tuple[str | None, str | None], Namespace] = {}
 
     # -- chance -----------------------------------------------------------------------------
     def draw(self) -> float:
@@ -149,6 +174,10 @@ class Work:
         extra: dict[str, float] | None = None,
         where: str = "",
     ):
+        if self_actor is not None and "is_self" in expression.functions:
+            # Most `is_self` formulas gate a rule to one actor: compiled once per actor, knowing
+            # whom `is_self` names, they fold to a constant for the others (see RuleMemo).
+            expression = self.memo.for_self(expression, self_actor)
         if not expression.names and not expression.functions:
             # A constant (most move costs are): its value never changes, so compute it once.
             known = _CONSTANTS.get(id(expression))
@@ -167,7 +196,14 @@ class Work:
             context = self._contexts[(self_actor, other)] = (namespace, self.game.functions(self, self_actor))
         namespace, functions = context
         if extra:
-            namespace = Namespace(self.layout, self, SPECIALS, self_actor, other, extra)
+            # Names given with this call (an agreement's params, a crisis round's counts) come
+            # first: one more namespace per self/other, handed each call's `extra` in turn.
+            namespace = self._with_extra.get((self_actor, other))
+            if namespace is None:
+                namespace = self._with_extra[(self_actor, other)] = Namespace(
+                    self.layout, self, SPECIALS, self_actor, other
+                )
+            namespace.use_extra(extra)
         try:
             return expression.evaluate(namespace, functions)
         except ExpressionError as error:

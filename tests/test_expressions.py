@@ -923,3 +923,49 @@ _TOKENS = [
 )
 def test_property_fuzz_token_soup(tokens, glue, unknown):
     _compile_and_run(glue.join(tokens), unknown)
+
+
+# -- specialising on known calls ---------------------------------------------------------------
+
+_IS = {"is_self": FunctionSpec(1, 1, returns="bool")}
+
+
+def test_leading_constants_short_circuit_at_compile_time():
+    # 'true or x' never reads x, 'false or x' is x: neither changes what evaluation gives.
+    assert ev("true or x > 1") is True
+    assert ev("false and x > 1") is False
+    assert ev("false or x > 1", {"x": 2.0}) is True
+    assert ev("true and x > 1", {"x": 0.0}) is False
+    # A constant after a variable part must not hide that part's errors.
+    assert "unknown name 'x'" in str(eval_error("x > 1 or true"))
+
+
+def test_specialize_folds_known_calls_to_constants():
+    expression = compile_expression("not is_self('china') or readiness >= 40", _IS)
+    for_us = expression.specialize({("is_self", ("china",)): False})
+    assert for_us.names == frozenset() and for_us.functions == frozenset()
+    assert for_us.evaluate({}) is True
+    for_china = expression.specialize({("is_self", ("china",)): True})
+    assert for_china.names == {"readiness"}
+    assert for_china.evaluate({"readiness": 30.0}) is False
+    assert for_china.evaluate({"readiness": 45.0}) is True
+    assert for_china.source == expression.source  # errors still quote what the author wrote
+
+
+def test_specialize_leaves_unknown_calls_to_run_time():
+    expression = compile_expression("is_self(who) and x > 1", _IS, name_kinds={"who": "string"})
+    expression = expression.specialize({("is_self", ("china",)): True})
+    calls = []
+
+    def is_self(actor):
+        calls.append(actor)
+        return True
+
+    assert expression.evaluate({"who": "us", "x": 2.0}, {"is_self": is_self}) is True
+    assert calls == ["us"]
+
+
+def test_specialized_expressions_pickle():
+    expression = compile_expression("is_self('us') ? 2 : x", _IS).specialize({("is_self", ("us",)): False})
+    again = pickle.loads(pickle.dumps(expression))
+    assert again.evaluate({"x": 7.0}) == 7.0 == expression.evaluate({"x": 7.0})

@@ -439,3 +439,26 @@ def test_a_template_in_force_with_every_possible_party_set_is_unavailable(game):
     options = {t.id: t for t in game.options(state, "red").templates}
     assert not options["hotline"].available
     assert options["hotline"].reason == "already in force with every possible set of parties"
+
+
+# -- submissions that complete nothing ------------------------------------------------------------
+
+
+def test_a_submission_others_still_wait_on_changes_only_the_step_and_the_submissions(game):
+    import inspect
+
+    import attrs
+
+    from engine.game import _with_submission
+    from engine.inputs import parse_input
+
+    # The shortcut must carry every field of the state: a field added later and forgotten there
+    # would be silently reset by every early submission.
+    source = inspect.getsource(_with_submission)
+    assert all(f"{field.name}=" in source for field in attrs.fields(type(game.start(1))))
+    state = skip_talks(game, game.start(1))
+    before = len(state.log)
+    after, events = game.apply(state, decide("red", "test"))
+    expected = attrs.evolve(state, step=state.step + 1,
+                            submissions={"red": parse_input(decide("red", "test"))})
+    assert after == expected and events == () and len(after.log) == before
