@@ -1,0 +1,95 @@
+"""Fingerprints of many bot games, to prove that a speed change changed nothing.
+
+    uv run python benchmarks/fingerprint.py save before.json     # on the old code
+    uv run python benchmarks/fingerprint.py check before.json    # on the new code
+
+Plays every built-in scenario with its own bots and with each persona on each seat, over a few
+seeds, and hashes everything a game shows: each seat's view and options whenever it must act,
+every input with its reason, every log line in every language with its audience and data, the
+digest after each step, and the final views. `check` names the games whose hash differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+if os.environ.get("PYTHONHASHSEED") != "0":
+    # Reprs of sets (a view's active seats) follow string hashing: fix it, or no two runs agree.
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable, *sys.argv])
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.loading import builtin_scenario_ids  # noqa: E402
+from engine.play import step  # noqa: E402
+from engine.records import digest  # noqa: E402
+from engine.simulate import ScenarioSource, controllers_for  # noqa: E402
+
+PERSONAS = ("hawk", "reciprocator", "parity-seeker", "dove", "cautious", "random")
+
+
+def fingerprint(ref: str, lineup: dict[str, str], seed: int) -> str:
+    game = ScenarioSource.from_ref(ref).load()
+    controllers = controllers_for(game, lineup)
+    hasher = hashlib.blake2b(digest_size=12)
+
+    def add(value: object) -> None:
+        hasher.update(repr(value).encode())
+
+    state = game.start(seed)
+    seen = 0
+    while not state.over:
+        for seat in game.seats:
+            if seat in game.awaiting(state):
+                add(game.view(state, seat))
+                add(game.options(state, seat))
+        state, played = step(game, state, controllers)
+        for item in played:
+            add((item.turn, item.phase, item.input, item.reason))
+        for entry in state.log[seen:]:
+            add((entry.turn, entry.kind, dict(entry.text.values), entry.audience, dict(entry.data)))
+        seen = len(state.log)
+        add(digest(game, state))
+    for seat in (*game.seats, "facilitator"):
+        add(game.view(state, seat))
+    return hasher.hexdigest()
+
+
+def fingerprints(seeds: int) -> dict[str, str]:
+    result = {}
+    for ref in builtin_scenario_ids():
+        game = ScenarioSource.from_ref(ref).load()
+        lineups = [{}] + [
+            {seat: PERSONAS[(i + k) % len(PERSONAS)] for i, seat in enumerate(game.seats)}
+            for k in range(len(PERSONAS))
+        ]
+        for number, lineup in enumerate(lineups):
+            for seed in range(seeds):
+                result[f"{ref}/lineup{number}/seed{seed}"] = fingerprint(ref, lineup, seed)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=("save", "check"))
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--seeds", type=int, default=6)
+    args = parser.parse_args()
+    found = fingerprints(args.seeds)
+    if args.action == "save":
+        args.file.write_text(json.dumps(found, indent=1))
+        print(f"saved the fingerprints of {len(found)} games to {args.file}")
+        return
+    expected = json.loads(args.file.read_text())
+    differ = sorted(key for key in expected if found.get(key) != expected[key])
+    print(f"{len(expected)} games, {len(differ)} differ" + (": " + ", ".join(differ[:10]) if differ else ""))
+    sys.exit(1 if differ else 0)
+
+
+if __name__ == "__main__":
+    main()
