@@ -24,6 +24,11 @@ class GameFunctions(Mapping):
             bound = self._bound[name] = getattr(self, "f_" + name)
         return bound
 
+    def release(self) -> None:
+        """Forget the bound methods: each points back at this table, a cycle that only the
+        garbage collector would free (Work.release calls this when a transition ends)."""
+        self._bound.clear()
+
     def __iter__(self) -> Iterator[str]:
         return (name[2:] for name in dir(self) if name.startswith("f_"))
 

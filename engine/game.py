@@ -188,6 +188,8 @@ class Game:
         state share it."""
         last = self.__dict__.get("_reader_work")
         if last is None or last[0] is not state:
+            if last is not None:
+                last[1].release()
             last = self._reader_work = (state, Work(self, state))
         return last[1]
 

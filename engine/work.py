@@ -228,7 +228,17 @@ class Work:
         # `data` is this call's own dict: wrapped read-only as it is, not copied.
         self.new_log.append(LogEntry(self.turn, kind, text, tuple(audience), MappingProxyType(data)))
 
+    def release(self) -> None:
+        """Drop the namespaces and function tables: they point back at this Work, a cycle that
+        only the garbage collector would free (at a cost paid by every later transition)."""
+        for _, functions in self._contexts.values():
+            functions.release()
+        self._contexts.clear()
+        self._with_extra.clear()
+
     def freeze(self) -> GameState:
+        """The state this Work has come to. The Work is done: it is released (see release)."""
+        self.release()
         return GameState(
             seed=self.seed,
             turn=self.turn,

@@ -199,3 +199,26 @@ def test_simulate_compares_two_scenario_variants(scenario_file, tmp_path, capsys
 def test_simulate_user_errors(scenario_file, capsys, argv, message):
     assert main(["simulate", str(scenario_file), "--jobs", "1", *argv]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_bot_games_leave_no_reference_cycles():
+    # Batch runs play thousands of games: every object a game makes must be freed as soon as it
+    # is dropped. A cycle (a Work and the namespaces pointing back at it, say) would be left to
+    # the garbage collector, whose passes then cost every later game.
+    import gc
+
+    from engine.simulate import Batch, ScenarioSource
+
+    source = ScenarioSource.from_ref("trilateral-2026")
+    personas = ("hawk", "reciprocator", "parity-seeker", "dove", "cautious", "random")
+    game = source.load()
+    batches = [Batch(source, {seat: personas[(i + k) % 6] for i, seat in enumerate(game.seats)}) for k in range(6)]
+    batches[0].play(0)  # the game's memos fill on first use; they are meant to stay
+    gc.collect()
+    gc.disable()
+    try:
+        for index in range(6):
+            batches[index].play(index)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
