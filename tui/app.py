@@ -140,7 +140,7 @@ class MidnightApp(App[int]):
         except (OSError, MidnightError) as error:
             self.notify(f"Could not save: {error}", severity="error")
             return
-        self.notify(t("saved", self.ui_language, path=str(path)), title="Saved")
+        self.notify(t("saved", self.ui_language, path=str(path)), title=t("saved_title", self.ui_language))
 
     def open_replay(self, game: Game, record: Record) -> None:
         from engine.records import replay

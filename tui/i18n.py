@@ -102,7 +102,52 @@ STRINGS: dict[str, dict[str, str]] = {
     "inputs": {"en": "What each seat did", "zh": "各方所为"},
     "changes": {"en": "What changed", "zh": "变化"},
     "help": {"en": "Keys", "zh": "按键"},
+    "no_brief": {"en": "This scenario gives no brief for this seat.", "zh": "本想定没有为此席位提供简报。"},
+    "brief_close": {"en": "Esc / b: close", "zh": "Esc / b:关闭"},
+    "saved_title": {"en": "Saved", "zh": "已保存"},
+    "withdraw_hint": {"en": "x: withdraw", "zh": "x:撤回"},
+    "esc_closes": {"en": "Esc closes", "zh": "Esc 关闭"},
+    "mouse": {"en": "Mouse", "zh": "鼠标"},
+    "mouse_help": {"en": "Click tabs, moves, proposals and buttons; scroll the log with the wheel.",
+                   "zh": "点击标签页、行动、提案和按钮;用滚轮滚动日志。"},
 }
+
+# The keymap's words (tui/keys.py, in English there) in other languages: by binding id, and by group.
+KEY_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "zh": {
+        "help": "帮助", "palette": "命令", "quit": "退出",
+        "start.start": "开始游戏", "start.quit": "退出",
+        "game.done": "完成:提交", "game.brief": "简报", "game.tab_act": "行动", "game.tab_talks": "谈判",
+        "game.tab_log": "日志", "game.save": "保存", "game.quit": "保存并退出",
+        "moves.toggle": "选择/取消高亮的行动", "moves.nav": "高亮一个行动(下方显示其费用、说明和原因)",
+        "propose.draft": "起草高亮的协议:缔约方和条款", "propose.clear": "撤回已起草的提案",
+        "respond.accept": "接受高亮的提案", "respond.reject": "拒绝该提案", "respond.counter": "以其他条款反提案",
+        "crisis.back_down": "退让", "crisis.hold": "坚持", "crisis.escalate": "升级", "crisis.brief": "简报",
+        "next.continue": "继续",
+        "end.replay": "回放本局", "end.quit": "退出",
+        "replay.next": "下一回合", "replay.prev": "上一回合", "replay.first": "开局", "replay.last": "最后一回合",
+        "replay.quit": "关闭",
+        "dialog.close": "关闭/取消",
+    },
+}
+KEY_GROUPS: dict[str, dict[str, str]] = {
+    "zh": {
+        "Everywhere": "任何界面", "Start": "开始界面", "Game": "游戏",
+        "Moves (Act tab, decisions)": "行动(“行动”页,决策)", "Proposals (Act tab, talks)": "提案(“行动”页,谈判)",
+        "Answers (Act tab, talks)": "答复(“行动”页,谈判)", "Crisis": "危机", "Hand-off, resolution": "交接、结算",
+        "End of game": "游戏结束", "Replay viewer": "回放", "Dialogs (brief, help, drafting)": "对话框(简报、帮助、起草)",
+    },
+}
+
+
+def key_description(binding_id: str | None, english: str, language: str = "en") -> str:
+    """What a key does, as the footer and the help screen say it in `language`."""
+    return KEY_DESCRIPTIONS.get(language, {}).get(binding_id or "", english)
+
+
+def key_group(group: str, language: str = "en") -> str:
+    """A keymap group's name (a screen or part of one) in `language`."""
+    return KEY_GROUPS.get(language, {}).get(group, group)
 
 
 def t(key: str, language: str = "en", **values: object) -> str:

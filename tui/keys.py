@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from textual.binding import Binding
+
+from tui.i18n import key_description
 
 # screen -> (key, action, description, id, show in footer)
 KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
@@ -74,3 +78,22 @@ def bindings(group: str) -> list[Binding]:
         if others:  # the footer shows the first key; the others work quietly
             result.append(Binding(",".join(others), action, description, show=False))
     return result
+
+
+class LocalizedKeys:
+    """Mixin for screens: the footer says what each key does in the UI's language.
+
+    The keymap is written once, in English; the footer reads a screen's `active_bindings`, so
+    here each binding with a translation is shown under its words in `app.ui_language`."""
+
+    @property
+    def active_bindings(self):
+        active = super().active_bindings
+        language = getattr(self.app, "ui_language", "en")
+        if language == "en":
+            return active
+        return {
+            key: entry._replace(binding=dataclasses.replace(
+                entry.binding, description=key_description(entry.binding.id, entry.binding.description, language)))
+            for key, entry in active.items()
+        }

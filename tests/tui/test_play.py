@@ -177,3 +177,28 @@ async def test_help_and_brief_are_one_key_away():
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
+
+
+async def test_the_footer_and_the_help_speak_the_chosen_language():
+    from textual.widgets._footer import FooterKey
+
+    from tui.screens.dialogs import HelpScreen
+
+    def footer(app) -> set[str]:
+        return {key.description for key in app.screen.query(FooterKey)}
+
+    english = make_app()
+    async with english.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert {"Done: submit", "Save & quit", "Help"} <= footer(english)
+    chinese = make_app(lang="zh")
+    async with chinese.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(chinese.screen, GameScreen)
+        assert {"完成:提交", "保存并退出", "帮助"} <= footer(chinese)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(chinese.screen, HelpScreen)
+        text = shown(chinese)
+        assert "按键" in text and "保存并退出" in text and "回放" in text
+        assert "Save & quit" not in text

@@ -10,12 +10,12 @@ from textual.widgets import Button, Footer, Label, Static
 
 from tui import present
 from tui.i18n import t
-from tui.keys import bindings
+from tui.keys import LocalizedKeys, bindings
 from tui.screens.dialogs import BriefScreen
 from tui.session import Session
 
 
-class CrisisScreen(Screen[str]):
+class CrisisScreen(LocalizedKeys, Screen[str]):
     """Returns the seat's choice: "back_down", "hold" or "escalate"."""
 
     BINDINGS = bindings("Crisis")

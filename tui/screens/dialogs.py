@@ -10,11 +10,11 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from engine import Game
 from tui import present
-from tui.i18n import t
-from tui.keys import KEYMAP, bindings
+from tui.i18n import key_description, key_group, t
+from tui.keys import KEYMAP, LocalizedKeys, bindings
 
 
-class DraftDialog(ModalScreen[dict | None]):
+class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
     """Choose an agreement's parties and terms. Returns an offer dict (or, countering, its params)."""
 
     BINDINGS = bindings("Dialogs (brief, help, drafting)")
@@ -91,7 +91,7 @@ class DraftDialog(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class BriefScreen(ModalScreen[None]):
+class BriefScreen(LocalizedKeys, ModalScreen[None]):
     """The seat's private brief: leader, objectives, red lines and what it knows."""
 
     BINDINGS = bindings("Dialogs (brief, help, drafting)") + [("b", "dismiss", "Close")]
@@ -113,8 +113,8 @@ class BriefScreen(ModalScreen[None]):
                     yield Label(t(key, lang), classes="section")
                     yield Static(escape(text.get(lang)))
             if not any(x.get(lang) for x in (actor.brief.objectives, actor.brief.red_lines, actor.brief.knowledge)):
-                yield Static("[i]This scenario gives no brief for this seat.[/i]")
-            yield Static("[$text-muted]Esc / b: close[/]")
+                yield Static(f"[i]{escape(t('no_brief', lang))}[/i]")
+            yield Static(f"[$text-muted]{escape(t('brief_close', lang))}[/]")
 
     def action_dismiss(self, result=None) -> None:
         self.dismiss(None)
@@ -127,20 +127,22 @@ def key_label(keys: str) -> str:
     return " / ".join(names.get(k, k.upper() if k.startswith("f") and k[1:].isdigit() else k) for k in keys.split(","))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LocalizedKeys, ModalScreen[None]):
     """Every key of every screen, from the keymap."""
 
     BINDINGS = bindings("Dialogs (brief, help, drafting)") + [("question_mark,f1", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
+        lang = getattr(self.app, "ui_language", "en")
         with VerticalScroll(id="dialog"):
-            yield Label("[b]Keys[/b] — Esc closes", id="dialog-title")
+            yield Label(f"[b]{escape(t('help', lang))}[/b] — {escape(t('esc_closes', lang))}", id="dialog-title")
             for group, entries in KEYMAP.items():
-                yield Label(group, classes="section")
-                rows = "\n".join(f"  [b]{escape(key_label(k)):<18}[/b] {escape(d)}" for k, _a, d, _i, _s in entries)
+                yield Label(key_group(group, lang), classes="section")
+                rows = "\n".join(f"  [b]{escape(key_label(k)):<18}[/b] {escape(key_description(i, d, lang))}"
+                                 for k, _a, d, i, _s in entries)
                 yield Static(rows)
-            yield Label("Mouse", classes="section")
-            yield Static("  Click tabs, moves, proposals and buttons; scroll the log with the wheel.")
+            yield Label(t("mouse", lang), classes="section")
+            yield Static("  " + t("mouse_help", lang))
 
     def action_dismiss(self, result=None) -> None:
         self.dismiss(None)

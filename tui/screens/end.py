@@ -11,11 +11,11 @@ from textual.widgets import DataTable, Footer, Label, Static
 from engine import FACILITATOR
 from tui import present
 from tui.i18n import t
-from tui.keys import bindings
+from tui.keys import LocalizedKeys, bindings
 from tui.session import Session
 
 
-class EndScreen(Screen[None]):
+class EndScreen(LocalizedKeys, Screen[None]):
     """Everything is told at the end: the facilitator's view of the finished game."""
 
     BINDINGS = bindings("End of game")

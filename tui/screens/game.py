@@ -10,7 +10,7 @@ from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabP
 
 from engine import Phase
 from tui.i18n import t
-from tui.keys import bindings
+from tui.keys import LocalizedKeys, bindings
 from tui.screens.dialogs import BriefScreen, DraftDialog
 from tui.widgets.decide import DecidePane
 from tui.widgets.log import GameLog
@@ -20,7 +20,7 @@ from tui.widgets.situation import SituationPanel
 from tui.widgets.talks import TalksPanel
 
 
-class GameScreen(Screen):
+class GameScreen(LocalizedKeys, Screen):
     """Shows `seat`'s SeatView; `d` submits what the seat chose in the Act tab."""
 
     BINDINGS = bindings("Game")

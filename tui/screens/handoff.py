@@ -9,10 +9,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.i18n import t
-from tui.keys import bindings
+from tui.keys import LocalizedKeys, bindings
 
 
-class HandoffScreen(Screen[None]):
+class HandoffScreen(LocalizedKeys, Screen[None]):
     """'Pass to Russia — press Enter when ready.'"""
 
     BINDINGS = bindings("Hand-off, resolution")

@@ -12,10 +12,10 @@ from engine import FACILITATOR, Game
 from engine.records import Record, Replay
 from tui import present
 from tui.i18n import t
-from tui.keys import bindings
+from tui.keys import LocalizedKeys, bindings
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(LocalizedKeys, Screen[None]):
     """Shows the state after turn `index` (0: the start) of a replayed record, as the facilitator sees it."""
 
     BINDINGS = bindings("Replay viewer")

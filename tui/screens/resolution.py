@@ -9,11 +9,11 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from tui import present
 from tui.i18n import t
-from tui.keys import bindings
+from tui.keys import LocalizedKeys, bindings
 from tui.session import Session, TurnReport
 
 
-class ResolutionScreen(Screen[None]):
+class ResolutionScreen(LocalizedKeys, Screen[None]):
     """A finished turn as the table may see it (the only human's view, or the public one in hot-seat)."""
 
     BINDINGS = bindings("Hand-off, resolution")

@@ -10,11 +10,11 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 
 from engine.errors import MidnightError
 from tui.i18n import LANGUAGES, t
-from tui.keys import bindings
+from tui.keys import LocalizedKeys, bindings
 from tui.session import BOT, HUMAN
 
 
-class StartScreen(Screen[dict]):
+class StartScreen(LocalizedKeys, Screen[dict]):
     """Returns the chosen settings: {"scenario", "language", "seed", "seats"}."""
 
     BINDINGS = bindings("Start")
@@ -115,6 +115,7 @@ class StartScreen(Screen[dict]):
         code = (event.pressed.id or "lang-en").removeprefix("lang-")
         if code != self.language:
             self.language = code
+            self.app.ui_language = code  # the footer and help follow the choice at once
             self.scenario_ref = self._ref()
             seed = self.query_one("#seed", Input).value.strip()
             self.seed = int(seed) if seed.isdigit() else None

@@ -81,7 +81,7 @@ class ProposePane(Vertical):
             params = present.params_text(self.game, offer["template"], offer["params"], self.language)
             lines.append(f"• {escape(label + params)} — {escape(present.names(self.game, offer['parties'], self.language))}")
         key = "submit_offers" if self.offers else "no_offers"
-        lines.append(f"[$text-muted]{t(key, self.language, n=len(self.offers))} · x: withdraw[/]")
+        lines.append(f"[$text-muted]{t(key, self.language, n=len(self.offers))} · {t('withdraw_hint', self.language)}[/]")
         self.query_one("#offers", Static).update("\n".join(lines))
 
     def submission(self, seat: str) -> dict:
