@@ -92,7 +92,7 @@ class StartScreen(LocalizedKeys, Screen[dict]):
         choices += [(t("bot_persona", lang, persona=p), p) for p in persona_names()]
         rows = []
         active = [a.id for a in game.scenario.actors if a.active]
-        for index, seat in enumerate(game.seats):
+        for seat in game.seats:
             if seat not in active:
                 continue
             who = HUMAN if seat == active[0] else BOT
