@@ -22,7 +22,8 @@ import math
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -246,6 +247,29 @@ def _structure_text(value: Any, _: Any) -> Text:
     return Text(dict(value))
 
 
+def _structure_each(t: Any, items: Iterable[tuple[Any, str, Any, Callable[[], Any]]], what: str) -> list[Any]:
+    """Structure every item of a list or mapping, collecting every problem rather than stopping
+    at the first, each noted with where it is. `items` are (index or key, how to name it, its
+    type, a function structuring it). Returns the results, or raises IterableValidationError."""
+    results = []
+    errors: list[Exception] = []
+    for where, label, item_type, structure in items:
+        try:
+            results.append(structure())
+        except Exception as exc:  # noqa: BLE001 - collected and reported with a path
+            exc.__notes__ = [
+                *getattr(exc, "__notes__", []),
+                IterableValidationNote(f"Structuring {t} @ {label}", where, item_type),
+            ]
+            errors.append(exc)
+            if len(errors) >= MAX_PROBLEMS:
+                errors.append(ValueProblem(f"too many problems in this {what}: stopped after {MAX_PROBLEMS}"))
+                break
+    if errors:
+        raise IterableValidationError(f"While structuring {t}", errors, t)
+    return results
+
+
 def _is_enum(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, enum.Enum)
 
@@ -306,25 +330,11 @@ class _Factories:
         def structure_sequence(value: Any, _: Any) -> Any:
             if not isinstance(value, list | tuple):
                 raise ValueProblem(f"expected a list, got {describe_value(value)}")
-            out = []
-            errors: list[Exception] = []
-            for index, item in enumerate(value):
-                try:
-                    out.append(item_hook(item, item_type))
-                except Exception as exc:  # noqa: BLE001 - collected and reported with a path
-                    exc.__notes__ = [
-                        *getattr(exc, "__notes__", []),
-                        IterableValidationNote(f"Structuring {t} @ index {index}", index, item_type),
-                    ]
-                    errors.append(exc)
-                    if len(errors) >= MAX_PROBLEMS:
-                        errors.append(
-                            ValueProblem(f"too many problems in this list: stopped after {MAX_PROBLEMS}")
-                        )
-                        break
-            if errors:
-                raise IterableValidationError(f"While structuring {t}", errors, t)
-            return build(out)
+            items = (
+                (index, f"index {index}", item_type, partial(item_hook, item, item_type))
+                for index, item in enumerate(value)
+            )
+            return build(_structure_each(t, items, "list"))
 
         return structure_sequence
 
@@ -333,32 +343,18 @@ class _Factories:
         key_hook = self.conv.get_structure_hook(key_type)
         value_hook = self.conv.get_structure_hook(value_type)
 
+        def entry(key: Any, item: Any) -> tuple[Any, Any]:
+            try:
+                new_key = key_hook(key, key_type)
+            except ValueProblem as exc:
+                raise ValueProblem(f"bad key: {exc.message}", at_key=True) from None
+            return new_key, value_hook(item, value_type)
+
         def structure_mapping(value: Any, _: Any) -> Any:
             if not isinstance(value, Mapping):
                 raise ValueProblem(f"expected a mapping, got {describe_value(value)}")
-            out = {}
-            errors: list[Exception] = []
-            for key, item in value.items():
-                try:
-                    try:
-                        new_key = key_hook(key, key_type)
-                    except ValueProblem as exc:
-                        raise ValueProblem(f"bad key: {exc.message}", at_key=True) from None
-                    out[new_key] = value_hook(item, value_type)
-                except Exception as exc:  # noqa: BLE001
-                    exc.__notes__ = [
-                        *getattr(exc, "__notes__", []),
-                        IterableValidationNote(f"Structuring {t} @ key {key!r}", key, value_type),
-                    ]
-                    errors.append(exc)
-                    if len(errors) >= MAX_PROBLEMS:
-                        errors.append(
-                            ValueProblem(f"too many problems in this mapping: stopped after {MAX_PROBLEMS}")
-                        )
-                        break
-            if errors:
-                raise IterableValidationError(f"While structuring {t}", errors, t)
-            return out
+            items = ((key, f"key {key!r}", value_type, partial(entry, key, item)) for key, item in value.items())
+            return dict(_structure_each(t, items, "mapping"))
 
         return structure_mapping
 
