@@ -595,3 +595,19 @@ def test_document_is_plain_data() -> None:
                 walk(v)
 
     walk(document.data)
+
+
+def test_every_problem_in_a_mapping_is_reported() -> None:
+    text = variant(("initial: {us: 50, ru: 60}", "initial: {us: lots, ru: more}"))
+    found = problems_of(text)
+    assert [(p.path, p.column) for p in found] == [
+        ("tracks[1].initial.us", column_of(text, "lots")),
+        ("tracks[1].initial.ru", column_of(text, "more")),
+    ], found
+
+
+def test_a_list_with_too_many_problems_stops_and_says_so() -> None:
+    many = ", ".join(["7"] * 260)
+    found = problems_of(variant(("actors:\n", f"actors: [{many}]\nignored_actors:\n")))
+    messages = [p.message for p in found]
+    assert any("too many problems in this list: stopped after 200" in m for m in messages), messages[-3:]
