@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from engine.scenario import Effect, Scope
 from engine.state import Crisis
 from engine.phrases import phrase
+from engine.vocabulary import SELF_TEST
 from engine.work import MEMO_LIMIT, Work
 
 SELECTORS = ("self", "others", "all", "parties", "other_parties")
@@ -115,7 +116,7 @@ def _for_self(work: Work, steps: tuple[tuple, ...], self_actor: str) -> tuple[tu
     kept = []
     for step in steps:
         when = step[2]
-        if when is not None and "is_self" in when.functions:
+        if when is not None and SELF_TEST in when.functions:
             special = work.memo.for_self(when, self_actor)
             if not special.names and not special.functions:  # it folded to true or false
                 if not work.evaluate(special, where=step[1]):

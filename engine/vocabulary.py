@@ -37,6 +37,10 @@ FUNCTIONS: Mapping[str, FunctionSpec] = {
 }
 
 # Which kind of thing each function's argument names, for load-time checks.
+# The one function whose result follows from who `self` is, and nothing else: a formula calling
+# it is compiled once per actor with its answers known, so it folds (RuleMemo.for_self).
+SELF_TEST = "is_self"
+
 FUNCTION_ARGUMENT = {
     "total": "actor_track",
     "others_max": "actor_track",

@@ -15,6 +15,7 @@ from engine.errors import ScenarioRuntimeError
 from engine.expressions import Expression, ExpressionError
 from engine.names import Namespace
 from engine.state import GameState, LogEntry, frozen_map
+from engine.vocabulary import SELF_TEST
 from engine.text import Text
 
 if TYPE_CHECKING:
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 
 _TWO_TO_53 = float(1 << 53)
 
-# Constant expressions by id, with the expression itself: see Work.evaluate.
-_CONSTANTS: dict[int, tuple[Expression, object]] = {}
 
 # The special names of expressions (see engine.vocabulary), read from the working state.
 SPECIALS = {
@@ -63,6 +62,7 @@ class RuleMemo:
         self.reveals: dict = {}  # resolution._reveal: the line revealing a move played
         self.turns: dict = {}  # assessment.begin_turn: a turn's opening line and possible events
         self.lines: dict = {}  # see line()
+        self.constants: dict = {}  # Work.evaluate: the value of each formula that reads nothing
         self.selves: dict = {}  # see for_self()
         self.params: dict = {}  # see param_names()
         self.actor_ids = layout.actor_ids
@@ -74,7 +74,7 @@ class RuleMemo:
         key = (id(expression), actor)
         known = self.selves.get(key)
         if known is None or known[0] is not expression:  # the entry keeps the id from reuse
-            calls = {("is_self", (other,)): other == actor for other in self.actor_ids}
+            calls = {(SELF_TEST, (other,)): other == actor for other in self.actor_ids}
             known = (expression, expression.specialize(calls))
             if len(self.selves) < MEMO_LIMIT:
                 self.selves[key] = known
@@ -174,18 +174,19 @@ class Work:
         extra: dict[str, float] | None = None,
         where: str = "",
     ):
-        if self_actor is not None and "is_self" in expression.functions:
+        if self_actor is not None and SELF_TEST in expression.functions:
             # Most `is_self` formulas gate a rule to one actor: compiled once per actor, knowing
             # whom `is_self` names, they fold to a constant for the others (see RuleMemo).
             expression = self.memo.for_self(expression, self_actor)
         if not expression.names and not expression.functions:
             # A constant (most move costs are): its value never changes, so compute it once.
-            known = _CONSTANTS.get(id(expression))
+            constants = self.memo.constants
+            known = constants.get(id(expression))
             if known is not None and known[0] is expression:  # the entry keeps the id from reuse
                 return known[1]
             value = self._evaluate(expression, None, None, None, where)
-            if len(_CONSTANTS) < 4096:
-                _CONSTANTS[id(expression)] = (expression, value)
+            if len(constants) < MEMO_LIMIT:
+                constants[id(expression)] = (expression, value)
             return value
         return self._evaluate(expression, self_actor, other, extra, where)
 
