@@ -22,11 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.bots import BotContext, bot_for  # noqa: E402
+from engine.bots import BotContext, bot_for, persona_names  # noqa: E402
 from engine.loading import builtin_scenario_ids  # noqa: E402
 from engine.play import step  # noqa: E402
 from engine.simulate import Batch, ScenarioSource, controllers_for, run_batch  # noqa: E402
 
+# Every persona, in this order so that the first line-up is the example (us=hawk,
+# russia=reciprocator, china=parity-seeker); a persona added to the engine must be added here.
 MIX = ("hawk", "reciprocator", "parity-seeker", "dove", "cautious", "random")
 
 
@@ -39,6 +41,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print the top functions of a cProfile run")
     args = parser.parse_args()
 
+    if set(MIX) != set(persona_names()):
+        parser.error(f"MIX must name every persona: {', '.join(persona_names())}")
     source = ScenarioSource.from_ref(args.scenario)
     game = source.load()
     lineups = [{seat: MIX[(i + k) % len(MIX)] for i, seat in enumerate(game.seats)} for k in range(len(MIX))]

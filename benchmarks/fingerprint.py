@@ -25,12 +25,11 @@ if os.environ.get("PYTHONHASHSEED") != "0":
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from engine.bots import persona_names  # noqa: E402
 from engine.loading import builtin_scenario_ids  # noqa: E402
 from engine.play import step  # noqa: E402
 from engine.records import digest  # noqa: E402
 from engine.simulate import ScenarioSource, controllers_for  # noqa: E402
-
-PERSONAS = ("hawk", "reciprocator", "parity-seeker", "dove", "cautious", "random")
 
 
 def fingerprint(ref: str, lineup: dict[str, str], seed: int) -> str:
@@ -64,9 +63,10 @@ def fingerprints(seeds: int) -> dict[str, str]:
     result = {}
     for ref in builtin_scenario_ids():
         game = ScenarioSource.from_ref(ref).load()
+        personas = persona_names()
         lineups = [{}] + [
-            {seat: PERSONAS[(i + k) % len(PERSONAS)] for i, seat in enumerate(game.seats)}
-            for k in range(len(PERSONAS))
+            {seat: personas[(i + k) % len(personas)] for i, seat in enumerate(game.seats)}
+            for k in range(len(personas))
         ]
         for number, lineup in enumerate(lineups):
             for seed in range(seeds):

@@ -207,18 +207,22 @@ def test_bot_games_leave_no_reference_cycles():
     # the garbage collector, whose passes then cost every later game.
     import gc
 
+    from engine.bots import persona_names
     from engine.simulate import Batch, ScenarioSource
 
     source = ScenarioSource.from_ref("trilateral-2026")
-    personas = ("hawk", "reciprocator", "parity-seeker", "dove", "cautious", "random")
+    personas = persona_names()
     game = source.load()
-    batches = [Batch(source, {seat: personas[(i + k) % 6] for i, seat in enumerate(game.seats)}) for k in range(6)]
+    batches = [
+        Batch(source, {seat: personas[(i + k) % len(personas)] for i, seat in enumerate(game.seats)})
+        for k in range(len(personas))
+    ]
     batches[0].play(0)  # the game's memos fill on first use; they are meant to stay
     gc.collect()
     gc.disable()
     try:
-        for index in range(6):
-            batches[index].play(index)
+        for index, batch in enumerate(batches):
+            batch.play(index)
         assert gc.collect() == 0
     finally:
         gc.enable()
