@@ -118,28 +118,20 @@ class Game:
 
     def awaiting(self, state: GameState) -> frozenset[str]:
         """The seats that must still submit an input before the game can go on."""
-        # The play loop, views and options ask this of the same state many times in a row:
-        # remember the answer for the last state asked (states are immutable).
-        last = self.__dict__.get("_last_awaiting")
-        if last is not None and last[0] is state:
-            return last[1]
-        result = frozenset(s for s in self._required(state) if s not in state.submissions)
-        self._last_awaiting = (state, result)
-        return result
+        return self._asked(state)[1]
+
+    def _asked(self, state: GameState) -> tuple[tuple[str, ...], frozenset[str]]:
+        """Whom the state's phase needs an input from (in seat order), and who has yet to give
+        it. The play loop, views, options and apply ask this of one state many times in a row:
+        the answer for the last state asked is kept (states are immutable)."""
+        last = self.__dict__.get("_last_asked")
+        if last is None or last[0] is not state:
+            required = self._required(state)
+            last = self._last_asked = (state, required, frozenset(s for s in required if s not in state.submissions))
+        return last[1], last[2]
 
     def _required(self, work: Work | GameState) -> tuple[str, ...]:
         """The seats the current phase needs an input from (a Work or a GameState will do)."""
-        if isinstance(work, GameState):
-            # Asked of the same state by awaiting, apply and options in turn: remember the last.
-            last = self.__dict__.get("_last_required")
-            if last is not None and last[0] is work:
-                return last[1]
-            result = self._find_required(work)
-            self._last_required = (work, result)
-            return result
-        return self._find_required(work)
-
-    def _find_required(self, work: Work | GameState) -> tuple[str, ...]:
         active = [a for a in self.layout.actor_ids if a in work.active]
         if work.phase is Phase.PROPOSE:
             return tuple(a for a in active if self._may_propose(work, a))
@@ -173,7 +165,7 @@ class Game:
             self._facilitate(work, value)
             self._settle(work)
             return work.freeze(), tuple(work.new_log)
-        required = self._required(state)
+        required = self._asked(state)[0]
         self._check_submission(self._reader(state), value, required)
         if any(s != value.seat and s not in state.submissions for s in required):
             # Others must still act: nothing runs, only the submission is kept (most inputs).
