@@ -63,12 +63,18 @@ class Game:
         return self.layout.actor_ids
 
     def date_of(self, turn: int) -> str:
-        """The in-game date a turn starts on (ISO), from the start date and turn length."""
-        start = datetime.date.fromisoformat(self.scenario.start_date)
-        months = start.month - 1 + (turn - 1) * self.scenario.turn_months
-        year, month = start.year + months // 12, months % 12 + 1
-        day = min(start.day, 28)
-        return datetime.date(year, month, day if start.day > 28 else start.day).isoformat()
+        """The in-game date a turn starts on (ISO), from the start date and turn length; days
+        past the 28th become the 28th, which every month has. Memoised: every view asks."""
+        dates = self.__dict__.setdefault("_dates", {})
+        date = dates.get(turn)
+        if date is None:
+            start = datetime.date.fromisoformat(self.scenario.start_date)
+            months = start.month - 1 + (turn - 1) * self.scenario.turn_months
+            year, month = start.year + months // 12, months % 12 + 1
+            date = datetime.date(year, month, min(start.day, 28)).isoformat()
+            if len(dates) < 4096:
+                dates[turn] = date
+        return date
 
     def effects_text(self, move: Move) -> Text:
         """What a move does, in words, in each of the scenario's languages (cached)."""

@@ -185,15 +185,6 @@ def _visible(entries: tuple[LogEntry, ...], seat: str) -> tuple[LogEntry, ...]:
     return tuple([e for e in entries if not e.audience or seat in e.audience])
 
 
-def _date_of(game, turn: int) -> str:
-    """`game.date_of`, memoised per turn on the game (it parses the start date each time)."""
-    dates = game.__dict__.setdefault("_dates", {})
-    date = dates.get(turn)
-    if date is None:
-        date = dates[turn] = game.date_of(turn)
-    return date
-
-
 def seat_view(game, state: GameState, seat: str) -> SeatView:
     cache = game.__dict__.get("_view_cache")
     if cache is None:
@@ -212,7 +203,7 @@ def seat_view(game, state: GameState, seat: str) -> SeatView:
         seat=seat,
         turn=state.turn,
         turns=game.scenario.turns,
-        date=_date_of(game, state.turn),
+        date=game.date_of(state.turn),
         phase=state.phase,
         clock=state.clock,
         risk=risk,
