@@ -62,15 +62,10 @@ def apply_effects(
             targets = _targets(work, effect, self_actor, parties)
             if len(targets_memo) < 256:
                 targets_memo[context] = targets
-        tracks = work.tracks
-        for slot, context_self, other, low, high in targets:
+        tracks, set_track = work.tracks, work.set_track
+        for slot, context_self, other in targets:
             value = evaluate(formula, context_self, other, extra, at)
-            if not setting:
-                value = tracks[slot] + value
-            # Work.set_track inlined, as this runs dozens of times a turn.
-            value = value if value > low else low  # noqa: FURB136 (builtin max is slower)
-            value = value if value < high else high  # noqa: FURB136
-            tracks[slot] = value if type(value) is float and value.is_integer() else round(value, 6)
+            set_track(slot, value if setting else tracks[slot] + value)
 
 
 def _apply_rare_parts(work: Work, effect: Effect, self_actor, parties, extra, at: str) -> bool:
@@ -138,12 +133,11 @@ def _make_steps(effects: Iterable[Effect], where: str) -> tuple[tuple, ...]:
 
 
 def _targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple, ...]:
-    """(slot, self, other, min, max) for each slot an effect on a track changes, with the `self`
-    and `other` its formula sees."""
-    bounds = work.memo.bounds
+    """(slot, self, other) for each slot an effect on a track changes, with the `self` and
+    `other` its formula sees."""
     return tuple(
         # For actor effects on others, `self` stays the actor who caused the effect.
-        (slot, self_actor if self_actor is not None else subject, other, *bounds[slot])
+        (slot, self_actor if self_actor is not None else subject, other)
         for slot, subject, other in _find_targets(work, effect, self_actor, parties)
     )
 
