@@ -73,9 +73,7 @@ def complete_crisis_round(work: Work) -> bool:
         finish_game(work, Termination.NUCLEAR_USE)
         return True
     if ends or crisis.round >= ladder.rounds or (shift < 0 and crisis.rung == 0):
-        over = work.memo.line(
-            ("crisis_over", rung), lambda: phrase("crisis_over", work.scenario.languages, rung=ladder.rungs[rung].label)
-        )
+        over = phrase("crisis_over", work.scenario.languages, rung=ladder.rungs[rung].label)
         work.say("crisis", over)
         work.crisis = None
         return True
@@ -88,5 +86,5 @@ _CHOICES = tuple(c.value for c in CrisisChoice)  # the names crisis rules count 
 def _note_rung(work: Work, rung: int) -> None:
     work.crisis_risk = max(work.crisis_risk, work.scenario.crisis.rungs[rung].risk)
     label = work.scenario.crisis.rungs[rung].label
-    text = work.memo.line(("crisis_rung", rung), lambda: phrase("crisis_rung", work.scenario.languages, rung=label))
+    text = phrase("crisis_rung", work.scenario.languages, rung=label)
     work.say("crisis", text, rung=rung)

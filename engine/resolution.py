@@ -16,7 +16,7 @@ from engine.errors import IllegalInput
 from engine.inputs import Decide
 from engine.phrases import phrase
 from engine.scenario import Move
-from engine.work import MEMO_LIMIT, Work
+from engine.work import Work
 
 
 def move_cost(work: Work, seat: str, move: Move) -> float:
@@ -77,30 +77,17 @@ def resolve_decisions(work: Work) -> None:
 
 
 def _reveal(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
-    lines = work.memo.reveals
-    for seat, moves in decided.items():
-        for move_id in moves:
-            # A reveal line depends only on the seat and the move: its text is made once. The
-            # entry itself is new each time, as views tell logs apart by their entries' identity.
-            key = (seat, move_id)
-            line = lines.get(key)
-            if line is None:
-                line = _reveal_line(work, seat, work.game.moves[move_id])
-                if len(lines) < MEMO_LIMIT:
-                    lines[key] = line
-            text, audience, data = line
-            work.say("move", text, audience, **data)
-
-
-def _reveal_line(work: Work, seat: str, move: Move) -> tuple:
-    """The text, audience and data of the line revealing that `seat` played `move`."""
     languages = work.scenario.languages
-    actor = work.game.actor(seat).name
-    if move.secret:
-        text = phrase("played_secretly", languages, actor=actor, move=move.label)
-        return text, (seat,), {"actor": seat, "move": move.id, "secret": True}
-    text = phrase("played", languages, actor=actor, move=move.label)
-    return text, (), {"actor": seat, "move": move.id}
+    for seat, moves in decided.items():
+        actor = work.game.actor(seat).name
+        for move_id in moves:
+            move = work.game.moves[move_id]
+            if move.secret:
+                text = phrase("played_secretly", languages, actor=actor, move=move.label)
+                work.say("move", text, (seat,), actor=seat, move=move.id, secret=True)
+            else:
+                text = phrase("played", languages, actor=actor, move=move.label)
+                work.say("move", text, actor=seat, move=move.id)
 
 
 def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:

@@ -10,7 +10,6 @@ from engine.inputs import Offer, Propose, Respond
 from engine.phrases import phrase
 from engine.scenario import AgreementTemplate
 from engine.state import Agreement, Answer, Phase, Proposal
-from engine.text import Text
 from engine.work import Work
 
 
@@ -154,7 +153,8 @@ def complete_respond(work: Work) -> None:
             # A seat that says nothing to a proposal addressed to it rejects it.
             answer, params = given.get(seat, _SILENCE)
             responses[seat] = answer
-            _say(work, proposal, _answer_line(work, "accepted" if answer is Answer.ACCEPT else "rejected", seat, template))
+            kind = "accepted" if answer is Answer.ACCEPT else "rejected"  # a counter rejects this one
+            _say(work, proposal, kind, actor=work.game.actor(seat).name, template=template.label)
             if answer is Answer.COUNTER:
                 counters.append((seat, params))
         if all(responses.get(p) is Answer.ACCEPT for p in proposal.parties if p != proposal.proposer):
@@ -182,7 +182,7 @@ _SILENCE = (Answer.REJECT, {})
 
 def lapse_open_proposals(work: Work) -> None:
     for proposal in work.proposals:
-        _say(work, proposal, _lapsed_line(work, work.game.template(proposal.template)))
+        _say(work, proposal, "lapsed", template=work.game.template(proposal.template).label)
     work.proposals = []
 
 
@@ -207,30 +207,15 @@ def sign(work: Work, proposal: Proposal) -> None:
     )
 
 
-def _say(work: Work, proposal: Proposal, text: Text) -> None:
-    work.say("talks", text, proposal.parties, proposal=proposal.id)
-
-
-def _lapsed_line(work: Work, template: AgreementTemplate) -> Text:
-    return work.memo.line(
-        ("lapsed", template.id), lambda: phrase("lapsed", work.scenario.languages, template=template.label)
-    )
-
-
-def _answer_line(work: Work, kind: str, seat: str, template: AgreementTemplate) -> Text:
-    return work.memo.line(
-        (kind, seat, template.id),
-        lambda: phrase(kind, work.scenario.languages, actor=work.game.actor(seat).name, template=template.label),
-    )
+def _say(work: Work, proposal: Proposal, key: str, **args) -> None:
+    work.say("talks", phrase(key, work.scenario.languages, **args), proposal.parties, proposal=proposal.id)
 
 
 def _say_proposal(work: Work, proposal: Proposal, key: str) -> None:
     template = work.game.template(proposal.template)
+    others = [work.game.actor(p).name for p in proposal.parties if p != proposal.proposer]
     params = ", ".join(f"{k} {v:g}" for k, v in proposal.params.items()) or "-"
-
-    def make() -> Text:
-        others = [work.game.actor(p).name for p in proposal.parties if p != proposal.proposer]
-        actor = work.game.actor(proposal.proposer).name
-        return phrase(key, work.scenario.languages, actor=actor, template=template.label, parties=others, params=params)
-
-    _say(work, proposal, work.memo.line((key, proposal.proposer, template.id, proposal.parties, params), make))
+    _say(
+        work, proposal, key, actor=work.game.actor(proposal.proposer).name,
+        template=template.label, parties=others, params=params,
+    )

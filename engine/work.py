@@ -7,7 +7,7 @@ Work so that the rules read as plain steps rather than chains of `evolve`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -59,9 +59,7 @@ class RuleMemo:
         # Each slot's (min, max), so that set_track needs no lookups.
         self.bounds = tuple((t.min, t.max) for t in (layout.tracks[key[0]] for key in layout.keys))
         self.steps: dict = {}  # effects.apply_effects: each effect with where it is
-        self.reveals: dict = {}  # resolution._reveal: the line revealing a move played
         self.turns: dict = {}  # assessment.begin_turn: a turn's opening line and possible events
-        self.lines: dict = {}  # see line()
         self.constants: dict = {}  # Work.evaluate: the value of each formula that reads nothing
         self.selves: dict = {}  # see for_self()
         self.params: dict = {}  # see param_names()
@@ -89,16 +87,6 @@ class RuleMemo:
                 self.params.clear()
             known = self.params[id(params)] = (params, MappingProxyType({f"param.{k}": v for k, v in params.items()}))
         return known[1]
-
-    def line(self, key: tuple, make: Callable[[], Text]) -> Text:
-        """A log sentence, made by `make` the first time: `key` must name all it depends on,
-        such as the phrase and the ids of the actors and templates it mentions."""
-        text = self.lines.get(key)
-        if text is None:
-            text = make()
-            if len(self.lines) < MEMO_LIMIT * 4:
-                self.lines[key] = text
-        return text
 
 
 def rule_memo(game: Game) -> RuleMemo:
