@@ -13,9 +13,9 @@ import statistics
 import time
 
 from engine import load_game
-from engine.loading import load_scenario_text, read_bytes_limited, resolve_scenario
-from engine.play import play_out
-from engine.records import Recorder, read_record, dump_record, replay
+from engine.scenario.loading import load_scenario_text, read_bytes_limited, resolve_scenario
+from engine.play.loop import play_out
+from engine.play.records import Recorder, read_record, dump_record, replay
 
 
 def best_of(repeats: int, fn) -> float:
@@ -86,7 +86,7 @@ def main() -> None:
 
 def stretched(raw: bytes, filename: str):
     """The scenario with its turn count raised so that one game has over 1,000 inputs."""
-    from engine.game import Game
+    from engine.rules.game import Game
 
     text = re.sub(r"(?m)^turns: *\d+", "turns: 120", raw.decode("utf-8"), count=1)
     return Game(load_scenario_text(text.encode(), filename=filename))

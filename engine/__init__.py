@@ -8,16 +8,15 @@ The public API, used by every front end (the TUI, bots, scripts, a future server
     state, events = game.apply(state, {"seat": "us", "kind": "decide", "moves": []})
 """
 
-__version__ = "0.1.0"
-
+from engine.version import __version__  # noqa: E402
 from engine.errors import IllegalInput, InvalidInput, MidnightError, RecordError, ScenarioRuntimeError  # noqa: E402
-from engine.game import Game  # noqa: E402
-from engine.state import FACILITATOR, GameState, Outcome, Phase, Termination  # noqa: E402
+from engine.rules.game import Game  # noqa: E402
+from engine.rules.state import FACILITATOR, GameState, Outcome, Phase, Termination  # noqa: E402
 
 
 def load_game(ref: str) -> Game:
     """A Game from a built-in scenario id or a scenario file path (raises ScenarioError)."""
-    from engine.loading import (
+    from engine.scenario.loading import (
         builtin_scenario_ids,
         load_scenario_text,
         read_bytes_limited,

@@ -1,7 +1,7 @@
 """Seats played by outside programs: JSON lines on the program's stdin and stdout.
 
 The engine sends `{"type": "act", "id": N, "seat": ..., "view": {...}, "options": {...}}` (one
-line, see `engine.wire`), the program answers one line `{"id": N, "input": {...}, "reason": "..."}`.
+line, see `engine.play.wire`), the program answers one line `{"id": N, "input": {...}, "reason": "..."}`.
 When the game ends it gets `{"type": "end", ...}` and its stdin is closed. An answer that comes
 late, is not JSON, or is not a legal input is reported (stderr and the input's recorded reason)
 and the seat's fallback bot plays that decision instead: the game always goes on.
@@ -25,11 +25,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 
 from engine.errors import MidnightError
-from engine.game import Game
-from engine.inputs import input_to_dict
-from engine.play import Controller, default_controller
-from engine.state import GameState
-from engine.wire import WIRE_FORMAT, act_message, plain, view_to_wire
+from engine.rules.game import Game
+from engine.rules.inputs import input_to_dict
+from engine.play.loop import Controller, default_controller
+from engine.rules.state import GameState
+from engine.play.wire import WIRE_FORMAT, act_message, plain, view_to_wire
 
 MAX_LINE = 4_000_000  # bytes in one answer
 MAX_REASON = 300  # characters of an agent's reason kept in the record
@@ -222,7 +222,7 @@ class AgentController:
         return value, reason
 
     def _check(self, game: Game, state: GameState, seat: str, answer: dict) -> tuple[dict, str]:
-        from engine.wire import input_from_wire
+        from engine.play.wire import input_from_wire
 
         if "input" not in answer:
             raise AgentError(f"an answer without 'input': {_clip(json.dumps(answer))}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from engine.game import Game
-from engine.state import FACILITATOR, GameState
+from engine.rules.game import Game
+from engine.rules.state import FACILITATOR, GameState
 
 KIND_LABELS = {
     "turn": "", "event": "event", "hint": "hint", "story": "story", "talks": "talks",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from engine.errors import MidnightError
-from engine.play import play_out
-from engine.records import record_game, replay
+from engine.play.loop import play_out
+from engine.play.records import record_game, replay
 from helpers import rules_game
 from midnight.agents import agent_controllers, close_agents
 from midnight.cli import main

@@ -41,3 +41,50 @@ def test_the_headless_commands_do_not_import_the_ui():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip().splitlines()[-1] == "loaded:"
+
+
+def _engine_import_graph() -> dict[str, set[str]]:
+    """Each engine module and the engine modules it imports when it runs (at any depth of its
+    code; imports under `if TYPE_CHECKING:` are for the type checker only and are left out)."""
+    import ast
+
+    modules = {}
+    for path in (ROOT / "engine").rglob("*.py"):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        modules[name] = path
+    graph = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text())
+        skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                   for n in ast.walk(node)}
+        found = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module in modules:
+                for alias in node.names:
+                    found.add(f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names if alias.name in modules)
+        graph[name] = found - {name}
+    return graph
+
+
+def test_no_engine_module_imports_itself_through_others():
+    graph = _engine_import_graph()
+    # A package imports what it re-exports: only module-to-module edges can make a circle.
+    packages = {name for name in graph if (ROOT / name.replace(".", "/") / "__init__.py").exists()}
+    circles = []
+    for start in graph:
+        if start in packages:
+            continue
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            module, path = stack.pop()
+            for target in graph[module] - packages:
+                if target == start:
+                    circles.append(" -> ".join((*path, start)))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, (*path, target)))
+    assert circles == []

@@ -7,14 +7,14 @@ from collections import Counter
 import attrs
 import pytest
 
-from engine.loading import ScenarioError
+from engine.scenario.loading import ScenarioError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.bots import BotContext, bot_for, persona_names
 from engine.bots.personas import PERSONAS
-from engine.play import BotController, play_out
-from engine.state import Phase
+from engine.play.loop import BotController, play_out
+from engine.rules.state import Phase
 from helpers import apply_all, crisis, decide, rules_game, skip_talks
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -303,7 +303,7 @@ def test_bots_propose_agreements_they_value(game):
 
 
 def test_mistakes_in_a_scenarios_bot_blocks_are_found():
-    from engine.bots.personas import bot_config_problems
+    from engine.scenario.personas import bot_config_problems
 
     assert bot_config_problems(tagged_game().scenario) == []
     with pytest.raises(ScenarioError) as caught:  # the loader runs these checks
@@ -322,7 +322,7 @@ def test_mistakes_in_a_scenarios_bot_blocks_are_found():
 
 # -- the built-in scenarios ------------------------------------------------------------------------
 
-from engine.loading import builtin_scenario_ids  # noqa: E402
+from engine.scenario.loading import builtin_scenario_ids  # noqa: E402
 
 
 @pytest.mark.parametrize("scenario", builtin_scenario_ids())
@@ -330,7 +330,7 @@ def test_every_persona_plays_the_built_in_scenarios(scenario):
     from engine import load_game
 
     game = load_game(scenario)
-    from engine.bots.personas import bot_config_problems
+    from engine.scenario.personas import bot_config_problems
 
     assert bot_config_problems(game.scenario) == []
     for i, persona in enumerate(sorted(PERSONAS)):
@@ -343,7 +343,7 @@ def test_every_persona_plays_the_built_in_scenarios(scenario):
 
 @pytest.mark.parametrize("scenario", builtin_scenario_ids())
 def test_hawks_make_the_built_in_scenarios_more_dangerous_than_doves(scenario):
-    from engine.simulate import Batch, ScenarioSource, compare, run_batch
+    from engine.play.simulate import Batch, ScenarioSource, compare, run_batch
 
     source = ScenarioSource.from_ref(scenario)
     seats = source.load().seats

@@ -21,7 +21,7 @@ import attrs
 
 from engine import load_game
 from engine.bots import BotContext, bot_for
-from engine.play import play_out
+from engine.play.loop import play_out
 
 SCENARIO = "trilateral-2026"
 GAMES = 110  # per arm in the test run (about 50 s on two cores); the docs' table uses --games 400

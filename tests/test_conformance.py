@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from engine import load_game
-from engine.conformance import check_playout
-from engine.loading import builtin_scenario_ids
+from engine.play.conformance import check_playout
+from engine.scenario.loading import builtin_scenario_ids
 from helpers import RULES
 
 SCENARIOS = [*builtin_scenario_ids(), str(RULES)]

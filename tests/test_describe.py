@@ -1,6 +1,6 @@
 """Effects described in words for menus."""
 
-from engine.describe import describe_effects
+from engine.scenario.describe import describe_effects
 from helpers import rules_game
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import attrs
 
-from engine import scenario as models
+from engine.scenario import models as models
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -1,4 +1,4 @@
-"""Behavioural tests for engine.expressions, the safe formula language of scenario files."""
+"""Behavioural tests for engine.scenario.expressions, the safe formula language of scenario files."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.expressions import (
+from engine.scenario.expressions import (
     MAX_DEPTH,
     MAX_NODES,
     MAX_SOURCE_LENGTH,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.loading import ScenarioError, load_scenario, load_scenario_text
+from engine.scenario.loading import ScenarioError, load_scenario, load_scenario_text
 
 HOSTILE = Path(__file__).parent / "hostile" / "scenarios"
 FILES = sorted(HOSTILE.glob("*.yaml"))

@@ -10,10 +10,10 @@ from pathlib import Path
 import attrs
 import pytest
 
-from engine import loading
-from engine.converter import LoadError, Problem, format_path, structure_document
-from engine.expressions import Expression
-from engine.loading import (
+from engine.scenario import loading
+from engine.scenario.converter import LoadError, Problem, format_path, structure_document
+from engine.scenario.expressions import Expression
+from engine.scenario.loading import (
     Document,
     ScenarioError,
     builtin_scenario_ids,
@@ -24,9 +24,9 @@ from engine.loading import (
     resolve_scenario,
     scenario_content_hash,
 )
-from engine.scenario import Scenario, Scope, Track, Visibility
-from engine.schema import scenario_json_schema
-from engine.text import Text
+from engine.scenario.models import Scenario, Scope, Track, Visibility
+from engine.scenario.schema import scenario_json_schema
+from engine.scenario.text import Text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal.yaml"
 BASE = FIXTURE.read_text(encoding="utf-8")
@@ -414,7 +414,7 @@ def test_load_yaml_limits_are_parameters() -> None:
 
 
 def test_check_scenario_problems_are_positioned(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.checks
+    import engine.scenario.checks
 
     def fake_check(scenario: Scenario) -> list[tuple[tuple, str]]:
         return [
@@ -422,7 +422,7 @@ def test_check_scenario_problems_are_positioned(monkeypatch: pytest.MonkeyPatch)
             (("moves", 0, "effects", 0, "track"), "nope"),
         ]
 
-    monkeypatch.setattr(engine.checks, "check_scenario", fake_check)
+    monkeypatch.setattr(engine.scenario.checks, "check_scenario", fake_check)
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(BASE, filename="c.yaml")
     first, second = info.value.problems
@@ -432,12 +432,12 @@ def test_check_scenario_problems_are_positioned(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_check_scenario_crash_is_a_problem_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.checks
+    import engine.scenario.checks
 
     def broken(scenario: Scenario) -> list:
         raise KeyError("boom")
 
-    monkeypatch.setattr(engine.checks, "check_scenario", broken)
+    monkeypatch.setattr(engine.scenario.checks, "check_scenario", broken)
     with pytest.raises(ScenarioError, match="internal error while checking"):
         load_scenario_text(BASE)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.loading import ScenarioError, load_scenario_text
+from engine.scenario.loading import ScenarioError, load_scenario_text
 from helpers import RULES
 
 

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import FACILITATOR
-from engine.conformance import check_state, random_legal_input
-from engine.records import Recorder, digest, replay
-from engine.views import may_see_track
+from engine.play.conformance import check_state, random_legal_input
+from engine.play.records import Recorder, digest, replay
+from engine.rules.views import may_see_track
 from helpers import rules_game
 
 GAME = rules_game({"active: false": "active: true", "chance: 0.0": "chance: 0.3"})

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from engine import RecordError
-from engine.converter import LoadError
-from engine.play import play_out
-from engine.records import Recorder, dump_record, read_record, record_game, replay, write_record
-from engine.scripts import check_script, read_script, script_controllers
+from engine.scenario.converter import LoadError
+from engine.play.loop import play_out
+from engine.play.records import Recorder, dump_record, read_record, record_game, replay, write_record
+from engine.play.scripts import check_script, read_script, script_controllers
 from helpers import rules_game
 
 GAME = rules_game()
@@ -77,7 +77,7 @@ def test_a_record_of_another_scenario_version_is_refused():
 def test_a_save_resumes_where_it_stopped():
     state = GAME.start(9)
     recorder = Recorder(GAME, 9, {})
-    from engine.play import default_controller, step
+    from engine.play.loop import default_controller, step
 
     controllers = {seat: default_controller(GAME, seat) for seat in GAME.seats}
     for _ in range(5):

@@ -449,8 +449,8 @@ def test_a_submission_others_still_wait_on_changes_only_the_step_and_the_submiss
 
     import attrs
 
-    from engine.game import _with_submission
-    from engine.inputs import parse_input
+    from engine.rules.game import _with_submission
+    from engine.rules.inputs import parse_input
 
     # The shortcut must carry every field of the state: a field added later and forgotten there
     # would be silently reset by every early submission.

@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from engine.loading import scenario_content_hash
-from engine.records import read_record, replay
-from engine.simulate import (
+from engine.scenario.loading import scenario_content_hash
+from engine.play.records import read_record, replay
+from engine.play.simulate import (
     Batch,
     GameResult,
     ScenarioSource,
@@ -120,7 +120,7 @@ def test_a_batch_result_agrees_with_its_game(source):
     (first,) = run_batch(batch, 1)
     game = source.load()
     _, history = batch.play(0)
-    from engine.records import record_game
+    from engine.play.records import record_game
 
     record = record_game(game, 0, history)
     assert record.result["clock"] == first.clock
@@ -208,7 +208,7 @@ def test_bot_games_leave_no_reference_cycles():
     import gc
 
     from engine.bots import persona_names
-    from engine.simulate import Batch, ScenarioSource
+    from engine.play.simulate import Batch, ScenarioSource
 
     source = ScenarioSource.from_ref("trilateral-2026")
     personas = persona_names()

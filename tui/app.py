@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from engine import Game, Phase
 from engine.errors import MidnightError
-from engine.records import Record
+from engine.play.records import Record
 from tui.i18n import t
 from tui.keys import bindings
 from tui.session import Session
@@ -143,7 +143,7 @@ class MidnightApp(App[int]):
         self.notify(t("saved", self.ui_language, path=str(path)), title=t("saved_title", self.ui_language))
 
     def open_replay(self, game: Game, record: Record) -> None:
-        from engine.records import replay
+        from engine.play.records import replay
         from tui.screens.replay import ReplayScreen
 
         try:

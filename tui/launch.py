@@ -16,7 +16,7 @@ def _language(value: str | None) -> str:
 def build_app(args):
     """The app `midnight play` would run with these arguments (tests use this too)."""
     from engine import load_game
-    from engine.records import read_record
+    from engine.play.records import read_record
     from tui.app import MidnightApp
     from tui.session import Session, parse_seats
 
@@ -62,7 +62,7 @@ def play(args) -> int:
 def replay_on_screen(record_path: str, scenario_ref: str | None, lang: str | None) -> int:
     """`midnight replay RECORD`: the replay viewer."""
     from engine import load_game
-    from engine.records import read_record
+    from engine.play.records import read_record
     from tui.app import MidnightApp
 
     record = read_record(record_path)

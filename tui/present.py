@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from textual.markup import escape
 
 from engine import Game
-from engine.views import SeatView, TrackReading
+from engine.rules.views import SeatView, TrackReading
 
 CLOCK_BANDS = ((30, "-critical"), (60, "-danger"), (100, "-tense"))
 

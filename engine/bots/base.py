@@ -10,9 +10,10 @@ from typing import Protocol
 
 import attrs
 
-from engine.options import SeatOptions
-from engine.views import SeatView
-from engine.work import uniform
+from engine.rules.options import SeatOptions
+from engine.rules.views import SeatView
+from engine.rules.work import uniform
+from engine.scenario.personas import declare_persona
 
 _TWO_TO_53 = float(1 << 53)
 _EIGHT_WORDS = struct.Struct(">8Q")  # a 64-byte digest as eight big-endian 64-bit words
@@ -69,12 +70,12 @@ _BOTS: dict[tuple, Bot] = {}
 
 def register_persona(name: str, factory: Callable[[dict], Bot]) -> None:
     _PERSONAS[name] = factory
+    declare_persona(name)  # so that scenarios may name it in their bot: blocks
     for key in [k for k in _BOTS if k[0] == name]:
         del _BOTS[key]
 
 
 def persona_names() -> list[str]:
-    _load_builtin()
     return sorted(_PERSONAS)
 
 
@@ -84,7 +85,6 @@ def bot_for(persona: str, weights: dict | None = None) -> Bot:
     bot = _BOTS.get(key)
     if bot is not None:
         return bot
-    _load_builtin()
     if persona not in _PERSONAS:
         from difflib import get_close_matches
 
@@ -96,6 +96,3 @@ def bot_for(persona: str, weights: dict | None = None) -> Bot:
         _BOTS[key] = bot  # bots hold no state between decisions, so one serves every game
     return bot
 
-
-def _load_builtin() -> None:
-    from engine.bots import personas  # noqa: F401  (registers the built-in personas)

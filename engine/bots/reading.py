@@ -12,7 +12,7 @@ from operator import is_
 
 import attrs
 
-from engine.views import SeatView
+from engine.rules.views import SeatView
 
 HOSTILE_TAGS = frozenset({"escalatory", "buildup", "test"})
 FRIENDLY_TAGS = frozenset({"restraint", "transparency"})

@@ -33,8 +33,8 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from engine import load_game
-    from engine.play import BotController, default_controller, step
-    from engine.records import Recorder, write_record
+    from engine.play.loop import BotController, default_controller, step
+    from engine.play.records import Recorder, write_record
     from midnight.agents import agent_controllers, close_agents, report_to_stderr
     from midnight.commands.run import parse_seats
 

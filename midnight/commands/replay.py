@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from engine import load_game
     from engine.errors import RecordError
-    from engine.records import check_scenario_matches, read_record, replay
+    from engine.play.records import check_scenario_matches, read_record, replay
 
     record = read_record(args.record)
     game = load_game(record.scenario.to_load(args.scenario))

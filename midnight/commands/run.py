@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from engine.errors import MidnightError
-from engine.loading import DEFAULT_SCENARIO
+from engine.scenario.loading import DEFAULT_SCENARIO
 
 
 def add_parser(sub) -> None:
@@ -42,11 +42,11 @@ def parse_seats(text: str, seats) -> dict[str, str]:
 
 def run(args) -> int:
     from engine import load_game
-    from engine.play import step
-    from engine.simulate import controllers_for, seat_labels
+    from engine.play.loop import step
+    from engine.play.simulate import controllers_for, seat_labels
     from midnight.agents import agent_controllers, close_agents
-    from engine.records import Recorder, write_record
-    from engine.scripts import ScriptController, check_script, read_script
+    from engine.play.records import Recorder, write_record
+    from engine.play.scripts import ScriptController, check_script, read_script
     from midnight.story import print_turn, print_outcome
 
     game = load_game(args.scenario)

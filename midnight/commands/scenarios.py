@@ -10,7 +10,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from engine.loading import builtin_scenario_ids, builtin_scenario_path, load_scenario
+    from engine.scenario.loading import builtin_scenario_ids, builtin_scenario_path, load_scenario
 
     for scenario_id in builtin_scenario_ids():
         scenario = load_scenario(builtin_scenario_path(scenario_id))

@@ -11,7 +11,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from engine.schema import scenario_json_schema
+    from engine.scenario.schema import scenario_json_schema
 
     print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
     return 0

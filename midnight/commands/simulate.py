@@ -76,7 +76,7 @@ class ProgressBar:
 
 
 def run(args) -> int:
-    from engine.simulate import Batch, ScenarioSource, compare, run_batch, seat_labels, summarize
+    from engine.play.simulate import Batch, ScenarioSource, compare, run_batch, seat_labels, summarize
     from midnight.commands.run import parse_seats
 
     if args.runs < 1:
@@ -136,7 +136,7 @@ def run(args) -> int:
     if args.out:
         write_csv(args.out, game, results_a, results_b)
     if record_run is not None:
-        from engine.records import record_game, write_record
+        from engine.play.records import record_game, write_record
 
         _, history = batch_a.play(record_run)
         write_record(args.record_run[1], record_game(game, batch_a.seed(record_run), history, seat_labels(game, lineup)))
@@ -150,7 +150,7 @@ def run(args) -> int:
         if args.out:
             print(f"one row per game written to {args.out}", file=out)
         if record_run is not None:
-            from engine.loading import builtin_scenario_ids
+            from engine.scenario.loading import builtin_scenario_ids
 
             hint = "" if args.scenario in builtin_scenario_ids() else f" --scenario {args.scenario}"
             print(f"game {record_run} (seed {batch_a.seed(record_run)}) recorded to {args.record_run[1]}; "
@@ -175,8 +175,8 @@ def _json_safe(value):
 
 
 def write_csv(path: str, game, results_a, results_b=None) -> None:
-    from engine.records import write_atomic
-    from engine.simulate import result_row
+    from engine.play.records import write_atomic
+    from engine.play.simulate import result_row
     import io
 
     systems = [s.id for s in game.scenario.systems]

@@ -14,7 +14,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from engine.loading import LoadError, load_scenario, resolve_scenario
+    from engine.scenario.loading import LoadError, load_scenario, resolve_scenario
 
     failed = 0
     for ref in args.files:
@@ -40,9 +40,9 @@ def run(args) -> int:
 
 
 def _playouts(scenario, count: int) -> list[str]:
-    from engine.conformance import check_playout
+    from engine.play.conformance import check_playout
     from engine.errors import MidnightError
-    from engine.game import Game
+    from engine.rules.game import Game
 
     game = Game(scenario)
     problems = []

@@ -48,7 +48,7 @@ async def test_a_whole_game_against_a_bot_by_keys_alone():
         assert app.session.state.over
         assert seen["decide"] >= 1
         # every turn was recorded and the record replays to the same end
-        from engine.records import replay
+        from engine.play.records import replay
 
         record = app.session.recorder.to_record()
         assert record.complete

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import make_app, shown
 
 from engine import Phase
-from engine.records import digest, read_record
+from engine.play.records import digest, read_record
 from tui.screens.game import GameScreen
 from tui.screens.resolution import ResolutionScreen
 

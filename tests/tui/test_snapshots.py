@@ -9,7 +9,7 @@ import pytest
 from conftest import RULES, make_app
 
 from engine import Phase
-from engine.records import read_record
+from engine.play.records import read_record
 
 RELATIVE_RULES = "tests/fixtures/rules.yaml"
 
@@ -17,9 +17,9 @@ RELATIVE_RULES = "tests/fixtures/rules.yaml"
 @pytest.fixture(autouse=True)
 def no_builtins(monkeypatch):
     """The start screen lists only what the test gives it, whatever scenarios ship today."""
-    import engine.loading
+    import engine.scenario.loading
 
-    monkeypatch.setattr(engine.loading, "builtin_scenario_ids", lambda: [])
+    monkeypatch.setattr(engine.scenario.loading, "builtin_scenario_ids", lambda: [])
 
 
 async def until(pilot, phase):
@@ -104,8 +104,8 @@ def test_help_screen(snap_compare):
 
 def test_replay_viewer(snap_compare, tmp_path):
     from engine import load_game
-    from engine.play import play_out
-    from engine.records import record_game, write_record
+    from engine.play.loop import play_out
+    from engine.play.records import record_game, write_record
     from tui.app import MidnightApp
 
     game = load_game(RULES)

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from engine import FACILITATOR, Game
-from engine.records import Record, Replay
+from engine.play.records import Record, Replay
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings

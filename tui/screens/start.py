@@ -25,7 +25,7 @@ class StartScreen(LocalizedKeys, Screen[dict]):
         self.game = None
 
     def compose(self) -> ComposeResult:
-        from engine.loading import DEFAULT_SCENARIO, builtin_scenario_ids
+        from engine.scenario.loading import DEFAULT_SCENARIO, builtin_scenario_ids
 
         lang = self.language
         ids = builtin_scenario_ids()

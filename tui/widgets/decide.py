@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine import Game
-from engine.options import MoveOption, SeatOptions
+from engine.rules.options import MoveOption, SeatOptions
 from tui import present
 from tui.i18n import t
 

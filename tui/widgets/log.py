@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from engine import Game
-from engine.views import SeatView
+from engine.rules.views import SeatView
 from tui import present
 
 

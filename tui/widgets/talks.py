@@ -6,7 +6,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from engine import Game
-from engine.views import SeatView
+from engine.rules.views import SeatView
 from tui import present
 from tui.i18n import t
 

@@ -1,6 +1,6 @@
 """Semantic checks of a structured scenario: references, bounds and expression names.
 
-`check_scenario` returns every problem as (path, message); `engine.loading` turns the paths
+`check_scenario` returns every problem as (path, message); `engine.scenario.loading` turns the paths
 into file positions. A scenario that passes these checks can be played without a dangling
 reference.
 """
@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 
-from engine.effects import SELECTORS
-from engine.expressions import Expression
-from engine.names import name_problem
-from engine.scenario import Effect, Scenario, Scope, Visibility
-from engine.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT
+from engine.scenario.expressions import Expression
+from engine.scenario.names import name_problem
+from engine.scenario.models import Effect, Scenario, Scope, Visibility
+from engine.scenario.personas import bot_config_problems
+from engine.scenario.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT, SELECTORS
 
 # A game function called with a quoted argument: total('warheads'). Strings appear nowhere else.
 _BOT_PATH = re.compile(r"actors\[(\d+)\]\.bot\.(persona|weights)\.?(.*)")
@@ -179,8 +179,6 @@ class _Checker:
         return self.problems
 
     def check_bots(self) -> None:
-        from engine.bots.personas import bot_config_problems
-
         for path, message in bot_config_problems(self.s):
             match = _BOT_PATH.fullmatch(path)
             if match is None:

@@ -22,14 +22,14 @@ from typing import Any
 import attrs
 import yaml
 
-from engine import __version__
-from engine.converter import LoadError, Problem, structure_document
+from engine.version import __version__
+from engine.scenario.converter import LoadError, Problem, structure_document
 from engine.errors import MidnightError, RecordError
-from engine.game import Game
-from engine.inputs import input_to_dict, parse_input
-from engine.loading import load_yaml, read_bytes_limited
-from engine.play import PlayedInput
-from engine.state import GameState
+from engine.rules.game import Game
+from engine.rules.inputs import input_to_dict, parse_input
+from engine.scenario.loading import load_yaml, read_bytes_limited
+from engine.play.loop import PlayedInput
+from engine.rules.state import GameState
 
 RECORD_FORMAT = 1
 
@@ -218,7 +218,7 @@ class Recorder:
 def record_game(
     game: Game, seed: int, history: Sequence[PlayedInput], seats: Mapping[str, str] | None = None
 ) -> Record:
-    """A record of a game played headless (`engine.play.play_out`)."""
+    """A record of a game played headless (`engine.play.loop.play_out`)."""
     recorder = Recorder(game, seed, seats)
     state = game.start(seed)
     for played in history:

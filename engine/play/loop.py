@@ -14,9 +14,9 @@ import attrs
 
 from engine.bots import BotContext, bot_for
 from engine.errors import MidnightError
-from engine.game import Game
-from engine.inputs import input_to_dict, parse_input
-from engine.state import GameState
+from engine.rules.game import Game
+from engine.rules.inputs import input_to_dict, parse_input
+from engine.rules.state import GameState
 
 
 @attrs.frozen

@@ -11,12 +11,12 @@ from math import copysign
 
 import attrs
 
-from engine import crisis, resolution, talks
+from engine.rules import crisis, resolution, talks
 from engine.errors import MidnightError
-from engine.scenario import Parameter
-from engine.state import CrisisChoice, Phase, Proposal
-from engine.text import Text
-from engine.work import Work
+from engine.scenario.models import Parameter
+from engine.rules.state import CrisisChoice, Phase, Proposal
+from engine.scenario.text import Text
+from engine.rules.work import Work
 
 # Bound on each memo kept on a Game (options are few and repeat; this only guards odd scenarios).
 _CACHE_LIMIT = 4096
@@ -33,7 +33,7 @@ class MoveOption:
     tags: tuple[str, ...]
     available: bool
     reason: str | None = None
-    effects: Text = Text({})  # what it does, in words (engine.describe)
+    effects: Text = Text({})  # what it does, in words (engine.scenario.describe)
 
 
 @attrs.frozen

@@ -1,8 +1,8 @@
 """A JSON Schema (draft 2020-12) of the scenario format, generated from the attrs models.
 
-The models in `engine.scenario` are the one definition of the format: this module walks them
+The models in `engine.scenario.models` are the one definition of the format: this module walks them
 (`attrs.fields` and `typing.get_type_hints`), so the schema never drifts from what the loader
-accepts. Editors can use it for completion and early errors; the loader (`engine.loading`) stays
+accepts. Editors can use it for completion and early errors; the loader (`engine.scenario.loading`) stays
 the authority (it also checks references, expressions and limits a schema cannot express).
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 
 import attrs
 
-from engine.converter import LANGUAGE_CODE
-from engine.expressions import Expression
-from engine.text import Text
+from engine.scenario.converter import LANGUAGE_CODE
+from engine.scenario.expressions import Expression
+from engine.scenario.text import Text
 
 __all__ = ["JSON_SCHEMA_DIALECT", "model_json_schema", "scenario_json_schema"]
 
@@ -148,7 +148,7 @@ def model_json_schema(cls: type, *, title: str | None = None) -> dict[str, Any]:
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of a scenario file (`engine.scenario.Scenario`)."""
-    from engine.scenario import Scenario
+    """The JSON Schema of a scenario file (`engine.scenario.models.Scenario`)."""
+    from engine.scenario.models import Scenario
 
     return model_json_schema(Scenario, title="Midnight scenario")

@@ -1,11 +1,11 @@
-"""The functions scenario expressions may call (declared in `engine.vocabulary.FUNCTIONS`)."""
+"""The functions scenario expressions may call (declared in `engine.scenario.vocabulary.FUNCTIONS`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from engine.expressions import ExpressionEvalError
-from engine.work import Work
+from engine.scenario.expressions import ExpressionEvalError
+from engine.rules.work import Work
 
 
 class GameFunctions(Mapping):

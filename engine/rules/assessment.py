@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.effects import apply_effects
-from engine.phrases import new_phrase, phrase
-from engine.state import Assessment, Outcome, Termination
-from engine.work import MEMO_LIMIT, Work
+from engine.rules.effects import apply_effects
+from engine.rules.phrases import new_phrase, phrase
+from engine.rules.state import Assessment, Outcome, Phase, Termination
+from engine.rules.work import MEMO_LIMIT, Work
 
 
 def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
@@ -89,8 +89,6 @@ def fire_event(work: Work, event) -> None:
 
 def finish_game(work: Work, how: Termination, condition: str | None = None, catastrophe: bool = False) -> None:
     """End the game: the outcome is a value with each actor's score and the shared result."""
-    from engine.state import Phase
-
     catastrophe = catastrophe or how in (Termination.MIDNIGHT, Termination.NUCLEAR_USE)
     scores = {
         actor.id: round(float(work.evaluate(actor.score, actor.id, where=f"actors.{actor.id}.score")), 6)

@@ -12,19 +12,19 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from engine.errors import ScenarioRuntimeError
-from engine.expressions import Expression, ExpressionError
-from engine.names import Namespace
-from engine.state import GameState, LogEntry, frozen_map
-from engine.vocabulary import SELF_TEST
-from engine.text import Text
+from engine.scenario.expressions import Expression, ExpressionError
+from engine.scenario.names import Namespace
+from engine.rules.state import GameState, LogEntry, frozen_map
+from engine.scenario.vocabulary import SELF_TEST
+from engine.scenario.text import Text
 
 if TYPE_CHECKING:
-    from engine.game import Game
+    from engine.rules.game import Game
 
 _TWO_TO_53 = float(1 << 53)
 
 
-# The special names of expressions (see engine.vocabulary), read from the working state.
+# The special names of expressions (see engine.scenario.vocabulary), read from the working state.
 SPECIALS = {
     "turn": lambda work: float(work.turn),
     "turns": lambda work: float(work.scenario.turns),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.scenario import Effect, Scenario, Scope
-from engine.text import Text
+from engine.scenario.models import Effect, Scenario, Scope
+from engine.scenario.text import Text
 
 WORDS = {
     "en": {"self": "you", "others": "others", "all": "everyone", "parties": "the parties",

@@ -1,7 +1,7 @@
-"""The scenario format as attrs models: pure data, validated at the edges by `engine.loading`.
+"""The scenario format as attrs models: pure data, validated at the edges by `engine.scenario.loading`.
 
 Every field here is a key of the YAML format (see docs/scenario-format.md). Expressions are
-compiled at load time (`engine.expressions`), so a loaded Scenario is ready to play.
+compiled at load time (`engine.scenario.expressions`), so a loaded Scenario is ready to play.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 import attrs
 
-from engine.expressions import Expression, compile_expression
-from engine.text import EMPTY_TEXT, Text
-from engine.vocabulary import FUNCTIONS
+from engine.scenario.expressions import Expression, compile_expression
+from engine.scenario.text import EMPTY_TEXT, Text
+from engine.scenario.vocabulary import FUNCTIONS
 
 
 def _expr(value: float | str | Expression) -> Expression:

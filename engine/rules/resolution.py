@@ -11,12 +11,12 @@ The order (documented in docs/rules.md):
 
 from __future__ import annotations
 
-from engine.effects import apply_effects
+from engine.rules.effects import apply_effects
 from engine.errors import IllegalInput
-from engine.inputs import Decide
-from engine.phrases import phrase
-from engine.scenario import Move
-from engine.work import Work
+from engine.rules.inputs import Decide
+from engine.rules.phrases import phrase
+from engine.scenario.models import Move
+from engine.rules.work import Work
 
 
 def move_cost(work: Work, seat: str, move: Move) -> float:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from engine.effects import apply_effects
+from engine.rules.assessment import finish_game
+from engine.rules.effects import apply_effects
 from engine.errors import IllegalInput
-from engine.inputs import ChooseInCrisis
-from engine.phrases import phrase
-from engine.state import Crisis, CrisisChoice, GameState, Termination
-from engine.work import Work
+from engine.rules.inputs import ChooseInCrisis
+from engine.rules.phrases import phrase
+from engine.rules.state import Crisis, CrisisChoice, GameState, Termination
+from engine.rules.work import Work
 
 
 def crisis_seats(work: Work | GameState) -> tuple[str, ...]:
@@ -29,8 +30,6 @@ def begin_crisis_rounds(work: Work) -> None:
 
 def complete_crisis_round(work: Work) -> bool:
     """Resolve one round. Returns True when the crisis is over (or the game is)."""
-    from engine.assessment import finish_game  # the game can end on the ladder
-
     ladder = work.scenario.crisis
     crisis = work.crisis
     choices = {seat: work.submissions[seat].choice for seat in crisis_seats(work)}

@@ -12,10 +12,10 @@ from operator import is_not, itemgetter
 
 import attrs
 
-from engine.inputs import Input
-from engine.scenario import Scope, Visibility
-from engine.state import FACILITATOR, Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
-from engine.text import Text
+from engine.rules.inputs import Input
+from engine.scenario.models import Scope, Visibility
+from engine.rules.state import FACILITATOR, Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
+from engine.scenario.text import Text
 
 
 @attrs.frozen

@@ -19,11 +19,11 @@ from collections.abc import Mapping
 import attrs
 
 from engine.errors import InvalidInput
-from engine.inputs import Input, input_to_dict, parse_input
-from engine.options import SeatOptions
-from engine.state import Phase
-from engine.text import Text
-from engine.views import SeatView
+from engine.rules.inputs import Input, input_to_dict, parse_input
+from engine.rules.options import SeatOptions
+from engine.rules.state import Phase
+from engine.scenario.text import Text
+from engine.rules.views import SeatView
 
 WIRE_FORMAT = 1
 

@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 import attrs
 
-from engine.text import Text
+from engine.scenario.text import Text
 
 FACILITATOR = "facilitator"
 

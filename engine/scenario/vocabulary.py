@@ -1,13 +1,13 @@
 """The vocabulary of scenario expressions: special names and the functions they may call.
 
-(How names resolve at play is in `engine.names`; the functions' code in `engine.functions`.)
+(How names resolve at play is in `engine.scenario.names`; the functions' code in `engine.rules.functions`.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.expressions import FunctionSpec
+from engine.scenario.expressions import FunctionSpec
 
 SPECIAL_NAMES = frozenset({"turn", "turns", "risk", "previous_risk", "clock", "crisis_risk"})
 CRISIS_NAMES = frozenset({"escalate", "hold", "back_down", "participants", "rung", "round"})
@@ -59,3 +59,6 @@ FUNCTION_ARGUMENT = {
     "is_active": "actor",
     "is_self": "actor",
 }
+
+# The actor selectors of effects, besides actor ids: whom an effect applies to.
+SELECTORS = ("self", "others", "all", "parties", "other_parties")

@@ -38,11 +38,11 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from engine.errors import MidnightError
-from engine.expressions import Expression, ExpressionError
-from engine.text import Text
+from engine.scenario.expressions import Expression, ExpressionError
+from engine.scenario.text import Text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from engine.loading import Document
+    from engine.scenario.loading import Document
 
 __all__ = [
     "LoadError",
@@ -461,8 +461,8 @@ def _field_converter_hook(field: attrs.Attribute) -> Callable[[Any, Any], Any]:
 
 
 def _structure_expression(value: Any, _: Any) -> Expression:
-    from engine.expressions import compile_expression
-    from engine.vocabulary import FUNCTIONS
+    from engine.scenario.expressions import compile_expression
+    from engine.scenario.vocabulary import FUNCTIONS
 
     if isinstance(value, Expression):
         return value

@@ -16,19 +16,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
-from engine import assessment, crisis, resolution, talks
+from engine.rules import assessment, crisis, resolution, talks
 from engine.errors import IllegalInput
-from engine.describe import describe_effects
-from engine.functions import GameFunctions
-from engine.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
-from engine.names import TrackLayout
-from engine.options import seat_options
-from engine.phrases import phrase
-from engine.scenario import Actor, AgreementTemplate, Event, Move, Scenario, Scope
-from engine.state import FACILITATOR, GameState, LogEntry, Phase
-from engine.text import Text
-from engine.views import seat_view
-from engine.work import Work
+from engine.scenario.describe import describe_effects
+from engine.rules.functions import GameFunctions
+from engine.rules.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
+from engine.scenario.names import TrackLayout
+from engine.rules.options import seat_options
+from engine.rules.phrases import phrase
+from engine.scenario.models import Actor, AgreementTemplate, Event, Move, Scenario, Scope
+from engine.rules.state import FACILITATOR, GameState, LogEntry, Phase
+from engine.scenario.text import Text
+from engine.rules.views import seat_view
+from engine.rules.work import Work
 
 PHASE_INPUT = {
     Phase.PROPOSE: Propose,

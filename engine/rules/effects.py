@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from engine.scenario import Effect, Scope
-from engine.state import Crisis
-from engine.phrases import phrase
-from engine.vocabulary import SELF_TEST
-from engine.work import MEMO_LIMIT, Work
-
-SELECTORS = ("self", "others", "all", "parties", "other_parties")
-
+from engine.scenario.models import Effect, Scope
+from engine.rules.state import Crisis
+from engine.rules.phrases import phrase
+from engine.scenario.vocabulary import SELF_TEST
+from engine.rules.work import MEMO_LIMIT, Work
 
 def select_actors(
     work: Work, selector: str, self_actor: str | None, parties: Sequence[str]

@@ -12,9 +12,9 @@ from __future__ import annotations
 import random
 
 from engine.errors import MidnightError
-from engine.game import Game
-from engine.records import Recorder, replay
-from engine.state import GameState, Phase
+from engine.rules.game import Game
+from engine.play.records import Recorder, replay
+from engine.rules.state import GameState, Phase
 
 
 def random_legal_input(game: Game, state: GameState, seat: str, rng: random.Random) -> dict:

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 
 import attrs
 
-from engine.converter import LoadError, Problem, structure_document
+from engine.scenario.converter import LoadError, Problem, structure_document
 from engine.errors import RecordError
-from engine.game import Game
-from engine.loading import load_yaml, read_bytes_limited
-from engine.play import Controller
-from engine.state import GameState, Phase
+from engine.rules.game import Game
+from engine.scenario.loading import load_yaml, read_bytes_limited
+from engine.play.loop import Controller
+from engine.rules.state import GameState, Phase
 
 SCRIPT_FORMAT = 1
 
@@ -137,7 +137,7 @@ class ScriptController:
 
 
 def script_controllers(game: Game, script: Script) -> dict[str, Controller]:
-    from engine.simulate import controllers_for  # keeps the scenario's own bot tuning
+    from engine.play.simulate import controllers_for  # keeps the scenario's own bot tuning
 
     fallbacks = controllers_for(game, dict(script.bots))
     return {seat: ScriptController(script, fallbacks[seat]) for seat in game.seats}

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from engine.expressions import ExpressionEvalError
-from engine.scenario import Scenario, Scope
-from engine.vocabulary import RELATIVE_ACTORS, SPECIAL_NAMES
+from engine.scenario.expressions import ExpressionEvalError
+from engine.scenario.models import Scenario, Scope
+from engine.scenario.vocabulary import RELATIVE_ACTORS, SPECIAL_NAMES
 
 class TrackLayout:
     """Where each track value lives in the state's flat tuple of numbers."""
@@ -45,7 +45,7 @@ class TrackLayout:
         self.parsed: dict[str, tuple[str, str | None, str | None]] = {}  # name -> its parts, memoised
         # (self, other) -> {track name -> slot}: where a name resolved before, for that self/other.
         self.resolved: dict[tuple[str | None, str | None], dict[str, int]] = {}
-        # What engine.functions reads for a track, self and table: see GameFunctions._slots.
+        # What engine.rules.functions reads for a track, self and table: see GameFunctions._slots.
         self.function_slots: dict[tuple, tuple[int, ...]] = {}
 
     def _add(self, key: tuple[str, str | None, str | None]) -> None:

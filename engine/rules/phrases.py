@@ -5,7 +5,7 @@ Arguments may be `Text` (scenario names, labels) and are rendered in the sentenc
 
 from __future__ import annotations
 
-from engine.text import Text
+from engine.scenario.text import Text
 
 PHRASES: dict[str, dict[str, str]] = {
     "turn_start": {"en": "Turn {turn} begins ({date}).", "zh": "第 {turn} 回合开始({date})。"},

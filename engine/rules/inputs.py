@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import attrs
 
 from engine.errors import InvalidInput
-from engine.state import Answer, CrisisChoice, frozen_map
+from engine.rules.state import Answer, CrisisChoice, frozen_map
 
 
 @attrs.frozen

@@ -22,9 +22,9 @@ from collections.abc import Callable, Mapping, Sequence
 import attrs
 
 from engine.errors import MidnightError
-from engine.game import Game
-from engine.play import BotController, Controller, PlayedInput, default_controller, step
-from engine.state import GameState
+from engine.rules.game import Game
+from engine.play.loop import BotController, Controller, PlayedInput, default_controller, step
+from engine.rules.state import GameState
 
 Z95 = 1.959963984540054
 
@@ -41,7 +41,7 @@ class ScenarioSource:
 
     @classmethod
     def from_ref(cls, ref: str) -> ScenarioSource:
-        from engine.loading import read_bytes_limited, resolve_scenario
+        from engine.scenario.loading import read_bytes_limited, resolve_scenario
 
         path = resolve_scenario(ref)
         return cls(read_bytes_limited(path), str(path))
@@ -50,7 +50,7 @@ class ScenarioSource:
         key = (self.filename, self.raw)
         game = _GAMES.get(key)
         if game is None:
-            from engine.loading import load_scenario_text, scenario_content_hash
+            from engine.scenario.loading import load_scenario_text, scenario_content_hash
 
             game = Game(load_scenario_text(self.raw, filename=self.filename), scenario_content_hash(self.raw))
             _GAMES.clear()

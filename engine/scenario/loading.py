@@ -10,7 +10,7 @@ never runs code, never shows a traceback, never hangs and uses bounded memory:
   refused. Scalars resolve YAML-1.2-core style: null/~/empty, true/false, ints, finite floats;
   everything else, dates included, stays text (`yes`/`no`/`on`/`off` are text).
 - `load_scenario` structures the result with the project's strict converter
-  (`engine.converter`), then runs `engine.checks.check_scenario`, and reports every problem at
+  (`engine.scenario.converter`), then runs `engine.scenario.checks.check_scenario`, and reports every problem at
   once as a `ScenarioError` whose problems carry file, line and column.
 """
 
@@ -29,8 +29,8 @@ from typing import Any
 import attrs
 import yaml
 
-from engine.converter import LoadError, Problem, format_path, problems_from_exception, structure_document
-from engine.scenario import Scenario
+from engine.scenario.converter import LoadError, Problem, format_path, problems_from_exception, structure_document
+from engine.scenario.models import Scenario
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -671,7 +671,7 @@ def load_scenario_text(text: str | bytes, *, filename: str = "<scenario>") -> Sc
 
 def _check(scenario: Scenario, document: Document) -> list[Problem]:
     try:
-        from engine.checks import check_scenario
+        from engine.scenario.checks import check_scenario
 
         found = check_scenario(scenario)
     except Exception as exc:  # noqa: BLE001 - a checker bug is reported, never a traceback

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.effects import apply_effects
+from engine.rules.effects import apply_effects
 from engine.errors import IllegalInput
-from engine.inputs import Offer, Propose, Respond
-from engine.phrases import phrase
-from engine.scenario import AgreementTemplate
-from engine.state import Agreement, Answer, Phase, Proposal
-from engine.work import Work
+from engine.rules.inputs import Offer, Propose, Respond
+from engine.rules.phrases import phrase
+from engine.scenario.models import AgreementTemplate
+from engine.rules.state import Agreement, Answer, Phase, Proposal
+from engine.rules.work import Work
 
 
 def agenda_systems(scenario, turn: int) -> tuple[str, ...] | None:
