@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from engine.bots.base import BotContext, register_persona
+from engine.bots.memo import BotMemo
 from engine.scenario.personas import DRIVES, PERSONAS
 from engine.bots.reading import (
     FRIENDLY_TAGS,
@@ -136,9 +137,7 @@ class PersonaBot:
 
     def _table(self, game) -> _Table:
         """This persona's table for `game`, kept on the game (whose moves never change)."""
-        tables = game.__dict__.get("_persona_tables")
-        if tables is None:
-            tables = game.__dict__["_persona_tables"] = {}
+        tables = game.memo.layer(BotMemo).persona_tables
         table = tables.get(self._key)
         if table is None:
             if len(tables) >= 64:  # personas in play are few; this only bounds odd callers

@@ -12,6 +12,7 @@ from operator import is_
 
 import attrs
 
+from engine.bots.memo import BotMemo
 from engine.rules.views import SeatView
 
 HOSTILE_TAGS = frozenset({"escalatory", "buildup", "test"})
@@ -94,7 +95,7 @@ def _scan_deeds(game, view: SeatView) -> tuple[int | None, tuple[Deed, ...]]:
 
 def _deed(game, actor: str, move_id: str) -> Deed:
     """The Deed of an actor and a move (immutable, so one per pair serves every game)."""
-    cache = game.__dict__.setdefault("_bot_deeds", {})
+    cache = game.memo.layer(BotMemo).deeds
     deed = cache.get((actor, move_id))
     if deed is None:
         deed = cache[actor, move_id] = Deed(actor, move_id, frozenset(move_tags(game, move_id)))
@@ -103,9 +104,7 @@ def _deed(game, actor: str, move_id: str) -> Deed:
 
 def _memo(game, kind: str, seat: str) -> list:
     """A seat's memo of one reading, kept on the game: a list the reading refills as it likes."""
-    memos = game.__dict__.get("_bot_memos")
-    if memos is None:
-        memos = game.__dict__["_bot_memos"] = {}
+    memos = game.memo.layer(BotMemo).readings
     memo = memos.get((kind, seat))
     if memo is None:
         if len(memos) > 4096:  # seats are few; this only bounds odd callers
@@ -133,23 +132,20 @@ def force_tracks(game, view: SeatView, weights: Mapping[str, float] | tuple) -> 
     """
     named = weights if isinstance(weights, tuple) else named_forces(weights)
     if named:
-        found = _NAMED_FORCES.get(named)
+        known = game.memo.layer(BotMemo).named_forces
+        found = known.get(named)
         if found is None:
-            if len(_NAMED_FORCES) > 256:
-                _NAMED_FORCES.clear()
-            found = _NAMED_FORCES[named] = {k: v for k, v in dict(named).items() if v}
+            if len(known) > 256:
+                known.clear()
+            found = known[named] = {k: v for k, v in dict(named).items() if v}
         return found
-    cache = game.__dict__.setdefault("_bot_force_tracks", {})
+    cache = game.memo.layer(BotMemo).force_tracks
     if view.seat not in cache:
         budget = game.scenario.decisions.budget_track
         mine = {t.track for t in view.tracks if t.actor == view.seat and t.other is None and t.system}
         theirs = {t.track for t in view.tracks if t.actor not in (None, view.seat) and t.other is None}
         cache[view.seat] = {track: 1.0 for track in sorted(mine & theirs) if track != budget}
     return cache[view.seat]
-
-
-# The force tracks named by each bot's `parity.` weights (bots are few; read once each).
-_NAMED_FORCES: dict[tuple, dict[str, float]] = {}
 
 
 def named_forces(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
@@ -159,7 +155,7 @@ def named_forces(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
 
 def _positions(game, view: SeatView) -> dict[str, object]:
     """Where the readings a bot looks at sit in this seat's view (the order is fixed per seat)."""
-    cache = game.__dict__.setdefault("_bot_positions", {})
+    cache = game.memo.layer(BotMemo).positions
     key = (view.seat, len(view.tracks))
     found = cache.get(key)
     if found is None:
@@ -179,7 +175,7 @@ def _positions(game, view: SeatView) -> dict[str, object]:
 
 def _force_positions(game, view: SeatView, tracks: dict[str, float]) -> list[tuple[tuple[str, str], int]]:
     """Where the readings of the force tracks sit in this seat's view: ((track, actor), index)."""
-    cache = game.__dict__.setdefault("_bot_force_positions", {})
+    cache = game.memo.layer(BotMemo).force_positions
     key = (view.seat, len(view.tracks), id(tracks))
     found = cache.get(key)
     if found is None or found[0] is not tracks:  # the dict is kept with its entry: its id stays its own
@@ -331,7 +327,7 @@ def largest_rise(game, view: SeatView) -> int:
 def move_tags(game, move_id: str) -> tuple[str, ...]:
     """A move's tags as bots read them: the author's, plus `escalatory` for a move whose effects
     start a crisis (the rules say so, even where the author left the tag out)."""
-    cache = game.__dict__.setdefault("_bot_move_tags", {})
+    cache = game.memo.layer(BotMemo).move_tags
     tags = cache.get(move_id)
     if tags is None:
         move = game.moves[move_id]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from engine.rules.effects import apply_effects
 from engine.rules.phrases import new_phrase, phrase
 from engine.rules.state import Assessment, Outcome, Phase, Termination
-from engine.rules.work import MEMO_LIMIT, Work
+from engine.rules.memo import LIMIT
+from engine.rules.work import Work
 
 
 def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
@@ -76,7 +77,7 @@ def _turn_plan(work: Work, turn: int) -> tuple:
             and (event.turn is None or event.turn == turn)
         )
         plan = (opening, events)
-        if len(work.memo.turns) < MEMO_LIMIT:
+        if len(work.memo.turns) < LIMIT:
             work.memo.turns[turn] = plan
     return plan
 

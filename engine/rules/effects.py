@@ -8,7 +8,8 @@ from engine.scenario.models import Effect, Scope
 from engine.rules.state import Crisis
 from engine.rules.phrases import phrase
 from engine.scenario.vocabulary import SELF_TEST
-from engine.rules.work import MEMO_LIMIT, Work
+from engine.rules.memo import LIMIT
+from engine.rules.work import Work
 
 def select_actors(
     work: Work, selector: str, self_actor: str | None, parties: Sequence[str]
@@ -97,7 +98,7 @@ def _steps(work: Work, effects: Iterable[Effect], where: str, self_actor: str | 
     if known is not None and known[0] is effects:  # the entry keeps the tuple, so its id is not reused
         return known[1]
     steps = _make_steps(effects, where) if self_actor is None else _for_self(work, _steps(work, effects, where, None), self_actor)
-    if len(memo) < MEMO_LIMIT:
+    if len(memo) < LIMIT:
         memo[key] = (effects, steps)
     return steps
 

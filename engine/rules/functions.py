@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from engine.scenario.expressions import ExpressionEvalError
-from engine.rules.work import Work
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.rules.work import Work
 
 
 class GameFunctions(Mapping):
@@ -24,10 +27,9 @@ class GameFunctions(Mapping):
             bound = self._bound[name] = getattr(self, "f_" + name)
         return bound
 
-    def release(self) -> None:
-        """Forget the bound methods: each points back at this table, a cycle that only the
-        garbage collector would free (Work.release calls this when a transition ends)."""
-        self._bound.clear()
+    def point_at(self, work: Work) -> None:
+        """Read from this working state from now on (the table lives as long as its game)."""
+        self._work = work
 
     def __iter__(self) -> Iterator[str]:
         return (name[2:] for name in dir(self) if name.startswith("f_"))

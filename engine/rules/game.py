@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from engine.rules import assessment, crisis, resolution, talks
 from engine.errors import IllegalInput
 from engine.scenario.describe import describe_effects
-from engine.rules.functions import GameFunctions
+from engine.rules.memo import GameMemo, remember
 from engine.rules.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
 from engine.scenario.names import TrackLayout
 from engine.rules.options import seat_options
@@ -50,6 +50,7 @@ class Game:
         self.moves: dict[str, Move] = {m.id: m for m in scenario.moves}
         self.templates: dict[str, AgreementTemplate] = {t.id: t for t in scenario.agreements}
         self.events: dict[str, Event] = {e.id: e for e in scenario.events}
+        self.memo = GameMemo(self)  # every cache of this game (see engine.rules.memo)
 
     # -- lookups ----------------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -65,26 +66,22 @@ class Game:
     def date_of(self, turn: int) -> str:
         """The in-game date a turn starts on (ISO), from the start date and turn length; days
         past the 28th become the 28th, which every month has. Memoised: every view asks."""
-        dates = self.__dict__.setdefault("_dates", {})
+        dates = self.memo.dates
         date = dates.get(turn)
         if date is None:
             start = datetime.date.fromisoformat(self.scenario.start_date)
             months = start.month - 1 + (turn - 1) * self.scenario.turn_months
             year, month = start.year + months // 12, months % 12 + 1
             date = datetime.date(year, month, min(start.day, 28)).isoformat()
-            if len(dates) < 4096:
-                dates[turn] = date
+            remember(dates, turn, date)
         return date
 
     def effects_text(self, move: Move) -> Text:
         """What a move does, in words, in each of the scenario's languages (cached)."""
-        cache = self.__dict__.setdefault("_effects_text", {})
+        cache = self.memo.effects_text
         if move.id not in cache:
             cache[move.id] = describe_effects(self.scenario, move.effects)
         return cache[move.id]
-
-    def functions(self, work: Work, self_actor: str | None) -> GameFunctions:
-        return GameFunctions(work, self_actor)
 
     # -- the game's flow ----------------------------------------------------------------------
     def start(self, seed: int) -> GameState:
@@ -130,10 +127,10 @@ class Game:
         """Whom the state's phase needs an input from (in seat order), and who has yet to give
         it. The play loop, views, options and apply ask this of one state many times in a row:
         the answer for the last state asked is kept (states are immutable)."""
-        last = self.__dict__.get("_last_asked")
+        last = self.memo.last_asked
         if last is None or last[0] is not state:
             required = self._required(state)
-            last = self._last_asked = (state, required, frozenset(s for s in required if s not in state.submissions))
+            last = self.memo.last_asked = (state, required, frozenset(s for s in required if s not in state.submissions))
         return last[1], last[2]
 
     def _required(self, work: Work | GameState) -> tuple[str, ...]:
@@ -153,12 +150,12 @@ class Game:
     def _may_propose(self, work: Work | GameState, seat: str) -> bool:
         # It depends on the turn (its agenda) and who is at the table only: memoised on those.
         key = (work.turn, frozenset(work.active), seat)
-        cache = self.__dict__.setdefault("_may_propose_cache", {})
-        result = cache.get(key)
+        result = self.memo.may_propose.get(key)
         if result is None:
-            result = cache[key] = any(
+            result = any(
                 talks.template_problem(self, work.turn, work.active, seat, t) is None for t in self.scenario.agreements
             )
+            remember(self.memo.may_propose, key, result)
         return result
 
     def apply(self, state: GameState, value: Mapping | Input) -> tuple[GameState, tuple[LogEntry, ...]]:
@@ -184,11 +181,9 @@ class Game:
     def _reader(self, state: GameState) -> Work:
         """A Work of `state` to read from, never to change: options and input checks about one
         state share it."""
-        last = self.__dict__.get("_reader_work")
+        last = self.memo.reader
         if last is None or last[0] is not state:
-            if last is not None:
-                last[1].release()
-            last = self._reader_work = (state, Work(self, state))
+            last = self.memo.reader = (state, Work(self, state))
         return last[1]
 
     def _check_submission(self, work: Work, value: Input, required: tuple[str, ...]) -> None:

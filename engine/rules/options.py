@@ -16,11 +16,8 @@ from engine.errors import MidnightError
 from engine.scenario.models import Parameter
 from engine.rules.state import CrisisChoice, Phase, Proposal
 from engine.scenario.text import Text
+from engine.rules.memo import LIMIT
 from engine.rules.work import Work
-
-# Bound on each memo kept on a Game (options are few and repeat; this only guards odd scenarios).
-_CACHE_LIMIT = 4096
-
 
 @attrs.frozen
 class MoveOption:
@@ -79,7 +76,7 @@ class SeatOptions:
 def _move_menu(game, work: Work, seat: str) -> list[tuple]:
     """The moves open to `seat` (`move.actors`), each with its cost when that is a constant
     (most are), so that building options evaluates only what can change. Memoised per seat."""
-    menus = game.__dict__.setdefault("_move_menus", {})
+    menus = game.memo.move_menus
     menu = menus.get(seat)
     if menu is None:
         menu = []
@@ -117,11 +114,11 @@ def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
         # The sign of the cost is in the key because 0.0 == -0.0 but they print differently.
         varying.append((cost, copysign(1.0, cost), problem))
     key = (seat, budget, None if budget is None else copysign(1.0, budget), tuple(varying))
-    cache = game.__dict__.setdefault("_move_options_cache", {})
+    cache = game.memo.move_options
     options = cache.get(key)
     if options is None:
         options = _build_move_options(game, menu, budget, iter(varying))
-        if len(cache) < _CACHE_LIMIT:
+        if len(cache) < LIMIT:
             cache[key] = options
     return options
 
@@ -144,7 +141,7 @@ def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:
     default parameters and why it may not be proposed (or None). These depend only on the turn
     (its agenda) and who is at the table, so they are memoised on the game."""
     key = (turn, frozenset(active), seat)
-    cache = game.__dict__.setdefault("_template_basics", {})
+    cache = game.memo.template_basics
     basics = cache.get(key)
     if basics is None:
         basics = []
@@ -157,7 +154,7 @@ def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:
             )
             defaults = {p.id: p.default for p in template.parameters}
             basics.append((template, eligible, defaults, talks.template_problem(game, turn, active, seat, template)))
-        if len(cache) < _CACHE_LIMIT:
+        if len(cache) < LIMIT:
             cache[key] = basics
     return basics
 
@@ -176,7 +173,7 @@ def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]
         problems.append(problem)
     # The options follow from the basics and these problems: memoise the whole tuple on them.
     key = (id(basics), tuple(problems))
-    cache = game.__dict__.setdefault("_template_options_cache", {})
+    cache = game.memo.template_options
     known = cache.get(key)
     if known is not None and known[0] is basics:  # the entry keeps the id from reuse
         return known[1]
@@ -185,7 +182,7 @@ def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]
                        eligible, template.min_parties, template.max_parties, problem is None, problem)
         for (template, eligible, _, _), problem in zip(basics, problems)
     )
-    if len(cache) < _CACHE_LIMIT:
+    if len(cache) < LIMIT:
         cache[key] = (basics, options)
     return options
 

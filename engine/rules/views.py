@@ -68,7 +68,7 @@ def may_see_track(scope: Scope, visibility: Visibility, seat: str, a: str | None
 
 def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
     """The slots `seat` may see, with their fixed reading fields (cached on the game)."""
-    cache = game.__dict__.setdefault("_visible_tracks", {})
+    cache = game.memo.visible_tracks
     if seat not in cache:
         layout = game.layout
         cache[seat] = [
@@ -82,7 +82,7 @@ def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
 
 def _picker(game, seat: str):
     """A function taking the reading of every slot to `seat`'s readings, in order (cached)."""
-    cache = game.__dict__.setdefault("_reading_pickers", {})
+    cache = game.memo.reading_pickers
     pick = cache.get(seat)
     if pick is None:
         slots = [slot for slot, _ in visible_tracks(game, seat)]
@@ -98,7 +98,7 @@ def _picker(game, seat: str):
 _READINGS_PER_SLOT = 1000
 
 
-class _ViewCache:
+class ViewMemo:
     """Memory of the last views' track readings and logs, so that building views for consecutive
     states costs only what changed. Tracks change only at resolution, and the log only grows
     (each state's log is the previous one plus new entries).
@@ -186,9 +186,7 @@ def _visible(entries: tuple[LogEntry, ...], seat: str) -> tuple[LogEntry, ...]:
 
 
 def seat_view(game, state: GameState, seat: str) -> SeatView:
-    cache = game.__dict__.get("_view_cache")
-    if cache is None:
-        cache = game.__dict__["_view_cache"] = _ViewCache()
+    cache = game.memo.views
     if seat != FACILITATOR and seat not in game.actors:
         raise ValueError(f"no seat '{seat}'")
     if game.scenario.risk.visible or seat == FACILITATOR:

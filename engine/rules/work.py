@@ -7,14 +7,15 @@ Work so that the rules read as plain steps rather than chains of `evolve`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from operator import attrgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from engine.errors import ScenarioRuntimeError
-from engine.scenario.expressions import Expression, ExpressionError
-from engine.scenario.names import Namespace
+import attrs
+
+from engine.rules.memo import remember
 from engine.rules.state import GameState, LogEntry, frozen_map
+from engine.scenario.expressions import Expression
 from engine.scenario.vocabulary import SELF_TEST
 from engine.scenario.text import Text
 
@@ -22,17 +23,6 @@ if TYPE_CHECKING:
     from engine.rules.game import Game
 
 _TWO_TO_53 = float(1 << 53)
-
-
-# The special names of expressions (see engine.scenario.vocabulary), read from the working state.
-SPECIALS = {
-    "turn": lambda work: float(work.turn),
-    "turns": lambda work: float(work.scenario.turns),
-    "risk": lambda work: work.risk,
-    "previous_risk": lambda work: work.previous_risk(),
-    "clock": lambda work: work.clock,
-    "crisis_risk": lambda work: work.crisis_risk,
-}
 
 
 def uniform(seed: int, step: int, draw: int) -> float:
@@ -45,95 +35,25 @@ def uniform(seed: int, step: int, draw: int) -> float:
     return (int.from_bytes(digest, "big") >> 11) / _TWO_TO_53
 
 
-# Entries each of a RuleMemo's dicts may hold: far more than a scenario needs, a bound all the same.
-MEMO_LIMIT = 4096
-
-
-class RuleMemo:
-    """What the rules derive from a game's scenario, worked out once per game rather than once per
-    transition. The scenario is immutable, so nothing here can go stale; it lives in
-    `game.__dict__` and dies with the game. Each dict is filled by the module that reads it."""
-
-    def __init__(self, game: Game) -> None:
-        layout = game.layout
-        # Each slot's (min, max), so that set_track needs no lookups.
-        self.bounds = tuple((t.min, t.max) for t in (layout.tracks[key[0]] for key in layout.keys))
-        self.steps: dict = {}  # effects.apply_effects: each effect with where it is
-        self.turns: dict = {}  # assessment.begin_turn: a turn's opening line and possible events
-        self.constants: dict = {}  # Work.evaluate: the value of each formula that reads nothing
-        self.selves: dict = {}  # see for_self()
-        self.params: dict = {}  # see param_names()
-        self.actor_ids = layout.actor_ids
-        # assessment.measure_risk: each factor's id, formula and where it is.
-        self.risk = tuple((f.id, f.value, f"risk.factors.{f.id}") for f in game.scenario.risk.factors)
-
-    def for_self(self, expression: Expression, actor: str) -> Expression:
-        """`expression` as evaluated with `self` = `actor`: `is_self('x')` is then a constant."""
-        key = (id(expression), actor)
-        known = self.selves.get(key)
-        if known is None or known[0] is not expression:  # the entry keeps the id from reuse
-            calls = {(SELF_TEST, (other,)): other == actor for other in self.actor_ids}
-            known = (expression, expression.specialize(calls))
-            if len(self.selves) < MEMO_LIMIT:
-                self.selves[key] = known
-        return known[1]
-
-    def param_names(self, params: Mapping[str, float]) -> Mapping[str, float]:
-        """An agreement's parameters as its formulas read them: `param.<id>`. Parameters live in
-        immutable proposals and agreements (or a template's defaults), so this is kept per object."""
-        known = self.params.get(id(params))
-        if known is None or known[0] is not params:  # the entry keeps the object, so its id stays its own
-            if len(self.params) >= MEMO_LIMIT:
-                self.params.clear()
-            known = self.params[id(params)] = (params, MappingProxyType({f"param.{k}": v for k, v in params.items()}))
-        return known[1]
-
-
-def rule_memo(game: Game) -> RuleMemo:
-    memo = game.__dict__.get("_rule_memo")
-    if memo is None:
-        memo = game.__dict__["_rule_memo"] = RuleMemo(game)
-    return memo
-
-
 class Work:
     """Mutable working copy of a GameState for the length of one transition."""
 
     def __init__(self, game: Game, state: GameState) -> None:
         self.game = game
-        self.memo = rule_memo(game)
+        self.memo = game.memo
         self._bounds = self.memo.bounds
         self.scenario = game.scenario
         self.layout = game.layout
-        self.seed = state.seed
+        # Every field of the state, as the rules edit it (see _THAW), and the step it leads to.
+        for name in _FIELD_NAMES:
+            thaw = _THAW.get(name)
+            value = getattr(state, name)
+            setattr(self, name, value if thaw is None else thaw(value))
         self.step = state.step + 1
-        self.turn = state.turn
-        self.phase = state.phase
-        self.tracks = list(state.tracks)
         self._original_tracks = state.tracks
-        # Replaced, never changed in place: a frozenset hashes once, so caches can key on it.
-        self.active: frozenset[str] = frozenset(state.active)
-        self.clock = state.clock
-        self.risk = state.risk
-        self.talk_round = state.talk_round
-        self.submissions = dict(state.submissions)
-        self.proposals = list(state.proposals)
-        self.agreements = list(state.agreements)
-        self.crisis = state.crisis
-        self.crisis_risk = state.crisis_risk
-        self.fired_events: frozenset[str] = frozenset(state.fired_events)  # replaced, like active
-        self.last_played = state.last_played
-        self.next_id = state.next_id
-        self.assessments = list(state.assessments)
-        self.outcome = state.outcome
-        self.old_log = state.log
         self.new_log: list[LogEntry] = []
         self._draws = 0
         self._draw_prefix = None
-        # Namespaces and function tables by (self, other): they read this Work live, so one of
-        # each serves every evaluation of the transition (evaluate runs thousands of times).
-        self._contexts: dict[tuple[str | None, str | None], tuple[Namespace, object]] = {}
-        self._with_extra: dict[tuple[str | None, str | None], Namespace] = {}
 
     # -- chance -----------------------------------------------------------------------------
     def draw(self) -> float:
@@ -164,7 +84,7 @@ class Work:
     ):
         if self_actor is not None and SELF_TEST in expression.functions:
             # Most `is_self` formulas gate a rule to one actor: compiled once per actor, knowing
-            # whom `is_self` names, they fold to a constant for the others (see RuleMemo).
+            # whom `is_self` names, they fold to a constant for the others (see GameMemo.for_self).
             expression = self.memo.for_self(expression, self_actor)
         if not expression.names and not expression.functions:
             # A constant (most move costs are): its value never changes, so compute it once.
@@ -172,33 +92,10 @@ class Work:
             known = constants.get(id(expression))
             if known is not None and known[0] is expression:  # the entry keeps the id from reuse
                 return known[1]
-            value = self._evaluate(expression, None, None, None, where)
-            if len(constants) < MEMO_LIMIT:
-                constants[id(expression)] = (expression, value)
+            value = self.memo.context.evaluate(self, expression, None, None, None, where)
+            remember(constants, id(expression), (expression, value))
             return value
-        return self._evaluate(expression, self_actor, other, extra, where)
-
-    def _evaluate(self, expression: Expression, self_actor, other, extra, where: str):
-        context = self._contexts.get((self_actor, other))
-        if context is None:
-            namespace = Namespace(self.layout, self, SPECIALS, self_actor, other)
-            context = self._contexts[(self_actor, other)] = (namespace, self.game.functions(self, self_actor))
-        namespace, functions = context
-        if extra:
-            # Names given with this call (an agreement's params, a crisis round's counts) come
-            # first: one more namespace per self/other, handed each call's `extra` in turn.
-            namespace = self._with_extra.get((self_actor, other))
-            if namespace is None:
-                namespace = self._with_extra[(self_actor, other)] = Namespace(
-                    self.layout, self, SPECIALS, self_actor, other
-                )
-            namespace.use_extra(extra)
-        try:
-            return expression.evaluate(namespace, functions)
-        except ExpressionError as error:
-            raise ScenarioRuntimeError(
-                f"scenario {self.scenario.id}: {where or 'expression'} {expression.source!r}: {error}"
-            ) from None
+        return self.memo.context.evaluate(self, expression, self_actor, other, extra, where)
 
     # -- tracks -----------------------------------------------------------------------------
     def set_track(self, slot: int, value: float) -> None:
@@ -217,38 +114,28 @@ class Work:
         # `data` is this call's own dict: wrapped read-only as it is, not copied.
         self.new_log.append(LogEntry(self.turn, kind, text, tuple(audience), MappingProxyType(data)))
 
-    def release(self) -> None:
-        """Drop the namespaces and function tables: they point back at this Work, a cycle that
-        only the garbage collector would free (at a cost paid by every later transition)."""
-        for _, functions in self._contexts.values():
-            functions.release()
-        self._contexts.clear()
-        self._with_extra.clear()
-
     def freeze(self) -> GameState:
-        """The state this Work has come to. The Work is done: it is released (see release)."""
-        self.release()
-        return GameState(
-            seed=self.seed,
-            turn=self.turn,
-            phase=self.phase,
-            # The same tuple when nothing changed, so caches keyed on it (views) stay valid.
-            tracks=self._original_tracks if self._original_tracks == tuple(self.tracks) else tuple(self.tracks),
-            active=frozenset(self.active),
-            clock=self.clock,
-            risk=self.risk,
-            step=self.step,
-            talk_round=self.talk_round,
-            submissions=frozen_map(self.submissions),
-            proposals=tuple(self.proposals),
-            agreements=tuple(self.agreements),
-            crisis=self.crisis,
-            crisis_risk=self.crisis_risk,
-            fired_events=frozenset(self.fired_events),
-            last_played=self.last_played,
-            next_id=self.next_id,
-            assessments=tuple(self.assessments),
-            log=self.old_log + tuple(self.new_log),
-            outcome=self.outcome,
-        )
+        """The state this Work has come to."""
+        return GameState(**{name: freeze(self) for name, freeze in _FREEZE.items()})
 
+
+# How a Work holds each field of a GameState while the rules edit it (fields not named here are
+# held as they are: immutable values that the rules replace whole), and how it gives them back.
+_FIELD_NAMES = tuple(field.name for field in attrs.fields(GameState))
+_THAW = {
+    "tracks": list,
+    "submissions": dict,
+    "proposals": list,
+    "agreements": list,
+    "assessments": list,
+}
+_FREEZE = {name: attrgetter(name) for name in _FIELD_NAMES}
+_FREEZE.update({
+    # The same tuple when nothing changed, so caches keyed on it (views) stay valid.
+    "tracks": lambda work: work._original_tracks if work._original_tracks == tuple(work.tracks) else tuple(work.tracks),
+    "submissions": lambda work: frozen_map(work.submissions),
+    "proposals": lambda work: tuple(work.proposals),
+    "agreements": lambda work: tuple(work.agreements),
+    "assessments": lambda work: tuple(work.assessments),
+    "log": lambda work: work.log + tuple(work.new_log),
+})

@@ -91,6 +91,10 @@ class Namespace(Mapping):
             slots = layout.resolved[(self_actor, other_actor)] = {}
         self._slots = slots
 
+    def point_at(self, work) -> None:
+        """Read from this working state from now on."""
+        self._work = work
+
     def use_extra(self, extra: Mapping[str, float]) -> None:
         """Read these names first from now on (a namespace serves one evaluation at a time)."""
         self._extra = extra
