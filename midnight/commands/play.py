@@ -15,6 +15,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from midnight.cli import require_terminal
     from tui.launch import play
+
+    require_terminal("play", "for headless play try `midnight run`")
 
     return play(args)

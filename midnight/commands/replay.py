@@ -27,7 +27,10 @@ def run(args) -> int:
     except RecordError as error:
         raise RecordError(f"{args.record}: {error}") from None
     if not args.verify and not args.print_story:
+        from midnight.cli import require_terminal
         from tui.launch import replay_on_screen
+
+        require_terminal("replay on screen", "without one, use --verify or --print")
 
         return replay_on_screen(args.record, args.scenario, args.lang)
     result = replay(game, record)

@@ -14,7 +14,7 @@ from engine.errors import MidnightError
 
 def add_parser(sub) -> None:
     parser = sub.add_parser(
-        "simulate", help="play many bot games headless and summarise them (rates with 95% CIs)",
+        "simulate", help="play many bot games headless and summarise them (rates with 95%% CIs)",
         description="Play many bot games of a scenario on several processes and summarise them. "
                     "Game i uses seed SEED+i, so any game can be replayed from the batch's seed "
                     "and its index.",
