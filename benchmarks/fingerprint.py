@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+import attrs
+
 if os.environ.get("PYTHONHASHSEED") != "0":
     # Reprs of sets (a view's active seats) follow string hashing: fix it, or no two runs agree.
     os.environ["PYTHONHASHSEED"] = "0"
@@ -31,6 +33,8 @@ from engine.play.loop import step  # noqa: E402
 from engine.play.records import digest  # noqa: E402
 from engine.play.simulate import ScenarioSource, controllers_for  # noqa: E402
 
+LINES_ONLY = False
+
 
 def fingerprint(ref: str, lineup: dict[str, str], seed: int) -> str:
     game = ScenarioSource.from_ref(ref).load()
@@ -40,23 +44,41 @@ def fingerprint(ref: str, lineup: dict[str, str], seed: int) -> str:
     def add(value: object) -> None:
         hasher.update(repr(value).encode())
 
+    def add_view(view) -> None:
+        add(attrs.evolve(view, log=()))
+        for entry in view.log:
+            add(line(entry))
+            add(payload(entry))
+
     state = game.start(seed)
     seen = 0
     while not state.over:
         for seat in game.seats:
             if seat in game.awaiting(state):
-                add(game.view(state, seat))
+                add_view(game.view(state, seat))
                 add(game.options(state, seat))
         state, played = step(game, state, controllers)
         for item in played:
             add((item.turn, item.phase, item.input, item.reason))
         for entry in state.log[seen:]:
-            add((entry.turn, entry.kind, dict(entry.text.values), entry.audience, dict(entry.data)))
+            add(line(entry))
+            add(payload(entry))
         seen = len(state.log)
         add(digest(game, state))
     for seat in (*game.seats, "facilitator"):
-        add(game.view(state, seat))
+        add_view(game.view(state, seat))
     return hasher.hexdigest()
+
+
+def line(entry) -> tuple:
+    """A log line as players read it: its turn, kind, sentence in every language and audience."""
+    return (entry.turn, entry.kind, dict(entry.text.values), entry.audience)
+
+
+def payload(entry) -> object:
+    """What a log line says for programs (its typed event); left out with --lines-only, to compare
+    across a change of how events are represented."""
+    return None if LINES_ONLY else attrs.asdict(entry.event, recurse=True) | {"type": type(entry.event).__name__}
 
 
 def fingerprints(seeds: int) -> dict[str, str]:
@@ -79,7 +101,11 @@ def main() -> None:
     parser.add_argument("action", choices=("save", "check"))
     parser.add_argument("file", type=Path)
     parser.add_argument("--seeds", type=int, default=6)
+    parser.add_argument("--lines-only", action="store_true",
+                        help="leave out log lines' typed events (compare across a change of their form)")
     args = parser.parse_args()
+    global LINES_ONLY
+    LINES_ONLY = args.lines_only
     found = fingerprints(args.seeds)
     if args.action == "save":
         args.file.write_text(json.dumps(found, indent=1))

@@ -11,7 +11,7 @@ The public API, used by every front end (the TUI, bots, scripts, a future server
 from engine.version import __version__  # noqa: E402
 from engine.errors import IllegalInput, InvalidInput, MidnightError, RecordError, ScenarioRuntimeError  # noqa: E402
 from engine.rules.game import Game  # noqa: E402
-from engine.rules.state import FACILITATOR, GameState, Outcome, Phase, Termination  # noqa: E402
+from engine.rules.state import FACILITATOR, SPECTATOR, GameState, Outcome, Phase, Termination  # noqa: E402
 
 
 def load_game(ref: str) -> Game:
@@ -41,6 +41,7 @@ __all__ = [
     "Outcome",
     "Phase",
     "RecordError",
+    "SPECTATOR",
     "ScenarioRuntimeError",
     "Termination",
     "load_game",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 import sys
@@ -14,7 +15,7 @@ from engine.errors import MidnightError
 from engine.play.loop import play_out
 from engine.play.records import record_game, replay
 from helpers import rules_game
-from midnight.agents import agent_controllers, close_agents
+from midnight.agents import AgentProcess, agent_controllers, close_agents
 from midnight.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,9 +47,22 @@ PASSIVE = """
 """
 
 
-def play_with(game, specs, seed=1, timeout=5.0):
+# Seconds an agent that does answer may take: only a hang ever waits this long, a busy machine
+# never does. The tests that want a time-out give an agent that never answers in time.
+HANG_GUARD = 60.0
+
+
+def play_with(game, specs, seed=1, timeout=HANG_GUARD, later_timeout=None):
+    """Play a game with agents on seats. With `later_timeout`, a seat's time-out becomes that after
+    its first error (so a test can time out one request and not risk the next on a slow machine)."""
     errors = []
-    controllers = agent_controllers(specs, game, timeout=timeout, on_error=lambda seat, text: errors.append((seat, text)))
+
+    def on_error(seat, text):
+        errors.append((seat, text))
+        if later_timeout is not None:
+            controllers[seat].timeout = later_timeout
+
+    controllers = agent_controllers(specs, game, timeout=timeout, on_error=on_error)
     state = game.start(seed)
     try:
         state, history = play_out(game, state, controllers)
@@ -71,7 +85,10 @@ def test_a_good_agent_plays_its_seat(game):
     assert_replays(game, 1, history)
 
 
-def test_the_agent_hears_the_end_of_the_game(game, tmp_path):
+def test_the_agent_hears_the_end_of_the_game(game, tmp_path, monkeypatch):
+    # The engine gives a closing agent 1 s before it kills it; here a hang guard's time instead,
+    # so a busy machine cannot kill the agent before it has written down the end.
+    monkeypatch.setattr(AgentProcess, "close", functools.partialmethod(AgentProcess.close, grace=HANG_GUARD))
     log = tmp_path / "heard.jsonl"
     command = agent_file(tmp_path, PASSIVE.replace(
         'if m["type"] != "act":', f'open({str(log)!r}, "a").write(json.dumps(m) + "\\n")\n        if m["type"] != "act":'))
@@ -85,10 +102,33 @@ def test_the_agent_hears_the_end_of_the_game(game, tmp_path):
     assert messages[-1]["type"] == "end" and messages[-1]["outcome"]["termination"] == state.outcome.termination.value
 
 
+LATE_FIRST = """
+    import json, sys
+    held = None
+    for line in sys.stdin:
+        m = json.loads(line)
+        if m["type"] != "act":
+            continue
+        kind = m["options"]["kind"]
+        value = {"propose": {"offers": []}, "respond": {"replies": []}, "decide": {"moves": []},
+                 "crisis": {"choice": "back_down"}}[kind]
+        answer = json.dumps({"id": m["id"], "input": {"kind": kind, **value}, "reason": "waits and sees"})
+        if m["id"] == 1:
+            held = answer  # answered only once request 2 has come, i.e. after the engine gave up on it
+            continue
+        if held is not None:
+            print(held, flush=True)
+            held = None
+        print(answer, flush=True)
+"""
+
+
 def test_a_slow_agent_times_out_the_bot_plays_and_late_answers_are_dropped(game, tmp_path):
-    command = agent_file(tmp_path, PASSIVE.replace(
-        'kind = m["options"]["kind"]', 'kind = m["options"]["kind"]\n        if m["id"] == 1:\n            import time; time.sleep(0.45)'))
-    state, history, controllers, errors = play_with(game, [f"red={command}"], timeout=0.3)
+    # Request 1 times out however fast or slow the machine (its answer waits for request 2), and its
+    # late answer comes just before the answer to request 2. After that time-out the seat gets the
+    # hang guard's time, so no prompt answer can miss its time on a busy machine.
+    command = agent_file(tmp_path, LATE_FIRST)
+    state, history, controllers, errors = play_with(game, [f"red={command}"], timeout=0.3, later_timeout=HANG_GUARD)
     agent = controllers["red"]
     assert state.over
     assert len(errors) == 1 and errors[0][0] == "red" and "no answer within 0.3s" in errors[0][1]
@@ -174,7 +214,7 @@ def test_the_agent_command_reports_how_agents_fared(tmp_path, capsys):
     bad = agent_file(tmp_path, "import sys\nsys.stdin.readline()\n")
     record = tmp_path / "game.yaml"
     code = main(["agent", "tests/fixtures/rules.yaml", f"red={EXAMPLE}", f"blue={bad}", "--games", "2",
-                 "--quiet", "--record", str(record)])
+                 "--quiet", "--record", str(record), "--timeout", str(HANG_GUARD)])
     out = capsys.readouterr().out
     assert code == 1  # blue's program failed
     assert "game 0 (seed 0)" in out and "game 1 (seed 1)" in out

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import attrs
 
 from engine import load_game
+from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
 from engine.bots import BotContext, bot_for
 from engine.play.loop import play_out
 
@@ -118,8 +119,8 @@ def _crises(state):
     draws its parties into the running one), so the log's crisis entries group by turn."""
     peaks: dict[int, int] = {}
     for entry in state.log:
-        if entry.kind == "crisis" and "rung" in entry.data:
-            peaks[entry.turn] = max(peaks.get(entry.turn, 0), int(entry.data["rung"]))
+        if isinstance(entry.event, CrisisStarted | CrisisRungReached):
+            peaks[entry.turn] = max(peaks.get(entry.turn, 0), entry.event.rung)
     return list(peaks.values())
 
 
@@ -135,7 +136,7 @@ def _metrics(game, state, history) -> dict[str, float]:
         "catastrophe": float(state.outcome.catastrophe),
         "nuclear_use": float(state.outcome.termination.value == "nuclear_use"),
         "risk": statistics.mean(risks),
-        "agreements_signed": float(sum(1 for e in state.log if e.kind == "agreement" and "parties" in e.data)),
+        "agreements_signed": float(sum(1 for e in state.log if isinstance(e.event, AgreementSigned))),
         "counter_space": float(sum(1 for s, m in moves if s != "us" and m in ("asat_test", "space_nuke"))),
         "rival_tests": float(sum(1 for s, m in moves if s != "us" and m in TESTS)),
         "rival_tested": float(any(s != "us" and m in TESTS for s, m in moves)),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 
-from engine import FACILITATOR, Game, GameState, Phase
+from engine import FACILITATOR, SPECTATOR, Game, GameState, Phase
 from engine.errors import MidnightError
 from engine.rules.inputs import input_to_dict, parse_input
 from engine.play.loop import BotController, PlayedInput, default_controller
@@ -221,29 +221,17 @@ class Session:
         return self.game.actor(seat).name.get(self.language)
 
     def viewer(self) -> str:
-        """Whose eyes the shared screens (resolution, crisis log) use: the only human, else none."""
+        """Whose eyes the shared screens (resolution, crisis log, the table between hand-offs)
+        use: the only human's; with none, the facilitator's; with several, the engine's public
+        view (SPECTATOR)."""
         humans = self.humans
         if not humans:
             return FACILITATOR
         if len(humans) == 1:
             return humans[0]
-        return PUBLIC
+        return SPECTATOR
 
     def view_for(self, viewer: str, state: GameState | None = None):
-        """The engine's view for `viewer`; PUBLIC reads a human seat's view, keeping public log lines."""
-        state = state if state is not None else self.state
-        if viewer != PUBLIC:
-            return self.game.view(state, viewer)
-        view = self.game.view(state, self.humans[0])
-        return attrs.evolve(view, log=tuple(e for e in view.log if not e.audience),
-                            tracks=tuple(t for t in view.tracks if t.name in self._public_tracks()))
-
-    def _public_tracks(self) -> frozenset[str]:
-        cache = self.__dict__.get("_public")
-        if cache is None:
-            sets = [frozenset(t.name for t in self.game.view(self.state, s).tracks) for s in self.game.seats]
-            cache = self._public = frozenset.intersection(*sets) if sets else frozenset()
-        return cache
-
-
-PUBLIC = "__public__"  # a seat no log line is addressed to: sees only what everyone sees
+        """The engine's view for `viewer`: the engine alone decides what a seat, or the public
+        (SPECTATOR), may see."""
+        return self.game.view(state if state is not None else self.state, viewer)

@@ -13,6 +13,7 @@ from operator import is_
 import attrs
 
 from engine.bots.memo import BotMemo
+from engine.rules.events import CrisisRoundPlayed, CrisisRungReached, CrisisStarted, MovePlayed
 from engine.rules.views import SeatView
 
 HOSTILE_TAGS = frozenset({"escalatory", "buildup", "test"})
@@ -60,7 +61,7 @@ def last_deeds(game, view: SeatView) -> tuple[Deed, ...]:
     """Others' moves in the most recent resolution that this seat saw."""
     log = view.log
     memo = _memo(game, "deeds", view.seat)
-    if memo and _extends(log, memo[0]) and not any(e.kind == "move" for e in log[len(memo[0]):]):
+    if memo and _extends(log, memo[0]) and not any(type(e.event) is MovePlayed for e in log[len(memo[0]):]):
         # Lines added since hold no move: the scan back would skip them and end as before.
         seen_turn, deeds = memo[1], memo[2]
     else:
@@ -76,7 +77,8 @@ def _scan_deeds(game, view: SeatView) -> tuple[int | None, tuple[Deed, ...]]:
     deeds: list[Deed] = []
     seen_turn = None
     for entry in reversed(view.log):
-        if entry.kind != "move":
+        event = entry.event
+        if type(event) is not MovePlayed:
             if seen_turn is not None and entry.turn < seen_turn:
                 break
             continue
@@ -84,8 +86,8 @@ def _scan_deeds(game, view: SeatView) -> tuple[int | None, tuple[Deed, ...]]:
             seen_turn = entry.turn
         elif entry.turn != seen_turn:
             break
-        actor = entry.data.get("actor")
-        move = game.moves.get(entry.data.get("move"))
+        actor = event.actor
+        move = game.moves.get(event.move)
         if actor == view.seat or move is None:
             continue
         deeds.append(_deed(game, actor, move.id))
@@ -284,11 +286,10 @@ def crisis_choices_last_round(view: SeatView) -> dict[str, str]:
     if view.crisis is None:
         return {}
     for entry in reversed(view.log):
-        if entry.kind != "crisis":
-            continue
-        if "choices" in entry.data:
-            return dict(entry.data["choices"])
-        if "participants" in entry.data:
+        event = entry.event
+        if type(event) is CrisisRoundPlayed:
+            return dict(event.choices)
+        if type(event) is CrisisStarted:
             return {}  # the current crisis started after the last round we saw
     return {}
 
@@ -311,10 +312,11 @@ def largest_rise(game, view: SeatView) -> int:
     else:
         seen, rise, previous = (), 0, None
     for entry in log[len(seen):]:
-        if entry.kind != "crisis" or "rung" not in entry.data:
+        event = entry.event
+        if type(event) is not CrisisRungReached and type(event) is not CrisisStarted:
             continue
-        rung = int(entry.data["rung"])
-        if "participants" in entry.data:
+        rung = event.rung
+        if type(event) is CrisisStarted:
             previous = rung if previous is None else max(previous, rung)
             continue
         if previous is not None:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
 from engine.errors import MidnightError
 from engine.rules.game import Game
 from engine.play.loop import BotController, Controller, PlayedInput, default_controller, step
@@ -126,14 +127,12 @@ class _CrisisWatch:
     def see(self, entries, after: GameState) -> None:
         """Take in a transition's new log entries and the state it led to."""
         for entry in entries:
-            if entry.kind != "crisis":
-                continue
-            rung = entry.data.get("rung")
-            if "participants" in entry.data and not self.open:
-                self.peaks.append(int(rung))
+            event = entry.event
+            if isinstance(event, CrisisStarted) and not self.open:
+                self.peaks.append(event.rung)
                 self.open = True
-            elif rung is not None and self.peaks:
-                self.peaks[-1] = max(self.peaks[-1], int(rung))
+            elif isinstance(event, CrisisStarted | CrisisRungReached) and self.peaks:
+                self.peaks[-1] = max(self.peaks[-1], event.rung)
         if after.crisis is None or after.over:
             self.open = False
 
@@ -170,8 +169,8 @@ def play_game(
         error = f"turn {state.turn}, {state.phase.value}: {failure}"
     agreements: dict[str, int] = {}
     for entry in state.log:
-        if entry.kind == "agreement" and "template" in entry.data:
-            template = game.templates.get(entry.data["template"])
+        if isinstance(entry.event, AgreementSigned):
+            template = game.templates.get(entry.event.template)
             if template is not None:
                 agreements[template.system] = agreements.get(template.system, 0) + 1
     outcome = state.outcome

@@ -7,6 +7,7 @@ a mapping of language codes to strings.
 
     view_to_wire(game.view(state, "us"))      # -> dict of str, numbers, lists, dicts
     options_to_wire(game.options(state, "us"))
+    options_to_wire(game.options(state, "facilitator"))  # FacilitatorOptions: events and tracks
     input_from_wire({"seat": "us", "kind": "decide", "moves": ["deploy"]})  # -> typed input
 """
 
@@ -20,7 +21,7 @@ import attrs
 
 from engine.errors import InvalidInput
 from engine.rules.inputs import Input, input_to_dict, parse_input
-from engine.rules.options import SeatOptions
+from engine.rules.options import FacilitatorOptions, SeatOptions
 from engine.rules.state import Phase
 from engine.scenario.text import Text
 from engine.rules.views import SeatView
@@ -81,7 +82,8 @@ def view_to_wire(view: SeatView, language: str | None = "en", log_from: int = 0)
         "assessments": plain(view.assessments, language),
         "log_from": log_from,
         "log": [
-            {"turn": e.turn, "kind": e.kind, "text": plain(e.text, language), "data": plain(e.data, language)}
+            {"turn": e.turn, "kind": e.kind, "text": plain(e.text, language), "event": type(e.event).__name__,
+             "data": plain(e.event, language)}
             for e in view.log[log_from:]
         ],
         "outcome": plain(view.outcome, language),
@@ -89,8 +91,11 @@ def view_to_wire(view: SeatView, language: str | None = "en", log_from: int = 0)
     return data
 
 
-def options_to_wire(options: SeatOptions, language: str | None = "en") -> dict:
-    """A seat's options as plain data, with `kind`: the input kind it must answer with."""
+def options_to_wire(options: SeatOptions | FacilitatorOptions, language: str | None = "en") -> dict:
+    """A seat's options as plain data, with `kind`: the input kind it must answer with (the
+    facilitator's: see facilitator_options_to_wire)."""
+    if isinstance(options, FacilitatorOptions):
+        return facilitator_options_to_wire(options, language)
     data: dict = {
         "seat": options.seat,
         "phase": options.phase.value,
@@ -125,6 +130,30 @@ def options_to_wire(options: SeatOptions, language: str | None = "en") -> dict:
     elif options.phase is Phase.CRISIS:
         data["crisis_choices"] = [c.value for c in options.crisis_choices]
     return data
+
+
+def facilitator_options_to_wire(options: FacilitatorOptions, language: str | None = "en") -> dict:
+    """The facilitator's options as plain data: `kinds` are the inputs it may send (none after
+    the end), `events` every scenario event, `tracks` every track slot by its expression name."""
+    return {
+        "seat": options.seat,
+        "phase": options.phase.value,
+        "kinds": ["inject", "adjust"] if options.available else [],
+        "must_act": options.must_act,
+        "available": options.available,
+        "reason": options.reason,
+        "events": [
+            {"id": e.id, "title": plain(e.title, language), "text": plain(e.text, language),
+             "fired": e.fired, "once": e.once}
+            for e in options.events
+        ],
+        "tracks": {
+            t.name: {"track": t.track, "actor": t.actor, "other": t.other, "label": plain(t.label, language),
+                     "value": t.value, "min": t.min, "max": t.max, "visibility": t.visibility.value,
+                     "system": t.system}
+            for t in options.tracks
+        },
+    }
 
 
 def act_message(view: SeatView, options: SeatOptions, request: int, language: str | None = "en") -> dict:

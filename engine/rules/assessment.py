@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.rules import events
 from engine.rules.effects import apply_effects
 from engine.rules.phrases import new_phrase, phrase
 from engine.rules.state import Assessment, Outcome, Phase, Termination
@@ -28,15 +29,15 @@ def assess(work: Work) -> None:
     work.clock = round(min(scenario.clock.max, max(0.0, work.clock - change)), 6)
     work.assessments.append(Assessment(work.turn, work.risk, factors, work.clock, change))
     direction = f"{abs(change):.1f}s {'closer' if change > 0 else 'back'}" if round(change, 1) else "unmoved"
-    work.say("clock", new_phrase("clock", scenario.languages, clock=f"{work.clock:.1f}", change=direction),
-             clock=work.clock, change=change)
+    work.say(events.ClockMoved(work.clock, change),
+             new_phrase("clock", scenario.languages, clock=f"{work.clock:.1f}", change=direction))
     if work.clock <= 0:
         finish_game(work, Termination.MIDNIGHT)
         return
     for condition in scenario.end:
         if work.evaluate(condition.when, where=f"end.{condition.id}"):
             if condition.text.values:
-                work.say("end", condition.text)
+                work.say(events.Narration("end"), condition.text)
             finish_game(work, Termination.CONDITION, condition.id, condition.catastrophe)
             return
     if work.turn >= scenario.turns:
@@ -50,9 +51,9 @@ def begin_turn(work: Work, turn: int) -> None:
     work.turn = turn
     work.crisis_risk = 0.0
     work.talk_round = 0
-    opening, events = _turn_plan(work, turn)
-    work.say("turn", opening)
-    for event, when_where, chance_where in events:
+    opening, possible = _turn_plan(work, turn)
+    work.say(events.TurnBegan(), opening)
+    for event, when_where, chance_where in possible:
         if event.once and event.id in work.fired_events:
             continue
         if event.when is not None and not work.evaluate(event.when, where=when_where):
@@ -69,14 +70,14 @@ def _turn_plan(work: Work, turn: int) -> tuple:
     plan = work.memo.turns.get(turn)
     if plan is None:
         opening = phrase("turn_start", work.scenario.languages, turn=turn, date=work.game.date_of(turn))
-        events = tuple(
+        possible = tuple(
             (event, f"events.{event.id}.when", f"events.{event.id}.chance")
             for event in work.scenario.events
             # Events with no turn, condition or chance are played by the facilitator only.
             if (event.turn is not None or event.when is not None or event.chance is not None)
             and (event.turn is None or event.turn == turn)
         )
-        plan = (opening, events)
+        plan = (opening, possible)
         if len(work.memo.turns) < LIMIT:
             work.memo.turns[turn] = plan
     return plan
@@ -84,7 +85,7 @@ def _turn_plan(work: Work, turn: int) -> tuple:
 
 def fire_event(work: Work, event) -> None:
     work.fired_events = work.fired_events | {event.id}
-    work.say("hint" if event.hint else "event", event.title, event=event.id, detail=event.text)
+    work.say(events.EventFired(event.id, event.text, event.hint), event.title)
     apply_effects(work, event.effects, where=f"events.{event.id}.effects")
 
 
@@ -103,4 +104,4 @@ def finish_game(work: Work, how: Termination, condition: str | None = None, cata
     work.proposals = []
     key = how.value if how is not Termination.CONDITION else None
     how_text = phrase(key, work.scenario.languages) if key else condition
-    work.say("end", phrase("game_over", work.scenario.languages, how=how_text), termination=how.value)
+    work.say(events.GameOver(how.value, condition), phrase("game_over", work.scenario.languages, how=how_text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.rules import events
 from engine.rules.assessment import finish_game
 from engine.rules.effects import apply_effects
 from engine.errors import IllegalInput
@@ -52,12 +53,11 @@ def complete_crisis_round(work: Work) -> bool:
             shift += int(round(work.evaluate(ladder.climb, extra=names, where="crisis.climb")))
         ends = rule.ends
         if rule.text.values:
-            work.say("crisis", rule.text)
+            work.say(events.Narration("crisis"), rule.text)
     summary = ", ".join(f"{work.game.actor(s).name.get()} {c.value.replace('_', ' ')}" for s, c in choices.items())
     work.say(
-        "crisis",
+        events.CrisisRoundPlayed(crisis.round, {s: c.value for s, c in choices.items()}),
         phrase("crisis_choices", work.scenario.languages, round=crisis.round, choices=summary),
-        choices={s: c.value for s, c in choices.items()},
     )
     top = len(ladder.rungs) - 1
     rung = min(top, max(0, crisis.rung + shift))
@@ -73,7 +73,7 @@ def complete_crisis_round(work: Work) -> bool:
         return True
     if ends or crisis.round >= ladder.rounds or (shift < 0 and crisis.rung == 0):
         over = phrase("crisis_over", work.scenario.languages, rung=ladder.rungs[rung].label)
-        work.say("crisis", over)
+        work.say(events.CrisisEnded(rung), over)
         work.crisis = None
         return True
     return False
@@ -86,4 +86,4 @@ def _note_rung(work: Work, rung: int) -> None:
     work.crisis_risk = max(work.crisis_risk, work.scenario.crisis.rungs[rung].risk)
     label = work.scenario.crisis.rungs[rung].label
     text = phrase("crisis_rung", work.scenario.languages, rung=label)
-    work.say("crisis", text, rung=rung)
+    work.say(events.CrisisRungReached(rung), text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from engine.rules import events
 from engine.scenario.models import Effect, Scope
 from engine.rules.state import Crisis
 from engine.rules.phrases import phrase
@@ -74,11 +75,11 @@ def _apply_rare_parts(work: Work, effect: Effect, self_actor, parties, extra, at
         if work.draw() >= probability:
             return False
     if effect.say is not None:
-        work.say("story", effect.say)
+        work.say(events.Narration("story"), effect.say)
     if effect.activate is not None and effect.activate not in work.active:
         work.active = work.active | {effect.activate}
         actor = work.game.actor(effect.activate)
-        work.say("actor", phrase("activated", work.scenario.languages, actor=actor.name))
+        work.say(events.ActorJoined(effect.activate), phrase("activated", work.scenario.languages, actor=actor.name))
     if effect.start_crisis is not None:
         start_crisis(work, effect, self_actor, parties)
     return True
@@ -185,5 +186,5 @@ def start_crisis(work: Work, effect: Effect, self_actor, parties) -> None:
     names = [work.game.actor(a).name for a in work.crisis.participants]
     text = phrase("crisis_started", work.scenario.languages, parties=names, rung=ladder[rung].label)
     if start.text.values:
-        work.say("crisis", start.text)
-    work.say("crisis", text, participants=list(work.crisis.participants), rung=rung)
+        work.say(events.Narration("crisis"), start.text)
+    work.say(events.CrisisStarted(work.crisis.participants, rung), text)

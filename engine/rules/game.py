@@ -16,27 +16,23 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
-from engine.rules import assessment, crisis, resolution, talks
+import attrs
+
+from engine.rules import events
+from engine.rules import assessment, talks
 from engine.errors import IllegalInput
 from engine.scenario.describe import describe_effects
 from engine.rules.memo import GameMemo, remember
-from engine.rules.inputs import Adjust, ChooseInCrisis, Decide, Inject, Input, Propose, Respond, parse_input
+from engine.rules.inputs import Adjust, Inject, Input, parse_input
 from engine.scenario.names import TrackLayout
-from engine.rules.options import seat_options
+from engine.rules.phases import PHASES, seat_options
 from engine.rules.phrases import phrase
 from engine.scenario.models import Actor, AgreementTemplate, Event, Move, Scenario, Scope
-from engine.rules.state import FACILITATOR, GameState, LogEntry, Phase
+from engine.rules.state import FACILITATOR, SPECTATOR, GameState, LogEntry, Phase
 from engine.scenario.text import Text
-from engine.rules.views import seat_view
+from engine.rules.views import check_seat, seat_view
+from engine.rules.options import FacilitatorOptions, SeatOptions, facilitator_options, spectator_options
 from engine.rules.work import Work
-
-PHASE_INPUT = {
-    Phase.PROPOSE: Propose,
-    Phase.RESPOND: Respond,
-    Phase.DECIDE: Decide,
-    Phase.CRISIS: ChooseInCrisis,
-}
-
 
 class Game:
     """A scenario made ready to play: lookups, the track layout and the rules' entry points."""
@@ -135,19 +131,13 @@ class Game:
 
     def _required(self, work: Work | GameState) -> tuple[str, ...]:
         """The seats the current phase needs an input from (a Work or a GameState will do)."""
-        active = [a for a in self.layout.actor_ids if a in work.active]
-        if work.phase is Phase.PROPOSE:
-            return tuple(a for a in active if self._may_propose(work, a))
-        if work.phase is Phase.RESPOND:
-            waiting = {s for p in work.proposals for s in p.awaiting()}
-            return tuple(a for a in active if a in waiting)
-        if work.phase is Phase.DECIDE:
-            return tuple(active)
-        if work.phase is Phase.CRISIS:
-            return crisis.crisis_seats(work)
-        return ()
+        rule = PHASES.get(work.phase)
+        if rule is None:
+            return ()
+        return rule.required(self, work, [a for a in self.layout.actor_ids if a in work.active])
 
-    def _may_propose(self, work: Work | GameState, seat: str) -> bool:
+    def may_propose(self, work: Work | GameState, seat: str) -> bool:
+        """Whether `seat` has any agreement it may propose this turn."""
         # It depends on the turn (its agenda) and who is at the table only: memoised on those.
         key = (work.turn, frozenset(work.active), seat)
         result = self.memo.may_propose.get(key)
@@ -190,20 +180,14 @@ class Game:
         seat = value.seat
         if seat not in self.actors:
             raise IllegalInput(f"no seat '{seat}' (seats: {', '.join(self.seats)})")
-        expected = PHASE_INPUT.get(work.phase)
-        if not isinstance(value, expected or ()):
+        rule = PHASES.get(work.phase)
+        if rule is None or not isinstance(value, rule.input_type):
             raise IllegalInput(f"it is the {work.phase.value} phase; a '{value.kind}' input does not fit")
         if seat not in required:
             raise IllegalInput(f"{seat} has nothing to do in the {work.phase.value} phase")
         if seat in work.submissions:
             raise IllegalInput(f"{seat} has already submitted for this phase")
-        check = {
-            Propose: talks.check_propose,
-            Respond: talks.check_respond,
-            Decide: resolution.check_decide,
-            ChooseInCrisis: crisis.check_choice,
-        }[type(value)]
-        check(work, value)
+        rule.check(work, value)
 
     def _facilitate(self, work: Work, value: Inject | Adjust) -> None:
         if value.seat != FACILITATOR:
@@ -224,7 +208,7 @@ class Game:
         work.set_track(slot, value.value)
         text = phrase("adjusted", self.scenario.languages, track=self.layout.label(slot),
                       value=f"{work.tracks[slot]:g}", reason=value.reason or "-")
-        work.say("adjudication", text, track=self.layout.label(slot), value=work.tracks[slot])
+        work.say(events.TrackAdjusted(self.layout.label(slot), work.tracks[slot], value.reason or ""), text)
 
     def _settle(self, work: Work, required: tuple[str, ...] | None = None) -> None:
         """Run the automatic steps until some seat must act or the game is over. `required` may
@@ -235,66 +219,26 @@ class Game:
                 required = self._required(work)
             if required and not all(s in work.submissions for s in required):
                 return
-            self._complete_phase(work)
+            PHASES[work.phase].complete(work)
             required = None
 
-    def _complete_phase(self, work: Work) -> None:
-        phase = work.phase
-        if phase is Phase.PROPOSE:
-            talks.complete_propose(work)
-        elif phase is Phase.RESPOND:
-            if any(p.awaiting() for p in work.proposals):
-                talks.complete_respond(work)
-            open_ = any(p.awaiting() for p in work.proposals)
-            if not open_ or work.talk_round > self.scenario.decisions.talk_rounds:
-                talks.lapse_open_proposals(work)
-                work.phase = Phase.DECIDE
-        elif phase is Phase.DECIDE:
-            resolution.resolve_decisions(work)
-            if work.crisis is not None:
-                work.phase = Phase.CRISIS
-                crisis.begin_crisis_rounds(work)
-            else:
-                self._assess(work)
-        elif phase is Phase.CRISIS:
-            if crisis.complete_crisis_round(work) and work.outcome is None:
-                self._assess(work)
-
-    def _assess(self, work: Work) -> None:
-        assessment.assess(work)
-        if work.outcome is None:
-            work.phase = Phase.PROPOSE
-
     # -- what seats may do and see -----------------------------------------------------------
-    def options(self, state: GameState, seat: str):
+    def options(self, state: GameState, seat: str) -> SeatOptions | FacilitatorOptions:
+        """What `seat` may do now: an actor's choices; the facilitator's events and tracks
+        (`FacilitatorOptions`); nothing for the spectator. Raises IllegalInput for an unknown seat."""
+        check_seat(self, seat)
+        if seat == FACILITATOR:
+            return facilitator_options(self, state)
+        if seat == SPECTATOR:
+            return spectator_options(state)
         return seat_options(self, self._reader(state), seat, seat in self.awaiting(state))
 
     def view(self, state: GameState, seat: str):
+        """What `seat` may see (SPECTATOR: the public view). Raises IllegalInput for an unknown seat."""
         return seat_view(self, state, seat)
 
 
 def _with_submission(state: GameState, value: Input) -> GameState:
     """`state` one step on, holding `value` as its seat's submission: what a transition that
-    completes nothing comes to (Work.freeze would give an equal state, at more cost)."""
-    return GameState(
-        seed=state.seed,
-        turn=state.turn,
-        phase=state.phase,
-        tracks=state.tracks,
-        active=state.active,
-        clock=state.clock,
-        risk=state.risk,
-        step=state.step + 1,
-        talk_round=state.talk_round,
-        submissions={**state.submissions, value.seat: value},
-        proposals=state.proposals,
-        agreements=state.agreements,
-        crisis=state.crisis,
-        crisis_risk=state.crisis_risk,
-        fired_events=state.fired_events,
-        last_played=state.last_played,
-        next_id=state.next_id,
-        assessments=state.assessments,
-        log=state.log,
-        outcome=state.outcome,
-    )
+    completes nothing comes to (a Work would give an equal state, at more cost)."""
+    return attrs.evolve(state, step=state.step + 1, submissions={**state.submissions, value.seat: value})

@@ -11,13 +11,15 @@ from math import copysign
 
 import attrs
 
-from engine.rules import crisis, resolution, talks
+from engine.rules import resolution, talks
 from engine.errors import MidnightError
-from engine.scenario.models import Parameter
+from engine.scenario.models import Parameter, Visibility
 from engine.rules.state import CrisisChoice, Phase, Proposal
 from engine.scenario.text import Text
 from engine.rules.memo import LIMIT
 from engine.rules.work import Work
+from engine.rules.inputs import Adjust, Inject
+from engine.rules.state import FACILITATOR, SPECTATOR, GameState
 
 @attrs.frozen
 class MoveOption:
@@ -94,7 +96,7 @@ def _move_menu(game, work: Work, seat: str) -> list[tuple]:
     return menu
 
 
-def _move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
+def move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
     budget = resolution.budget_of(work, seat)
     menu = _move_menu(game, work, seat)
     # Work out only what can change (conditions, costs that are formulas); the rest of the
@@ -159,7 +161,7 @@ def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:
     return basics
 
 
-def _template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
+def template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
     in_force: dict[str, set[frozenset[str]]] = {}
     for agreement in work.agreements:
         in_force.setdefault(agreement.template, set()).add(frozenset(agreement.parties))
@@ -201,28 +203,91 @@ def _all_in_force(in_force: set[frozenset[str]] | None, seat: str, template, eli
     return True
 
 
-def seat_options(game, work: Work, seat: str, must_act: bool | None = None) -> SeatOptions:
-    """What `seat` may do; `must_act` may be passed when the caller already knows it."""
-    if must_act is None:
-        must_act = seat in game._required(work) and seat not in work.submissions
-    common = {"seat": seat, "phase": work.phase, "must_act": must_act}
-    if work.phase is Phase.PROPOSE:
-        return SeatOptions(
-            **common, templates=_template_options(game, work, seat),
-            max_proposals=game.scenario.decisions.max_proposals,
-        )
-    if work.phase is Phase.RESPOND:
-        to_answer = []
-        for proposal in work.proposals:
-            if seat in proposal.awaiting():
-                problem = talks.acceptance_problem(work, seat, game.template(proposal.template), proposal.params)
-                to_answer.append(ProposalOption(proposal, problem is None, problem))
-        return SeatOptions(**common, to_answer=tuple(to_answer))
-    if work.phase is Phase.DECIDE:
-        return SeatOptions(
-            **common, moves=_move_options(game, work, seat),
-            budget=resolution.budget_of(work, seat), max_moves=game.scenario.decisions.max_moves,
-        )
-    if work.phase is Phase.CRISIS and seat in crisis.crisis_seats(work):
-        return SeatOptions(**common, crisis_choices=tuple(CrisisChoice))
-    return SeatOptions(**common)
+def proposals_to_answer(game, work: Work, seat: str) -> tuple[ProposalOption, ...]:
+    """The proposals waiting for `seat`'s answer, each with whether it may accept."""
+    to_answer = []
+    for proposal in work.proposals:
+        if seat in proposal.awaiting():
+            problem = talks.acceptance_problem(work, seat, game.template(proposal.template), proposal.params)
+            to_answer.append(ProposalOption(proposal, problem is None, problem))
+    return tuple(to_answer)
+
+
+# -- the facilitator and the spectator ----------------------------------------------------------
+@attrs.frozen
+class EventOption:
+    """A scenario event the facilitator may play by hand. Any event may be injected at any time,
+    whatever its trigger, and again after it fired (`once` only keeps it from firing by itself
+    again); it fires at once."""
+
+    id: str
+    title: Text
+    text: Text
+    fired: bool
+    once: bool
+
+    def inject(self) -> Inject:
+        """The input that plays this event."""
+        return Inject(self.id)
+
+
+@attrs.frozen
+class TrackOption:
+    """A track slot the facilitator may set. `name` is its expression name (`tension.russia.us`),
+    `value` its value now; a value set outside `min`..`max` is clamped."""
+
+    name: str
+    track: str
+    label: Text
+    value: float
+    min: float
+    max: float
+    visibility: Visibility
+    actor: str | None = None
+    other: str | None = None
+    system: str | None = None
+
+    def adjust(self, value: float, reason: str = "") -> Adjust:
+        """The input that sets this slot to `value`, with `reason` for the log."""
+        return Adjust(self.track, value, self.actor, self.other, reason)
+
+
+@attrs.frozen
+class FacilitatorOptions:
+    """What the facilitator may do now: inject any event (`events`, in scenario order) or adjust
+    any track slot (`tracks`, in the state's order). The game never waits for the facilitator
+    (`must_act` is False); after the end nothing is allowed (`available` False, with `reason`)."""
+
+    seat: str
+    phase: Phase
+    must_act: bool
+    events: tuple[EventOption, ...]
+    tracks: tuple[TrackOption, ...]
+    available: bool = True
+    reason: str | None = None
+
+    def event(self, event_id: str) -> EventOption | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def track(self, name: str) -> TrackOption | None:
+        return next((t for t in self.tracks if t.name == name), None)
+
+
+def facilitator_options(game, state: GameState) -> FacilitatorOptions:
+    """Every event and every track slot of the scenario, as the facilitator may play or set them."""
+    fired = state.fired_events
+    events = tuple(EventOption(e.id, e.title, e.text, e.id in fired, e.once) for e in game.scenario.events)
+    layout = game.layout
+    tracks = []
+    for slot, (track_id, a, b) in enumerate(layout.keys):
+        track = layout.tracks[track_id]
+        tracks.append(TrackOption(layout.label(slot), track_id, track.label, state.tracks[slot], track.min,
+                                  track.max, track.visibility, a, b, track.system))
+    over = state.outcome is not None
+    return FacilitatorOptions(FACILITATOR, state.phase, False, events, tuple(tracks),
+                              available=not over, reason="the game is over" if over else None)
+
+
+def spectator_options(state: GameState) -> SeatOptions:
+    """The spectator may do nothing, ever."""
+    return SeatOptions(seat=SPECTATOR, phase=state.phase, must_act=False)

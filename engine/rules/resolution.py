@@ -11,6 +11,7 @@ The order (documented in docs/rules.md):
 
 from __future__ import annotations
 
+from engine.rules import events
 from engine.rules.effects import apply_effects
 from engine.errors import IllegalInput
 from engine.rules.inputs import Decide
@@ -84,10 +85,10 @@ def _reveal(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
             move = work.game.moves[move_id]
             if move.secret:
                 text = phrase("played_secretly", languages, actor=actor, move=move.label)
-                work.say("move", text, (seat,), actor=seat, move=move.id, secret=True)
+                work.say(events.MovePlayed(seat, move.id, secret=True), text, (seat,))
             else:
                 text = phrase("played", languages, actor=actor, move=move.label)
-                work.say("move", text, actor=seat, move=move.id)
+                work.say(events.MovePlayed(seat, move.id), text)
 
 
 def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
@@ -108,7 +109,7 @@ def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
             actor = work.game.actor(party).name
             if work.draw() < work.evaluate(breach.detection, party, None, extra, where):
                 text = phrase("breach_detected", languages, actor=actor, template=template.label)
-                work.say("breach", text, actor=party, template=template.id, detected=True)
+                work.say(events.BreachFound(party, template.id, detected=True), text)
                 apply_effects(
                     work, breach.on_detected, self_actor=party, parties=agreement.parties,
                     extra=extra, where=f"{where}.on_detected",
@@ -116,9 +117,10 @@ def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
                 collapsed = collapsed or breach.ends_agreement
             else:
                 text = phrase("breach_hidden", languages, actor=actor, template=template.label)
-                work.say("breach", text, (party,), actor=party, template=template.id, detected=False)
+                work.say(events.BreachFound(party, template.id, detected=False), text, (party,))
         if collapsed:
-            work.say("agreement", phrase("agreement_collapsed", languages, template=template.label))
+            work.say(events.AgreementEnded(template.id, collapsed=True),
+                     phrase("agreement_collapsed", languages, template=template.label))
         else:
             kept.append(agreement)
     work.agreements = kept
@@ -134,7 +136,8 @@ def _run_agreements(work: Work) -> None:
             where=f"agreements.{template.id}.each_turn",
         )
         if agreement.expires_turn is not None and agreement.expires_turn <= work.turn:
-            work.say("agreement", phrase("expired", work.scenario.languages, template=template.label))
+            work.say(events.AgreementEnded(template.id, collapsed=False),
+                     phrase("expired", work.scenario.languages, template=template.label))
         else:
             kept.append(agreement)
     work.agreements = kept

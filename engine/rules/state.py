@@ -5,12 +5,19 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import attrs
 
 from engine.scenario.text import Text
 
+if TYPE_CHECKING:
+    from engine.rules.events import LogEvent
+
 FACILITATOR = "facilitator"
+# Whoever watches without playing (a projector in a workshop, an observer): sees only what is
+# public (engine.rules.views) and may do nothing.
+SPECTATOR = "spectator"
 
 
 def frozen_map(values: Mapping | None = None) -> Mapping:
@@ -108,10 +115,14 @@ class LogEntry:
     (and the facilitator) may see it."""
 
     turn: int
-    kind: str
     text: Text
+    event: LogEvent  # what the line means, for programs (engine.rules.events)
     audience: tuple[str, ...] = ()
-    data: Mapping[str, object] = attrs.field(factory=dict, converter=frozen_map)
+
+    @property
+    def kind(self) -> str:
+        """The line's category (`move`, `crisis`, `clock` ...), for front ends."""
+        return self.event.kind
 
     def visible_to(self, seat: str) -> bool:
         return not self.audience or seat == FACILITATOR or seat in self.audience

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from engine.rules import events
 from engine.rules.effects import apply_effects
 from engine.errors import IllegalInput
 from engine.rules.inputs import Offer, Propose, Respond
@@ -195,12 +196,8 @@ def sign(work: Work, proposal: Proposal) -> None:
     )
     work.agreements.append(agreement)
     names = [work.game.actor(p).name for p in proposal.parties]
-    work.say(
-        "agreement",
-        phrase("signed", work.scenario.languages, template=template.label, parties=names),
-        template=template.id,
-        parties=list(proposal.parties),
-    )
+    work.say(events.AgreementSigned(template.id, proposal.parties),
+             phrase("signed", work.scenario.languages, template=template.label, parties=names))
     extra = work.memo.param_names(proposal.params)
     apply_effects(
         work, template.on_sign, parties=proposal.parties, extra=extra, where=f"agreements.{template.id}.on_sign"
@@ -208,7 +205,7 @@ def sign(work: Work, proposal: Proposal) -> None:
 
 
 def _say(work: Work, proposal: Proposal, key: str, **args) -> None:
-    work.say("talks", phrase(key, work.scenario.languages, **args), proposal.parties, proposal=proposal.id)
+    work.say(events.TalksNews(proposal.id, key), phrase(key, work.scenario.languages, **args), proposal.parties)
 
 
 def _say_proposal(work: Work, proposal: Proposal, key: str) -> None:

@@ -2,6 +2,8 @@
 
 Secrets are stripped here and nowhere else: tracks by their visibility, other seats' pending
 inputs, proposals between others, log lines meant for others, and risk when the scenario hides it.
+The seats are the actors, the facilitator (who sees everything) and the spectator (`SPECTATOR`:
+a projector, an observer), who sees only what is public.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from operator import is_not, itemgetter
 
 import attrs
 
+from engine.errors import IllegalInput
 from engine.rules.inputs import Input
 from engine.scenario.models import Scope, Visibility
-from engine.rules.state import FACILITATOR, Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
+from engine.rules.state import FACILITATOR, SPECTATOR, Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
 from engine.scenario.text import Text
 
 
@@ -58,11 +61,25 @@ class SeatView:
         return next((t for t in self.tracks if t.name == name), None)
 
 
+def seats_of(game) -> tuple[str, ...]:
+    """Every seat that may be asked for a view or options: the actors, the facilitator and the
+    spectator ("spectator" and "facilitator" are reserved, no actor may take them)."""
+    return (*game.layout.actor_ids, FACILITATOR, SPECTATOR)
+
+
+def check_seat(game, seat: str) -> None:
+    """Raise IllegalInput, naming the valid seats, unless `seat` is one of them."""
+    if not isinstance(seat, str) or (seat not in game.actors and seat not in (FACILITATOR, SPECTATOR)):
+        raise IllegalInput(f"no seat {seat!r} (seats: {', '.join(seats_of(game))})")
+
+
 def may_see_track(scope: Scope, visibility: Visibility, seat: str, a: str | None, b: str | None) -> bool:
+    """Whether `seat` may see a track slot (`a`, `b`: its actor and other, if any). The spectator
+    sees public tracks only; an actor also its `owner` ones; the facilitator every one."""
     if seat == FACILITATOR or visibility is Visibility.PUBLIC:
         return True
     if visibility is Visibility.OWNER:
-        return scope is not Scope.GLOBAL and seat in (a, b)
+        return scope is not Scope.GLOBAL and seat != SPECTATOR and seat in (a, b)
     return False
 
 
@@ -182,19 +199,27 @@ def _visible(entries: tuple[LogEntry, ...], seat: str) -> tuple[LogEntry, ...]:
     """The entries `seat` may read (`LogEntry.visible_to`, inlined: views test every new line)."""
     if seat == FACILITATOR:
         return entries
+    if seat == SPECTATOR:  # only the lines meant for everyone
+        return tuple([e for e in entries if not e.audience])
     return tuple([e for e in entries if not e.audience or seat in e.audience])
 
 
 def seat_view(game, state: GameState, seat: str) -> SeatView:
+    """What `seat` may see of `state` (raises IllegalInput for an unknown seat).
+
+    The spectator's view is the public one: public tracks, log lines meant for everyone, the
+    agreements in force, the crisis, the clock, risk only when the scenario shows it, who has
+    submitted but not what, and no proposals (talks are private to their parties)."""
     cache = game.memo.views
-    if seat != FACILITATOR and seat not in game.actors:
-        raise ValueError(f"no seat '{seat}'")
+    check_seat(game, seat)
     if game.scenario.risk.visible or seat == FACILITATOR:
         risk, assessments = state.risk, state.assessments
     else:
         risk, assessments = None, cache.assessments(state)
     if seat == FACILITATOR:
         proposals = state.proposals
+    elif seat == SPECTATOR:
+        proposals = ()
     else:
         proposals = tuple([p for p in state.proposals if seat in p.parties])
     return SeatView(
@@ -212,7 +237,7 @@ def seat_view(game, state: GameState, seat: str) -> SeatView:
         crisis=state.crisis,
         awaiting=game.awaiting(state),
         submitted=frozenset(state.submissions),
-        own_submission=state.submissions.get(seat),
+        own_submission=None if seat == SPECTATOR else state.submissions.get(seat),
         assessments=assessments,
         log=cache.log(state, seat),
         outcome=state.outcome,

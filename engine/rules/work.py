@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from operator import attrgetter
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
@@ -20,6 +19,7 @@ from engine.scenario.vocabulary import SELF_TEST
 from engine.scenario.text import Text
 
 if TYPE_CHECKING:
+    from engine.rules.events import LogEvent
     from engine.rules.game import Game
 
 _TWO_TO_53 = float(1 << 53)
@@ -108,11 +108,10 @@ class Work:
         self.tracks[slot] = value if type(value) is float and value.is_integer() else round(value, 6)
 
     # -- log --------------------------------------------------------------------------------
-    def say(self, kind: str, text: Text, audience: tuple[str, ...] = (), **data: object) -> None:
+    def say(self, event: LogEvent, text: Text, audience: tuple[str, ...] = ()) -> None:
         # Every line is a new LogEntry, never one shared with another game or branch: views and
         # bots tell whether a log grew from one they saw by the identity of its entries.
-        # `data` is this call's own dict: wrapped read-only as it is, not copied.
-        self.new_log.append(LogEntry(self.turn, kind, text, tuple(audience), MappingProxyType(data)))
+        self.new_log.append(LogEntry(self.turn, text, event, tuple(audience)))
 
     def freeze(self) -> GameState:
         """The state this Work has come to."""

@@ -21,7 +21,7 @@ from engine.scenario.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT, SELECTOR
 _BOT_PATH = re.compile(r"actors\[(\d+)\]\.bot\.(persona|weights)\.?(.*)")
 _CALL = re.compile(r"\b([a-z_]+)\s*\(\s*('[^']*'|\"[^\"]*\")")
 
-RESERVED_ACTOR_IDS = frozenset(SELECTORS) | {"other", "facilitator", "param"}
+RESERVED_ACTOR_IDS = frozenset(SELECTORS) | {"other", "facilitator", "spectator", "param"}
 
 Path = tuple
 Problems = list[tuple[Path, str]]

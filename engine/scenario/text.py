@@ -10,10 +10,26 @@ DEFAULT_LANGUAGE = "en"
 SUPPORTED_LANGUAGES = ("en", "zh")
 
 
+class _Translations(dict):
+    """A text's strings by language: a dict that refuses every change (a Text is a value)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a Text's translations cannot be changed")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def __reduce__(self):
+        return (_Translations, (dict(self),))
+
+
 def _freeze(values: Mapping[str, str] | str) -> Mapping[str, str]:
+    if isinstance(values, _Translations):
+        return values
     if isinstance(values, str):
-        return {DEFAULT_LANGUAGE: values}
-    return dict(values)
+        return _Translations({DEFAULT_LANGUAGE: values})
+    return _Translations(values)
 
 
 @attrs.frozen

@@ -34,7 +34,7 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
             yield Label(f"[b]{t('resolution', lang, turn=report.turn)}[/b] · {game.date_of(report.turn)}", id="resolution-title")
             yield Label(t("moves_revealed", lang), classes="section")
             lines = [present.log_markup("move", e.text.get(lang)) for e in moves]
-            movers = {e.data.get("actor") for e in moves}
+            movers = {e.event.actor for e in moves}
             for seat in game.seats:
                 if seat in report.before.active and seat not in movers:
                     lines.append(present.log_markup("move", t("no_public_moves", lang, name=session.name(seat))))

@@ -1,0 +1,158 @@
+"""What a log line means, as a typed value: the events of a game that programs read.
+
+Every log entry carries one of these as `entry.event` besides its sentence (`entry.text`): bots,
+batch statistics, the UI and records read the event, never the words. `kind` is the line's
+category, the same for several events (all `crisis` lines, say), for front ends that colour or
+filter lines. Every event is frozen and holds only immutable values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+
+from engine.rules.state import frozen_map
+from engine.scenario.text import Text
+
+
+@attrs.frozen
+class Narration:
+    """A line the scenario wrote (an effect's `say`, a crisis rule's or an end condition's text),
+    under the category of what it accompanies."""
+
+    kind: str
+
+
+@attrs.frozen
+class TurnBegan:
+    kind: ClassVar[str] = "turn"
+
+
+@attrs.frozen
+class EventFired:
+    """A scenario event fired (a hint is an event that only informs)."""
+
+    event: str
+    detail: Text
+    hint: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "hint" if self.hint else "event"
+
+
+@attrs.frozen
+class ActorJoined:
+    kind: ClassVar[str] = "actor"
+    actor: str
+
+
+@attrs.frozen
+class MovePlayed:
+    """A move revealed at resolution; a secret one is told only to the seat that played it."""
+
+    kind: ClassVar[str] = "move"
+    actor: str
+    move: str
+    secret: bool = False
+
+
+@attrs.frozen
+class BreachFound:
+    """A party broke an agreement; `detected` false: only that party knows."""
+
+    kind: ClassVar[str] = "breach"
+    actor: str
+    template: str
+    detected: bool
+
+
+@attrs.frozen
+class AgreementSigned:
+    kind: ClassVar[str] = "agreement"
+    template: str
+    parties: tuple[str, ...]
+
+
+@attrs.frozen
+class AgreementEnded:
+    """An agreement left force: `collapsed` by a detected breach, or it expired."""
+
+    kind: ClassVar[str] = "agreement"
+    template: str
+    collapsed: bool
+
+
+@attrs.frozen
+class TalksNews:
+    """A proposal was made, countered, accepted, rejected or lapsed (`what`), told to its parties."""
+
+    kind: ClassVar[str] = "talks"
+    proposal: int
+    what: str
+
+
+@attrs.frozen
+class CrisisStarted:
+    """Actors entered a crisis (or were drawn into the one running); `rung` is where it stands."""
+
+    kind: ClassVar[str] = "crisis"
+    participants: tuple[str, ...]
+    rung: int
+
+
+@attrs.frozen
+class CrisisRoundPlayed:
+    """The choices of one crisis round, by seat (`back_down`, `hold` or `escalate`)."""
+
+    kind: ClassVar[str] = "crisis"
+    round: int
+    choices: Mapping[str, str] = attrs.field(converter=frozen_map)
+
+
+@attrs.frozen
+class CrisisRungReached:
+    kind: ClassVar[str] = "crisis"
+    rung: int
+
+
+@attrs.frozen
+class CrisisEnded:
+    kind: ClassVar[str] = "crisis"
+    rung: int
+
+
+@attrs.frozen
+class ClockMoved:
+    """The assessment moved the clock by `change` seconds (positive: closer to midnight)."""
+
+    kind: ClassVar[str] = "clock"
+    clock: float
+    change: float
+
+
+@attrs.frozen
+class GameOver:
+    kind: ClassVar[str] = "end"
+    termination: str
+    condition: str | None = None
+
+
+@attrs.frozen
+class TrackAdjusted:
+    """The facilitator set a track by hand."""
+
+    kind: ClassVar[str] = "adjudication"
+    track: str
+    value: float
+    reason: str
+
+
+LogEvent = (Narration | TurnBegan | EventFired | ActorJoined | MovePlayed | BreachFound | AgreementSigned
+            | AgreementEnded | TalksNews | CrisisStarted | CrisisRoundPlayed | CrisisRungReached | CrisisEnded
+            | ClockMoved | GameOver | TrackAdjusted)
+
+# Every event type by its name: for wire forms and records that name them.
+EVENT_TYPES: Mapping[str, type] = {t.__name__: t for t in LogEvent.__args__}
