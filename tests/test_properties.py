@@ -86,3 +86,34 @@ def test_the_facilitator_sees_everything(seed):
         view = GAME.view(after, FACILITATOR)
         assert len(view.tracks) == len(after.tracks) and len(view.log) == len(after.log)
         break
+
+
+@FAST
+@given(SEEDS)
+def test_states_views_and_options_are_immutable_all_the_way_down(seed):
+    # Before log entries were typed, an entry held a list: appending to it changed every view.
+    from engine import SPECTATOR
+    from engine.play.conformance import mutable_parts
+
+    for _, _, after in random_game(seed):
+        assert mutable_parts(after) == []
+        for seat in (*GAME.seats, FACILITATOR, SPECTATOR):
+            assert mutable_parts(GAME.view(after, seat), f"view of {seat}") == []
+        for seat in (*GAME.seats, FACILITATOR):
+            assert mutable_parts(GAME.options(after, seat), f"options of {seat}") == []
+
+
+def test_the_immutability_check_finds_what_could_change_in_place():
+    from engine.play.conformance import mutable_parts
+    from engine.rules.events import CrisisRoundPlayed
+
+    state = GAME.start(1)
+    assert mutable_parts(attrs.evolve(state, last_played=[("red", "build")])) == ["state.last_played: a list can be changed in place"]
+    entry = attrs.evolve(state.log[0], audience=["red"])
+    assert mutable_parts(entry, "entry") == ["entry.audience: a list can be changed in place"]
+    choices = CrisisRoundPlayed(1, {"red": "hold"}).choices
+    try:
+        choices["red"] = "escalate"  # type: ignore[index]
+    except TypeError:
+        pass
+    assert choices["red"] == "hold"

@@ -4,17 +4,21 @@ Like PettingZoo's api_test, it ships with the package: the test suite runs it ov
 scenario, and `midnight validate --playouts N` runs it over an author's own file.
 Invariants: every input the options call legal is accepted; tracks stay in bounds; risk stays in
 0..100 and the clock in 0..max; the game ends by its last turn; a record of the game replays to
-identical digests.
+identical digests; a state, and every seat's view and options, are immutable all the way down.
 """
 
 from __future__ import annotations
 
+import enum
 import random
+from types import MappingProxyType
+
+import attrs
 
 from engine.errors import MidnightError
 from engine.rules.game import Game
 from engine.play.records import Recorder, replay
-from engine.rules.state import GameState, Phase
+from engine.rules.state import FACILITATOR, GameState, Phase
 
 
 def random_legal_input(game: Game, state: GameState, seat: str, rng: random.Random) -> dict:
@@ -78,6 +82,43 @@ def check_state(game: Game, state: GameState) -> list[str]:
     return problems
 
 
+# Values that cannot change once made. A Text's translations are a dict subclass that refuses changes.
+_ATOMS = (type(None), bool, int, float, str, bytes, enum.Enum)
+
+
+def mutable_parts(value: object, path: str = "state", _seen: set[int] | None = None) -> list[str]:
+    """Where in `value` something could be changed in place (a list, a dict, a set, an attrs
+    object that is not frozen ...), each as a path: empty when it is immutable all the way down."""
+    seen = set() if _seen is None else _seen
+    if isinstance(value, _ATOMS):
+        return []
+    if id(value) in seen:  # values are shared freely (one reading serves many views): walk each once
+        return []
+    seen.add(id(value))
+    if isinstance(value, tuple | frozenset):
+        return [p for i, item in enumerate(value) for p in mutable_parts(item, f"{path}[{i}]", seen)]
+    if isinstance(value, MappingProxyType) or getattr(type(value), "__setitem__", None) is getattr(
+            type(value), "_refuse", object()):
+        return [p for key, item in value.items() for p in mutable_parts(item, f"{path}[{key!r}]", seen)]
+    if attrs.has(type(value)):
+        if not _is_frozen(value):
+            return [f"{path}: a {type(value).__name__} is not frozen"]
+        return [p for field in attrs.fields(type(value))
+                for p in mutable_parts(getattr(value, field.name), f"{path}.{field.name}", seen)]
+    return [f"{path}: a {type(value).__name__} can be changed in place"]
+
+
+def _is_frozen(value: object) -> bool:
+    fields = attrs.fields(type(value))
+    if not fields:
+        return True
+    try:  # setting a field to the value it has changes nothing, if it is allowed at all
+        setattr(value, fields[0].name, getattr(value, fields[0].name))
+    except attrs.exceptions.FrozenInstanceError:
+        return True
+    return False
+
+
 def check_playout(game: Game, seed: int, max_inputs: int = 100_000) -> list[str]:
     """Play one random legal game; return every broken invariant (empty when all hold)."""
     rng = random.Random(seed)
@@ -102,6 +143,9 @@ def check_playout(game: Game, seed: int, max_inputs: int = 100_000) -> list[str]
     if not state.over:
         problems.append("the game did not end")
         return problems
+    problems += mutable_parts(state)
+    for seat in (*game.seats, FACILITATOR):
+        problems += mutable_parts(game.view(state, seat), f"the view of {seat}")
     result = replay(game, recorder.to_record())
     if result.divergence is not None:
         problems.append(f"the record did not replay: {result.divergence}")
