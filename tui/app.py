@@ -13,7 +13,7 @@ from engine.errors import MidnightError
 from engine.play.records import Record
 from tui.i18n import t
 from tui.keys import bindings
-from tui.session import Session
+from engine.play.table import Session
 
 
 class MidnightApp(App[int]):

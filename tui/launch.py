@@ -18,7 +18,7 @@ def build_app(args):
     from engine import load_game
     from engine.play.records import read_record
     from tui.app import MidnightApp
-    from tui.session import Session, parse_seats
+    from engine.play.table import Session, parse_seats
 
     language = _language(getattr(args, "lang", None))
     resume = getattr(args, "resume", None)

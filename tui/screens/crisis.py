@@ -12,7 +12,7 @@ from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
 from tui.screens.dialogs import BriefScreen
-from tui.session import Session
+from engine.play.table import Session
 
 
 class CrisisScreen(LocalizedKeys, Screen[str]):

@@ -12,7 +12,7 @@ from engine import FACILITATOR
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
-from tui.session import Session
+from engine.play.table import Session
 
 
 class EndScreen(LocalizedKeys, Screen[None]):

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
-from tui.session import Session, TurnReport
+from engine.play.table import Session, TurnReport
 
 
 class ResolutionScreen(LocalizedKeys, Screen[None]):

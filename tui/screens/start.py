@@ -11,7 +11,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 from engine.errors import MidnightError
 from tui.i18n import LANGUAGES, t
 from tui.keys import LocalizedKeys, bindings
-from tui.session import BOT, HUMAN
+from engine.play.table import BOT, HUMAN
 
 
 class StartScreen(LocalizedKeys, Screen[dict]):
@@ -96,8 +96,9 @@ class StartScreen(LocalizedKeys, Screen[dict]):
             if seat not in active:
                 continue
             who = HUMAN if seat == active[0] else BOT
-            rows.append(Horizontal(Label(escape(game.actor(seat).name.get(lang)), classes="seat-name"),
-                                   Select(choices, value=who, allow_blank=False, id=f"seat-{seat}", compact=True), classes="seat-row"))
+            label = Label(escape(game.actor(seat).name.get(lang)), classes="seat-name")
+            choice = Select(choices, value=who, allow_blank=False, id=f"seat-{seat}", compact=True)
+            rows.append(Horizontal(label, choice, classes="seat-row"))
         await seats.mount_all(rows)
 
     async def on_select_changed(self, event: Select.Changed) -> None:

@@ -1,4 +1,5 @@
-"""A game being played at one terminal: seats, bots, the record and saves. No Textual here."""
+"""A game at a table: who plays each seat, the bots and their reasons (and who may read them), the
+record and saves. Shared by the terminal UI and, later, the networked table; no front end here."""
 
 from __future__ import annotations
 
