@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import FACILITATOR, SPECTATOR, IllegalInput
-from engine.scenario.loading import ScenarioError
 from engine.play.conformance import random_legal_input
 from engine.play.wire import facilitator_options_to_wire, options_to_wire, view_to_wire
 from engine.rules.options import FacilitatorOptions, SeatOptions
+from engine.scenario.loading import ScenarioError
 from engine.scenario.models import Visibility
+
 from helpers import apply_all, decide, offer, propose, respond, rules_game, skip_talks, track
 
 # The fixture with a pair track only its two parties may see, and risk hidden from the seats.
@@ -217,7 +218,7 @@ def test_the_spectator_sees_risk_only_when_the_scenario_shows_it(game):
 
 
 def test_the_tuis_shared_screens_use_the_spectators_view(tmp_path):
-    from tui.session import Session
+    from engine.play.table import Session
 
     game = rules_game()
     session = Session(game, 1, {"red": "human", "blue": "human"}, save_path=tmp_path / "save.yaml")
