@@ -18,6 +18,7 @@ import sys
 from collections.abc import Mapping
 
 import attrs
+import pytest
 
 from engine import load_game
 from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
@@ -26,6 +27,9 @@ from engine.play.loop import play_out
 
 SCENARIO = "trilateral-2026"
 GAMES = 110  # per arm in the test run (about 50 s on two cores); the docs' table uses --games 400
+
+# Many bot games per claim: not in the default run; `uv run pytest -m slow` (and .ci/run) runs them.
+pytestmark = pytest.mark.slow
 
 
 # --------------------------------------------------------------------------------- controllers

@@ -455,3 +455,26 @@ def test_a_submission_others_still_wait_on_changes_only_the_step_and_the_submiss
     expected = attrs.evolve(state, step=state.step + 1,
                             submissions={"red": parse_input(decide("red", "test"))})
     assert after == expected and events == () and len(after.log) == before
+
+
+def test_reaching_a_rung_applies_its_effects_to_the_crisis_participants_once(game):
+    # The fixture's standoff rung: security -3 for the crisis's participants. Green is brought to
+    # the table first, so an effect given to everyone (not just the crisis's parties) would show.
+    state = game.start(1)
+    for event in ("summit", "random_scare"):  # Green at the table; a Red-Blue crisis after resolution
+        state, _ = game.apply(state, {"seat": FACILITATOR, "kind": "inject", "event": event})
+    state = skip_talks(game, state)
+    state = apply_all(game, state, decide("red"), decide("blue"), decide("green"))
+    assert state.phase is Phase.CRISIS and state.crisis.participants == ("red", "blue") and state.crisis.rung == 0
+
+    def security():
+        return {actor: track(game, state, f"security.{actor}") for actor in ("red", "blue", "green")}
+
+    before = security()
+    state = apply_all(game, state, crisis("red", "escalate"), crisis("blue", "hold"))  # onto the standoff
+    assert state.crisis.rung == 1
+    reached = {"red": before["red"] - 3, "blue": before["blue"] - 3, "green": before["green"]}
+    assert security() == reached
+    state = apply_all(game, state, crisis("red", "hold"), crisis("blue", "hold"))  # it stays on the standoff
+    assert state.crisis is None and state.turn == 2  # its last round: the crisis is over
+    assert security() == reached  # staying on a rung does not apply its effects again
