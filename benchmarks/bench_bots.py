@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.bots import BotContext, bot_for, persona_names  # noqa: E402
-from engine.scenario.loading import builtin_scenario_ids  # noqa: E402
 from engine.play.loop import step  # noqa: E402
 from engine.play.simulate import Batch, ScenarioSource, controllers_for, run_batch  # noqa: E402
+from engine.scenario.loading import builtin_scenario_ids  # noqa: E402
 
 # Every persona, in this order so that the first line-up is the example (us=hawk,
 # russia=reciprocator, china=parity-seeker); a persona added to the engine must be added here.
@@ -76,7 +76,8 @@ def main() -> None:
         while not state.over:
             for seat in sorted(game.awaiting(state)):
                 bot = bot_for(controllers[seat].persona, dict(controllers[seat].weights))
-                contexts.append((bot, BotContext(game, game.view(state, seat), game.options(state, seat), state.seed, state.step)))
+                context = BotContext(game, game.view(state, seat), game.options(state, seat), state.seed, state.step)
+                contexts.append((bot, context))
             state, _ = step(game, state, controllers)
     started = time.process_time()
     for bot, context in contexts:

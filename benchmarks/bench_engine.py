@@ -13,9 +13,9 @@ import statistics
 import time
 
 from engine import load_game
-from engine.scenario.loading import load_scenario_text, read_bytes_limited, resolve_scenario
 from engine.play.loop import play_out
-from engine.play.records import Recorder, read_record, dump_record, replay
+from engine.play.records import Recorder, dump_record, read_record, replay
+from engine.scenario.loading import load_scenario_text, read_bytes_limited, resolve_scenario
 
 
 def best_of(repeats: int, fn) -> float:

@@ -28,10 +28,10 @@ if os.environ.get("PYTHONHASHSEED") != "0":
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.bots import persona_names  # noqa: E402
-from engine.scenario.loading import builtin_scenario_ids  # noqa: E402
 from engine.play.loop import step  # noqa: E402
 from engine.play.records import digest  # noqa: E402
 from engine.play.simulate import ScenarioSource, controllers_for  # noqa: E402
+from engine.scenario.loading import builtin_scenario_ids  # noqa: E402
 
 LINES_ONLY = False
 

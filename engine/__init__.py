@@ -8,10 +8,10 @@ The public API, used by every front end (the TUI, bots, scripts, a future server
     state, events = game.apply(state, {"seat": "us", "kind": "decide", "moves": []})
 """
 
-from engine.version import __version__  # noqa: E402
 from engine.errors import IllegalInput, InvalidInput, MidnightError, RecordError, ScenarioRuntimeError  # noqa: E402
 from engine.rules.game import Game  # noqa: E402
 from engine.rules.state import FACILITATOR, SPECTATOR, GameState, Outcome, Phase, Termination  # noqa: E402
+from engine.version import __version__  # noqa: E402
 
 
 def load_game(ref: str) -> Game:
@@ -44,5 +44,6 @@ __all__ = [
     "SPECTATOR",
     "ScenarioRuntimeError",
     "Termination",
+    "__version__",
     "load_game",
 ]

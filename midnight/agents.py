@@ -25,11 +25,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 
 from engine.errors import MidnightError
+from engine.play.loop import Controller, default_controller
+from engine.play.wire import WIRE_FORMAT, act_message, plain, view_to_wire
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict
-from engine.play.loop import Controller, default_controller
 from engine.rules.state import GameState
-from engine.play.wire import WIRE_FORMAT, act_message, plain, view_to_wire
 
 MAX_LINE = 4_000_000  # bytes in one answer
 MAX_REASON = 300  # characters of an agent's reason kept in the record

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine import Game
-from engine.scenario.loading import load_scenario_text, scenario_content_hash
 from engine.rules.state import GameState, Phase
+from engine.scenario.loading import load_scenario_text, scenario_content_hash
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES = FIXTURES / "rules.yaml"

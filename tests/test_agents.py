@@ -14,9 +14,10 @@ import pytest
 from engine.errors import MidnightError
 from engine.play.loop import play_out
 from engine.play.records import record_game, replay
-from helpers import rules_game
 from midnight.agents import AgentProcess, agent_controllers, close_agents
 from midnight.cli import main
+
+from helpers import rules_game
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = shlex.quote(sys.executable)

@@ -6,8 +6,6 @@ from collections import Counter
 
 import attrs
 import pytest
-
-from engine.scenario.loading import ScenarioError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +13,8 @@ from engine.bots import BotContext, bot_for, persona_names
 from engine.bots.personas import PERSONAS
 from engine.play.loop import BotController, play_out
 from engine.rules.state import Phase
+from engine.scenario.loading import ScenarioError
+
 from helpers import apply_all, crisis, decide, rules_game, skip_talks
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -21,9 +21,9 @@ import attrs
 import pytest
 
 from engine import load_game
-from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
 from engine.bots import BotContext, bot_for
 from engine.play.loop import play_out
+from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
 
 SCENARIO = "trilateral-2026"
 GAMES = 110  # per arm in the test run (about 50 s on two cores); the docs' table uses --games 400
@@ -157,7 +157,8 @@ def _metrics(game, state, history) -> dict[str, float]:
         out[f"deployed.{actor}"] = _track(game, state, "deployed", actor)
         out[f"survivability.{actor}"] = _track(game, state, "survivability", actor)
     for factor in ("shield", "vulnerability", "proliferation", "space"):
-        out[f"factor.{factor}"] = statistics.mean(a.factors.get(factor, 0.0) for a in state.assessments) if state.assessments else 0.0
+        factors = [a.factors.get(factor, 0.0) for a in state.assessments]
+        out[f"factor.{factor}"] = statistics.mean(factors) if factors else 0.0
     return out
 
 
@@ -204,7 +205,10 @@ ARMS: dict[str, tuple[dict, dict]] = {
     # All three push tactical weapons forward in the first three quarters, or pull them back.
     "tactical": (
         {s: Steer(force=("nsnw_forward",), turns=(1, 3), forbid=("nsnw_withdraw",)) for s in ("us", "russia", "china")},
-        {s: Steer(force=("nsnw_withdraw",), turns=(1, 3), forbid=("nsnw_forward", "nuclear_exercise")) for s in ("us", "russia", "china")},
+        {
+            s: Steer(force=("nsnw_withdraw",), turns=(1, 3), forbid=("nsnw_forward", "nuclear_exercise"))
+            for s in ("us", "russia", "china")
+        },
     ),
     # The US humiliates its allies every quarter, or reassures them.
     "allies": (

@@ -48,7 +48,8 @@ def test_a_tampered_record_fails_verification_naming_turn_and_field(tmp_path, ca
 
 def test_validate_reports_every_problem_and_fails(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(Path(RULES).read_text().replace("system: arms\n    cost: 2", "system: armz\n    cost: 2").replace("played('test')", "played('tset')"))
+    text = Path(RULES).read_text().replace("system: arms\n    cost: 2", "system: armz\n    cost: 2")
+    bad.write_text(text.replace("played('test')", "played('tset')"))
     assert main(["validate", RULES, str(bad)]) == 1
     captured = capsys.readouterr()
     assert "rules.yaml: ok" in captured.out

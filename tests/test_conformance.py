@@ -8,6 +8,7 @@ import pytest
 from engine import load_game
 from engine.play.conformance import check_playout
 from engine.scenario.loading import builtin_scenario_ids
+
 from helpers import RULES
 
 SCENARIOS = [*builtin_scenario_ids(), str(RULES)]

@@ -1,6 +1,7 @@
 """Effects described in words for menus."""
 
 from engine.scenario.describe import describe_effects
+
 from helpers import rules_game
 
 

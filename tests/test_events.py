@@ -7,6 +7,7 @@ import pytest
 from engine.play.wire import view_to_wire
 from engine.rules import events
 from engine.rules.state import Phase
+
 from helpers import apply_all, crisis, decide, offer, propose, respond, rules_game, skip_talks
 
 

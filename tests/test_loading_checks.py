@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.scenario.loading import ScenarioError, load_scenario_text
+
 from helpers import RULES
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from engine import RecordError
-from engine.scenario.converter import LoadError
 from engine.play.loop import play_out
 from engine.play.records import Recorder, dump_record, read_record, record_game, replay, write_record
 from engine.play.scripts import check_script, read_script, script_controllers
+from engine.scenario.converter import LoadError
+
 from helpers import rules_game
 
 GAME = rules_game()

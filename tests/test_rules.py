@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine import FACILITATOR, IllegalInput, InvalidInput, Phase, Termination
+
 from helpers import apply_all, crisis, decide, offer, propose, respond, rules_game, skip_talks, track
 
 
@@ -153,7 +154,9 @@ def test_the_agenda_limits_a_turns_talks_to_its_systems(game):
 
 def test_an_agreement_already_in_force_cannot_be_proposed_again(game):
     state = game.start(1)
-    state = apply_all(game, state, propose("red", offer("hotline", ["red", "blue"])), propose("blue"), respond("blue", p1="accept"))
+    state = apply_all(
+        game, state, propose("red", offer("hotline", ["red", "blue"])), propose("blue"), respond("blue", p1="accept")
+    )
     state = apply_all(game, state, decide("red"), decide("blue"))
     state = apply_all(game, state, propose("blue"))  # turn 2: only hotline is on the agenda
     with pytest.raises(IllegalInput, match="already in force"):
@@ -207,7 +210,9 @@ def test_moves_must_fit_the_budget_the_move_limit_and_their_conditions(game):
 
 def test_an_unavailable_move_is_listed_with_its_reason(game):
     state = game.start(1)
-    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept"))
+    state = apply_all(
+        game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept")
+    )
     moves = {m.id: m for m in game.options(state, "red").moves}
     assert not moves["reassure"].available  # tension fell to 30 on signing
     assert moves["reassure"].reason == "Only when tension with Blue is above 30"
@@ -242,7 +247,9 @@ def test_secret_moves_are_revealed_to_their_maker_only(game):
 
 def test_a_detected_breach_has_consequences_and_ends_the_agreement(game):
     state = game.start(1)
-    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept"))
+    state = apply_all(
+        game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept")
+    )
     state = apply_all(game, state, decide("red", "build"), decide("blue"))
     assert state.agreements == ()
     assert track(game, state, "tension.red.blue") == 30 + 5 + 30
@@ -252,7 +259,9 @@ def test_a_detected_breach_has_consequences_and_ends_the_agreement(game):
 def test_an_undetected_breach_is_known_only_to_the_breacher():
     game = rules_game({"detection: 1": "detection: 0"})
     state = game.start(1)
-    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept"))
+    state = apply_all(
+        game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept")
+    )
     state = apply_all(game, state, decide("red", "build"), decide("blue"))
     assert [a.template for a in state.agreements] == ["cap"]
     assert any(e.kind == "breach" for e in game.view(state, "red").log)
@@ -261,7 +270,9 @@ def test_an_undetected_breach_is_known_only_to_the_breacher():
 
 def test_agreements_apply_their_per_turn_effects_and_expire(game):
     state = game.start(1)
-    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept"))
+    state = apply_all(
+        game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"), respond("blue", p1="accept")
+    )
     security = track(game, state, "security.red")
     for turn in (1, 2, 3):
         state = skip_talks(game, state)
@@ -377,7 +388,11 @@ def test_the_facilitator_injects_an_event_by_hand(game):
 
 
 def test_the_facilitator_adjudicates_a_track_within_its_bounds(game):
-    state, _ = game.apply(game.start(1), {"seat": FACILITATOR, "kind": "adjust", "track": "tension", "actor": "blue", "other": "red", "value": 250, "reason": "ruling"})
+    ruling = {
+        "seat": FACILITATOR, "kind": "adjust", "track": "tension", "actor": "blue", "other": "red", "value": 250,
+        "reason": "ruling",
+    }
+    state, _ = game.apply(game.start(1), ruling)
     assert track(game, state, "tension.red.blue") == 100
 
 
@@ -434,7 +449,9 @@ def test_a_crisis_can_start_higher_up_the_ladder_but_never_at_the_top():
 
 def test_a_template_in_force_with_every_possible_party_set_is_unavailable(game):
     state = game.start(1)
-    state = apply_all(game, state, propose("red", offer("hotline", ["red", "blue"])), propose("blue"), respond("blue", p1="accept"))
+    state = apply_all(
+        game, state, propose("red", offer("hotline", ["red", "blue"])), propose("blue"), respond("blue", p1="accept")
+    )
     state = apply_all(game, state, decide("red"), decide("blue"))
     options = {t.id: t for t in game.options(state, "red").templates}
     assert not options["hotline"].available

@@ -10,9 +10,9 @@ import attrs
 import pytest
 
 from engine import load_game
+from engine.play.loop import play_out
 from engine.scenario.expressions import Expression
 from engine.scenario.loading import builtin_scenario_ids, load_scenario
-from engine.play.loop import play_out
 from engine.scenario.text import Text
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

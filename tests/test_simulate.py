@@ -8,7 +8,6 @@ import math
 
 import pytest
 
-from engine.scenario.loading import scenario_content_hash
 from engine.play.records import read_record, replay
 from engine.play.simulate import (
     Batch,
@@ -21,8 +20,10 @@ from engine.play.simulate import (
     summarize,
     wilson,
 )
-from helpers import RULES
+from engine.scenario.loading import scenario_content_hash
 from midnight.cli import main
+
+from helpers import RULES
 from test_bots import TAGS
 
 TAGGED = RULES.read_text(encoding="utf-8")

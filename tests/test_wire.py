@@ -7,10 +7,11 @@ import json
 import pytest
 
 from engine.errors import InvalidInput
-from engine.rules.inputs import parse_input
 from engine.play.loop import BotController, play_out
-from engine.rules.state import Phase
 from engine.play.wire import act_message, input_from_wire, options_to_wire, view_to_wire
+from engine.rules.inputs import parse_input
+from engine.rules.state import Phase
+
 from helpers import rules_game
 
 

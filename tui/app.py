@@ -11,9 +11,9 @@ from textual.screen import Screen
 from engine import Game, Phase
 from engine.errors import MidnightError
 from engine.play.records import Record
+from engine.play.table import Session
 from tui.i18n import t
 from tui.keys import bindings
-from engine.play.table import Session
 
 
 class MidnightApp(App[int]):

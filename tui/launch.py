@@ -17,8 +17,8 @@ def build_app(args):
     """The app `midnight play` would run with these arguments (tests use this too)."""
     from engine import load_game
     from engine.play.records import read_record
-    from tui.app import MidnightApp
     from engine.play.table import Session, parse_seats
+    from tui.app import MidnightApp
 
     language = _language(getattr(args, "lang", None))
     resume = getattr(args, "resume", None)

@@ -171,7 +171,8 @@ def turning_points(view: SeatView, language: str, limit: int = 8) -> list[tuple[
     moves = sorted((a for a in view.assessments if a.clock_change), key=lambda a: -abs(a.clock_change))[:3]
     for a in moves:
         way = "toward midnight" if a.clock_change > 0 else "away from midnight"
-        points.append((a.turn, f"the clock moved {num(abs(a.clock_change))} s {way} (risk {num(round(a.risk, 1)) if a.risk is not None else '?'})"))
+        risk = num(round(a.risk, 1)) if a.risk is not None else "?"
+        points.append((a.turn, f"the clock moved {num(abs(a.clock_change))} s {way} (risk {risk})"))
     seen_crisis: set[int] = set()
     for entry in view.log:
         if entry.kind in ("agreement", "breach", "end") or (entry.kind == "crisis" and entry.turn not in seen_crisis):

@@ -24,7 +24,6 @@ from typing import NamedTuple
 
 from engine.bots.base import BotContext, register_persona
 from engine.bots.memo import BotMemo
-from engine.scenario.personas import DRIVES, PERSONAS
 from engine.bots.reading import (
     FRIENDLY_TAGS,
     HOSTILE_TAGS,
@@ -43,6 +42,7 @@ from engine.bots.reading import (
     red_lines,
 )
 from engine.rules.state import CrisisChoice, Phase
+from engine.scenario.personas import DRIVES, PERSONAS
 
 # What each persona says when its plain preferences, not a drive, made the choice.
 MOTTOS = {
@@ -203,7 +203,8 @@ class PersonaBot:
             theirs = [d for d in deeds if d.actor == proposer]
             if any(d.hostile for d in theirs):
                 value -= 0.3 * self.w("retaliate")
-                notes.append(f"distrusts {name(context.game, proposer)} after its {context.game.moves[theirs[0].move].label.get()}")
+                deed = context.game.moves[theirs[0].move].label.get()
+                notes.append(f"distrusts {name(context.game, proposer)} after its {deed}")
             elif any(d.friendly for d in theirs):
                 value += 0.2 * self.w("reward")
                 notes.append(f"returns {possessive(name(context.game, proposer))} good faith")
@@ -357,7 +358,7 @@ class PersonaBot:
         sense_of = table.moves.get
         retaliate, reward, parity, caution = self.w("retaliate"), self.w("reward"), self.w("parity"), self.w("caution")
         if not (hostile or friendly or afraid or (bal.rival is not None and parity)):
-            for move, draw in zip(available, noise):
+            for move, draw in zip(available, noise, strict=True):
                 liking = (sense_of(move.id) or self._sense(table, game, move.id)).liking
                 scored.append((-(liking + (draw - 0.5) * spread), move.id, move, motto if liking > 0 else ""))
         else:
@@ -376,7 +377,7 @@ class PersonaBot:
             wary = caution * (1.0 + level) if afraid else 0.0
             steady = caution * level if afraid else 0.0
             steadies = f"{why}: steadies things" if afraid else ""
-            for move, draw in zip(available, noise):
+            for move, draw in zip(available, noise, strict=True):
                 liking, tags, hostile_, friendly_, force, buildup, steadying = (
                     sense_of(move.id) or self._sense(table, game, move.id))
                 score = liking + (draw - 0.5) * spread
@@ -441,7 +442,7 @@ class PersonaBot:
         chosen, spent = [], 0.0
         shuffle = context.draws(100, len(available))
         skip = context.draws(150, len(available))
-        order = [m for _, m in sorted(zip(shuffle, available), key=lambda pair: (pair[0], pair[1].id))]
+        order = [m for _, m in sorted(zip(shuffle, available, strict=True), key=lambda pair: (pair[0], pair[1].id))]
         for i, move in enumerate(order):
             if len(chosen) >= options.max_moves or skip[i] < 0.4:
                 continue

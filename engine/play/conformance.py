@@ -16,8 +16,8 @@ from types import MappingProxyType
 import attrs
 
 from engine.errors import MidnightError
-from engine.rules.game import Game
 from engine.play.records import Recorder, replay
+from engine.rules.game import Game
 from engine.rules.state import FACILITATOR, GameState, Phase
 
 

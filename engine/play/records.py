@@ -22,14 +22,14 @@ from typing import Any
 import attrs
 import yaml
 
-from engine.version import __version__
-from engine.scenario.converter import LoadError, Problem, structure_document
 from engine.errors import MidnightError, RecordError
+from engine.play.loop import PlayedInput
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
-from engine.scenario.loading import load_yaml, read_bytes_limited
-from engine.play.loop import PlayedInput
 from engine.rules.state import GameState
+from engine.scenario.converter import LoadError, Problem, structure_document
+from engine.scenario.loading import load_yaml, read_bytes_limited
+from engine.version import __version__
 
 RECORD_FORMAT = 1
 
@@ -268,7 +268,8 @@ def dump_record(record: Record) -> str:
             text += f"      - {line.strip()}\n"
         if "after" in turn:
             after = turn["after"]
-            text += f"    after:\n      digest: {after['digest']}\n      clock: {after['clock']!r}\n      risk: {after['risk']!r}\n"
+            text += f"    after:\n      digest: {after['digest']}\n"
+            text += f"      clock: {after['clock']!r}\n      risk: {after['risk']!r}\n"
             tracks = yaml.dump(after["tracks"], Dumper=_Dumper, default_flow_style=True, width=10_000, sort_keys=False)
             text += f"      tracks: {tracks.strip()}\n"
     return text

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 
 import attrs
 
-from engine.scenario.converter import LoadError, Problem, structure_document
 from engine.errors import RecordError
-from engine.rules.game import Game
-from engine.scenario.loading import load_yaml, read_bytes_limited
 from engine.play.loop import Controller
+from engine.rules.game import Game
 from engine.rules.state import GameState, Phase
+from engine.scenario.converter import LoadError, Problem, structure_document
+from engine.scenario.loading import load_yaml, read_bytes_limited
 
 SCRIPT_FORMAT = 1
 

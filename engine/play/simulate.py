@@ -21,10 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
-from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
 from engine.errors import MidnightError
-from engine.rules.game import Game
 from engine.play.loop import BotController, Controller, PlayedInput, default_controller, step
+from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
+from engine.rules.game import Game
 from engine.rules.state import GameState
 
 Z95 = 1.959963984540054
@@ -346,7 +346,7 @@ def summarize(results: Sequence[GameResult], game: Game | None = None) -> dict:
 
 
 def _paired(a: Sequence[float], b: Sequence[float]) -> dict[str, float]:
-    pairs = [(x, y) for x, y in zip(a, b) if not (math.isnan(x) or math.isnan(y))]
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if not (math.isnan(x) or math.isnan(y))]
     result = mean_ci([y - x for x, y in pairs])
     result["a"] = statistics.fmean([x for x, _ in pairs]) if pairs else math.nan
     result["b"] = statistics.fmean([y for _, y in pairs]) if pairs else math.nan

@@ -13,9 +13,9 @@ import attrs
 
 from engine import FACILITATOR, SPECTATOR, Game, GameState, Phase
 from engine.errors import MidnightError
-from engine.rules.inputs import input_to_dict, parse_input
 from engine.play.loop import BotController, PlayedInput, default_controller
 from engine.play.records import Record, Recorder, write_record
+from engine.rules.inputs import input_to_dict, parse_input
 
 HUMAN = "human"
 BOT = "bot"  # the scenario's own bot for that actor

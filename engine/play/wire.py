@@ -23,8 +23,8 @@ from engine.errors import InvalidInput
 from engine.rules.inputs import Input, input_to_dict, parse_input
 from engine.rules.options import FacilitatorOptions, SeatOptions
 from engine.rules.state import Phase
-from engine.scenario.text import Text
 from engine.rules.views import SeatView
+from engine.scenario.text import Text
 
 WIRE_FORMAT = 1
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine.rules import events
 from engine.rules.effects import apply_effects
+from engine.rules.memo import LIMIT
 from engine.rules.phrases import new_phrase, phrase
 from engine.rules.state import Assessment, Outcome, Phase, Termination
-from engine.rules.memo import LIMIT
 from engine.rules.work import Work
 
 

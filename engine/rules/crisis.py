@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from engine.errors import IllegalInput
 from engine.rules import events
 from engine.rules.assessment import finish_game
 from engine.rules.effects import apply_effects
-from engine.errors import IllegalInput
 from engine.rules.inputs import ChooseInCrisis
 from engine.rules.phrases import phrase
 from engine.rules.state import Crisis, CrisisChoice, GameState, Termination

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from engine.rules import events
-from engine.scenario.models import Effect, Scope
-from engine.rules.state import Crisis
-from engine.rules.phrases import phrase
-from engine.scenario.vocabulary import SELF_TEST
 from engine.rules.memo import LIMIT
+from engine.rules.phrases import phrase
+from engine.rules.state import Crisis
 from engine.rules.work import Work
+from engine.scenario.models import Effect, Scope
+from engine.scenario.vocabulary import SELF_TEST
+
 
 def select_actors(
     work: Work, selector: str, self_actor: str | None, parties: Sequence[str]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from engine.scenario.expressions import ExpressionEvalError
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from engine.rules.work import Work

@@ -18,21 +18,21 @@ from collections.abc import Mapping
 
 import attrs
 
-from engine.rules import events
-from engine.rules import assessment, talks
 from engine.errors import IllegalInput
-from engine.scenario.describe import describe_effects
-from engine.rules.memo import GameMemo, remember
+from engine.rules import assessment, events, talks
 from engine.rules.inputs import Adjust, Inject, Input, parse_input
-from engine.scenario.names import TrackLayout
+from engine.rules.memo import GameMemo, remember
+from engine.rules.options import FacilitatorOptions, SeatOptions, facilitator_options, spectator_options
 from engine.rules.phases import PHASES, seat_options
 from engine.rules.phrases import phrase
-from engine.scenario.models import Actor, AgreementTemplate, Event, Move, Scenario, Scope
 from engine.rules.state import FACILITATOR, SPECTATOR, GameState, LogEntry, Phase
-from engine.scenario.text import Text
 from engine.rules.views import check_seat, seat_view
-from engine.rules.options import FacilitatorOptions, SeatOptions, facilitator_options, spectator_options
 from engine.rules.work import Work
+from engine.scenario.describe import describe_effects
+from engine.scenario.models import Actor, AgreementTemplate, Event, Move, Scenario, Scope
+from engine.scenario.names import TrackLayout
+from engine.scenario.text import Text
+
 
 class Game:
     """A scenario made ready to play: lookups, the track layout and the rules' entry points."""

@@ -11,15 +11,15 @@ from math import copysign
 
 import attrs
 
-from engine.rules import resolution, talks
 from engine.errors import MidnightError
-from engine.scenario.models import Parameter, Visibility
-from engine.rules.state import CrisisChoice, Phase, Proposal
-from engine.scenario.text import Text
-from engine.rules.memo import LIMIT
-from engine.rules.work import Work
+from engine.rules import resolution, talks
 from engine.rules.inputs import Adjust, Inject
-from engine.rules.state import FACILITATOR, SPECTATOR, GameState
+from engine.rules.memo import LIMIT
+from engine.rules.state import FACILITATOR, SPECTATOR, CrisisChoice, GameState, Phase, Proposal
+from engine.rules.work import Work
+from engine.scenario.models import Parameter, Visibility
+from engine.scenario.text import Text
+
 
 @attrs.frozen
 class MoveOption:
@@ -182,7 +182,7 @@ def template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
     options = tuple(
         TemplateOption(template.id, template.label, template.system, template.description, template.parameters,
                        eligible, template.min_parties, template.max_parties, problem is None, problem)
-        for (template, eligible, _, _), problem in zip(basics, problems)
+        for (template, eligible, _, _), problem in zip(basics, problems, strict=True)
     )
     if len(cache) < LIMIT:
         cache[key] = (basics, options)

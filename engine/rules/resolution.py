@@ -11,13 +11,13 @@ The order (documented in docs/rules.md):
 
 from __future__ import annotations
 
+from engine.errors import IllegalInput
 from engine.rules import events
 from engine.rules.effects import apply_effects
-from engine.errors import IllegalInput
 from engine.rules.inputs import Decide
 from engine.rules.phrases import phrase
-from engine.scenario.models import Move
 from engine.rules.work import Work
+from engine.scenario.models import Move
 
 
 def move_cost(work: Work, seat: str, move: Move) -> float:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from engine.errors import IllegalInput
 from engine.rules import events
 from engine.rules.effects import apply_effects
-from engine.errors import IllegalInput
 from engine.rules.inputs import Offer, Propose, Respond
 from engine.rules.phrases import phrase
-from engine.scenario.models import AgreementTemplate
 from engine.rules.state import Agreement, Answer, Phase, Proposal
 from engine.rules.work import Work
+from engine.scenario.models import AgreementTemplate
 
 
 def agenda_systems(scenario, turn: int) -> tuple[str, ...] | None:

@@ -16,8 +16,19 @@ import attrs
 
 from engine.errors import IllegalInput
 from engine.rules.inputs import Input
+from engine.rules.state import (
+    FACILITATOR,
+    SPECTATOR,
+    Agreement,
+    Assessment,
+    Crisis,
+    GameState,
+    LogEntry,
+    Outcome,
+    Phase,
+    Proposal,
+)
 from engine.scenario.models import Scope, Visibility
-from engine.rules.state import FACILITATOR, SPECTATOR, Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
 from engine.scenario.text import Text
 
 

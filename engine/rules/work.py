@@ -15,8 +15,8 @@ import attrs
 from engine.rules.memo import remember
 from engine.rules.state import GameState, LogEntry, frozen_map
 from engine.scenario.expressions import Expression
-from engine.scenario.vocabulary import SELF_TEST
 from engine.scenario.text import Text
+from engine.scenario.vocabulary import SELF_TEST
 
 if TYPE_CHECKING:
     from engine.rules.events import LogEvent

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 
 from engine.scenario.expressions import Expression
-from engine.scenario.names import name_problem
 from engine.scenario.models import Effect, Scenario, Scope, Visibility
+from engine.scenario.names import name_problem
 from engine.scenario.personas import bot_config_problems
 from engine.scenario.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT, SELECTORS
 

@@ -307,7 +307,7 @@ def _is_list(t: Any) -> bool:
 
 
 def _is_mapping(t: Any) -> bool:
-    return _origin(t) in (dict, Mapping, typing.Mapping, typing.Dict) and len(typing.get_args(t)) == 2
+    return _origin(t) in (dict, Mapping, typing.Mapping) and len(typing.get_args(t)) == 2
 
 
 def _mentions(t: Any, target: type) -> bool:

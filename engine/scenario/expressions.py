@@ -834,7 +834,8 @@ class _Parser:
     def arithmetic(self, ops: list[_Token], operands: list[_Node]) -> _Node:
         parts = [self.need(operands[0], NUMBER, f"{ops[0].text!r} needs numbers on both sides")]
         parts += [
-            self.need(node, NUMBER, f"{op.text!r} needs numbers on both sides") for op, node in zip(ops, operands[1:])
+            self.need(node, NUMBER, f"{op.text!r} needs numbers on both sides")
+            for op, node in zip(ops, operands[1:], strict=True)
         ]
         if len(parts) == 2:
             fn = self.binary_arithmetic(ops[0], parts[0], parts[1])
@@ -900,7 +901,7 @@ class _Parser:
         first = parts[0].fn
         steps = tuple(
             (_ARITH[op.value], node.fn, op.value in "/%", *self._runtime_errors(op, node))
-            for op, node in zip(ops, parts[1:])
+            for op, node in zip(ops, parts[1:], strict=True)
         )
 
         def fn(v: Any, f: Any) -> float:

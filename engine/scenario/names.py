@@ -20,6 +20,7 @@ from engine.scenario.expressions import ExpressionEvalError
 from engine.scenario.models import Scenario, Scope
 from engine.scenario.vocabulary import RELATIVE_ACTORS, SPECIAL_NAMES
 
+
 class TrackLayout:
     """Where each track value lives in the state's flat tuple of numbers."""
 

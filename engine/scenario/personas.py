@@ -8,8 +8,9 @@ that the loader can check a `bot:` block without knowing how a bot plays.
 from __future__ import annotations
 
 # Numbers that are not tag weights, with their defaults.
-DRIVES = {"noise": 0.0, "propose": 0.0, "accept": 0.0, "escalate": 0.0, "back_down": 0.0, "retaliate": 0.0, "reward": 0.0, "forgive": 0.0, "parity": 0.0, "caution": 0.0,
-           "danger_line": 0.6, "bind": 0.3, "threshold": 0.2, "counter": 0.2, "brink": 1.0, "max_proposals": 1.0}
+DRIVES = {"noise": 0.0, "propose": 0.0, "accept": 0.0, "escalate": 0.0, "back_down": 0.0, "retaliate": 0.0,
+          "reward": 0.0, "forgive": 0.0, "parity": 0.0, "caution": 0.0,
+          "danger_line": 0.6, "bind": 0.3, "threshold": 0.2, "counter": 0.2, "brink": 1.0, "max_proposals": 1.0}
 
 PERSONAS: dict[str, dict[str, float]] = {
     "random": {"noise": 1.0, "propose": 0.5, "accept": 0.5, "escalate": 0.33, "back_down": 0.33},

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("play", help="play in the terminal UI (the default)")
-    parser.add_argument("scenario", nargs="?", default=None, help="built-in id or scenario file (default: choose on the start screen)")
+    parser.add_argument("scenario", nargs="?", default=None,
+                        help="built-in id or scenario file (default: choose on the start screen)")
     parser.add_argument("--seed", type=int, default=None, help="the game's seed")
     parser.add_argument("--lang", default=None, help="language: en or zh")
     parser.add_argument("--seats", metavar="SEAT=WHO,...", default="",

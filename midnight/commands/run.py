@@ -10,7 +10,8 @@ from engine.scenario.loading import DEFAULT_SCENARIO
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("run", help="play a whole game headless (bots fill unscripted seats)")
-    parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"built-in id or scenario file (default {DEFAULT_SCENARIO})")
+    parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
+                        help=f"built-in id or scenario file (default {DEFAULT_SCENARIO})")
     parser.add_argument("--seed", type=int, default=0, help="the game's seed (default 0)")
     parser.add_argument("--script", metavar="FILE", help="a script of moves for some seats")
     parser.add_argument("--seats", metavar="SEAT=PERSONA,...", default="",
@@ -43,11 +44,11 @@ def parse_seats(text: str, seats) -> dict[str, str]:
 def run(args) -> int:
     from engine import load_game
     from engine.play.loop import step
-    from engine.play.simulate import controllers_for, seat_labels
-    from midnight.agents import agent_controllers, close_agents
     from engine.play.records import Recorder, write_record
     from engine.play.scripts import ScriptController, check_script, read_script
-    from midnight.story import print_turn, print_outcome
+    from engine.play.simulate import controllers_for, seat_labels
+    from midnight.agents import agent_controllers, close_agents
+    from midnight.story import print_outcome, print_turn
 
     game = load_game(args.scenario)
     personas = parse_seats(args.seats, game.seats)

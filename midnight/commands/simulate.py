@@ -175,9 +175,10 @@ def _json_safe(value):
 
 
 def write_csv(path: str, game, results_a, results_b=None) -> None:
+    import io
+
     from engine.play.records import write_atomic
     from engine.play.simulate import result_row
-    import io
 
     systems = [s.id for s in game.scenario.systems]
     actors = list(game.seats)
@@ -277,7 +278,8 @@ def print_report(report: dict, game, out) -> None:
     b = report["b"]
     seats_b = ", ".join(f"{k}={v.removeprefix('bot:')}" for k, v in b["seats"].items())
     print(f"A: {seats}", file=out)
-    print(f"B: {seats_b}" + ("" if b["scenario"]["hash"] == scenario["hash"] else f"  (scenario {b['scenario']['id']} v{b['scenario']['version']})"), file=out)
+    other = "" if b["scenario"]["hash"] == scenario["hash"] else f"  (scenario {b['scenario']['id']} v{b['scenario']['version']})"
+    print(f"B: {seats_b}{other}", file=out)
     print("\n== A ==", file=out)
     print_summary(report["summary"], game, out, "  ")
     print("\n== B ==", file=out)

@@ -40,8 +40,8 @@ def run(args) -> int:
 
 
 def _playouts(scenario, count: int) -> list[str]:
-    from engine.play.conformance import check_playout
     from engine.errors import MidnightError
+    from engine.play.conformance import check_playout
     from engine.rules.game import Game
 
     game = Game(scenario)

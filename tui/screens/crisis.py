@@ -8,11 +8,11 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
+from engine.play.table import Session
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
 from tui.screens.dialogs import BriefScreen
-from engine.play.table import Session
 
 
 class CrisisScreen(LocalizedKeys, Screen[str]):

@@ -79,7 +79,8 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
             try:
                 params[p.id] = float(text)
             except ValueError:
-                self.query_one("#dialog-error", Static).update(f"[$error]{escape(p.label.get(self.language))}: a number, please[/]")
+                label = escape(p.label.get(self.language))
+                self.query_one("#dialog-error", Static).update(f"[$error]{label}: a number, please[/]")
                 return
         if self.fixed_parties:
             self.dismiss({"params": params})

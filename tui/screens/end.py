@@ -9,10 +9,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import FACILITATOR
+from engine.play.table import Session
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
-from engine.play.table import Session
 
 
 class EndScreen(LocalizedKeys, Screen[None]):

@@ -7,10 +7,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from engine.play.table import Session, TurnReport
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
-from engine.play.table import Session, TurnReport
 
 
 class ResolutionScreen(LocalizedKeys, Screen[None]):

@@ -9,9 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
 from engine.errors import MidnightError
+from engine.play.table import BOT, HUMAN
 from tui.i18n import LANGUAGES, t
 from tui.keys import LocalizedKeys, bindings
-from engine.play.table import BOT, HUMAN
 
 
 class StartScreen(LocalizedKeys, Screen[dict]):
