@@ -29,6 +29,7 @@ from engine.play.loop import Controller, default_controller
 from engine.play.wire import WIRE_FORMAT, act_message, plain, view_to_wire
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict
+from engine.rules.options import SeatOptions
 from engine.rules.state import GameState
 
 MAX_LINE = 4_000_000  # bytes in one answer
@@ -85,6 +86,7 @@ class AgentProcess:
 
     def send(self, message: Mapping) -> None:
         self.start()
+        assert self.process is not None and self.process.stdin is not None  # started, with a pipe
         try:
             self.process.stdin.write(json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n")
             self.process.stdin.flush()
@@ -145,6 +147,7 @@ class AgentProcess:
                 self.send(message)
             except AgentError:
                 pass
+        assert process.stdin is not None  # started with a pipe
         try:
             process.stdin.close()
         except OSError:
@@ -201,7 +204,9 @@ class AgentController:
             value, reason = self.fallback.act(game, state, seat)
             return value, f"bot for the agent ({self.dead}): {reason}"
         self.requests += 1
-        message = act_message(game.view(state, seat), game.options(state, seat), self.requests, self.language)
+        options = game.options(state, seat)
+        assert isinstance(options, SeatOptions)  # agents play actors' seats
+        message = act_message(game.view(state, seat), options, self.requests, self.language)
         started = time.perf_counter()
         try:
             answer = self.process.request(message, self.timeout)

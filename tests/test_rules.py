@@ -495,3 +495,10 @@ def test_reaching_a_rung_applies_its_effects_to_the_crisis_participants_once(gam
     state = apply_all(game, state, crisis("red", "hold"), crisis("blue", "hold"))  # it stays on the standoff
     assert state.crisis is None and state.turn == 2  # its last round: the crisis is over
     assert security() == reached  # staying on a rung does not apply its effects again
+
+
+def test_work_declares_every_field_of_the_state():
+    # Work copies GameState's fields by name at run time; its annotations declare them for the type checker.
+    from engine.rules.work import _FIELD_NAMES, Work
+
+    assert set(Work.__annotations__) == set(_FIELD_NAMES)

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import struct
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -14,6 +14,9 @@ from engine.rules.options import SeatOptions
 from engine.rules.views import SeatView
 from engine.rules.work import uniform
 from engine.scenario.personas import declare_persona
+
+if TYPE_CHECKING:
+    from engine.rules.game import Game
 
 _TWO_TO_53 = float(1 << 53)
 _EIGHT_WORDS = struct.Struct(">8Q")  # a 64-byte digest as eight big-endian 64-bit words
@@ -28,7 +31,7 @@ class BotContext:
     and the seat, so a bot game replays identically.
     """
 
-    game: object
+    game: Game
     view: SeatView
     options: SeatOptions
     seed: int

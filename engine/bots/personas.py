@@ -19,8 +19,8 @@ name the force tracks and `redline.<track>` values as red lines (see docs/bots.m
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.bots.base import BotContext, register_persona
 from engine.bots.memo import BotMemo
@@ -43,6 +43,12 @@ from engine.bots.reading import (
 )
 from engine.rules.state import CrisisChoice, Phase
 from engine.scenario.personas import DRIVES, PERSONAS
+
+if TYPE_CHECKING:
+    from engine.rules.options import MoveOption
+
+    # Why a persona chose a move: a string, or a function making it (only the chosen moves' are read).
+    _Motive = str | Callable[[], str]
 
 # What each persona says when its plain preferences, not a drive, made the choice.
 MOTTOS = {
@@ -248,7 +254,8 @@ class PersonaBot:
                 ranked.append((value + (noise[i] - 0.5) * self.w("noise"), t))
             ranked.sort(key=lambda item: (-item[0], item[1].id))
         in_force = {(a.template, frozenset(a.parties)) for a in context.view.agreements}
-        offers, labels = [], []
+        offers: list[dict] = []
+        labels: list[str] = []
         limit = min(context.options.max_proposals, max(1, int(self.w("max_proposals"))))
         for i, (value, template) in enumerate(ranked):
             if len(offers) >= limit or (self.name != "random" and value <= 0.1):
@@ -350,7 +357,7 @@ class PersonaBot:
         level, why = danger(game, context.view, self._lines)
         afraid = level >= self.w("danger_line") and self.w("caution") > 0
 
-        scored = []
+        scored: list[tuple[float, str, MoveOption, _Motive]] = []
         noise = context.draws(100, len(available))
         spread = 2 * self.w("noise")
         motto = MOTTOS.get(self.name, self.name)
@@ -371,9 +378,15 @@ class PersonaBot:
             behind, level_ = bal.gap > 0.05, bal.gap <= 0.0
             catch_up = parity * (0.5 + min(1.0, bal.gap)) if pacing and behind else 0.0
             hold_back = parity * min(1.0, bal.gap) if pacing and behind else 0.0
-            closes = lambda: (f"closes the gap with {name(game, bal.rival)} "
-                              f"({bal.track} {bal.own:g} against {bal.theirs:g})")
-            affords = lambda: f"at parity with {name(game, bal.rival)}, can afford restraint"
+
+            def closes() -> str:
+                assert bal.rival is not None  # read only when pacing, which needs a rival
+                return f"closes the gap with {name(game, bal.rival)} ({bal.track} {bal.own:g} against {bal.theirs:g})"
+
+            def affords() -> str:
+                assert bal.rival is not None  # read only when pacing, which needs a rival
+                return f"at parity with {name(game, bal.rival)}, can afford restraint"
+
             wary = caution * (1.0 + level) if afraid else 0.0
             steady = caution * level if afraid else 0.0
             steadies = f"{why}: steadies things" if afraid else ""
@@ -381,7 +394,7 @@ class PersonaBot:
                 liking, tags, hostile_, friendly_, force, buildup, steadying = (
                     sense_of(move.id) or self._sense(table, game, move.id))
                 score = liking + (draw - 0.5) * spread
-                motive = motto if liking > 0 else ""
+                motive: _Motive = motto if liking > 0 else ""
                 if answering and hostile_:
                     bonus = retaliate * (1.0 if tags & answer_tags else 0.4)
                     score += bonus
@@ -411,7 +424,9 @@ class PersonaBot:
                         motive = steadies
                 scored.append((-score, move.id, move, motive))
         scored.sort()  # best first, then by id (ids are unique: moves themselves are never compared)
-        chosen, motives, spent = [], [], 0.0
+        chosen: list[MoveOption] = []
+        motives: list[_Motive] = []
+        spent = 0.0
         budget = options.budget
         threshold = self.w("threshold")
         for negated, _, move, motive in scored:
@@ -439,7 +454,8 @@ class PersonaBot:
 
     def _decide_at_random(self, context: BotContext, available) -> tuple[dict, str]:
         options = context.options
-        chosen, spent = [], 0.0
+        chosen: list[MoveOption] = []
+        spent = 0.0
         shuffle = context.draws(100, len(available))
         skip = context.draws(150, len(available))
         order = [m for _, m in sorted(zip(shuffle, available, strict=True), key=lambda pair: (pair[0], pair[1].id))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from operator import is_
+from typing import TypedDict
 
 import attrs
 
@@ -155,7 +156,12 @@ def named_forces(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
     return tuple((k[len("parity."):], float(v)) for k, v in weights.items() if k.startswith("parity."))
 
 
-def _positions(game, view: SeatView) -> dict[str, object]:
+class _Positions(TypedDict):
+    actor: dict[tuple[str, str], int]  # (track, actor) -> index, for actor tracks
+    danger: list[tuple[int, str]]  # (index, the other actor), for the seat's danger pair tracks
+
+
+def _positions(game, view: SeatView) -> _Positions:
     """Where the readings a bot looks at sit in this seat's view (the order is fixed per seat)."""
     cache = game.memo.layer(BotMemo).positions
     key = (view.seat, len(view.tracks))
@@ -206,11 +212,13 @@ def balance(game, view: SeatView, weights: Mapping[str, float] | tuple) -> Balan
 def _balance(game, view: SeatView, tracks: dict[str, float]) -> Balance:
     readings = view.tracks
     values = {key: readings[i].value for key, i in _force_positions(game, view, tracks)}
-    best = None  # (rival, gap, track, own, theirs): one Balance is made, at the end
+    # (rival, gap, track, own, theirs): one Balance is made, at the end
+    best: tuple[str, float, str | None, float, float] | None = None
     for rival in sorted(view.active):
         if rival == view.seat:
             continue
-        total, weight, widest = 0.0, 0.0, (None, -2.0, 0.0, 0.0)
+        total, weight = 0.0, 0.0
+        widest: tuple[str | None, float, float, float] = (None, -2.0, 0.0, 0.0)  # (track, gap, own, theirs)
         for track, w in tracks.items():
             own, theirs = values.get((track, view.seat)), values.get((track, rival))
             if own is None or theirs is None:

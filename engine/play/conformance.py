@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import enum
 import random
+from collections.abc import Mapping
 from types import MappingProxyType
+from typing import cast
 
 import attrs
 
 from engine.errors import MidnightError
 from engine.play.records import Recorder, replay
 from engine.rules.game import Game
+from engine.rules.options import SeatOptions
 from engine.rules.state import FACILITATOR, GameState, Phase
 
 
 def random_legal_input(game: Game, state: GameState, seat: str, rng: random.Random) -> dict:
     """A random input among those the seat's options call legal (wider than any bot's play)."""
     options = game.options(state, seat)
+    assert isinstance(options, SeatOptions)  # an actor's seat
     if options.phase is Phase.PROPOSE:
-        offers = []
+        offers: list[dict] = []
         for template in rng.sample(list(options.templates), k=len(options.templates)):
             if len(offers) >= options.max_proposals or not template.available or rng.random() < 0.5:
                 continue
@@ -50,12 +54,13 @@ def random_legal_input(game: Game, state: GameState, seat: str, rng: random.Rand
             answer = rng.choice(answers)
             reply = {"proposal": option.proposal.id, "answer": answer}
             if answer == "counter":
-                template = game.template(option.proposal.template)
-                reply["params"] = {p.id: p.default for p in template.parameters}
+                countered = game.template(option.proposal.template)
+                reply["params"] = {p.id: p.default for p in countered.parameters}
             replies.append(reply)
         return {"seat": seat, "kind": "respond", "replies": replies}
     if options.phase is Phase.DECIDE:
-        chosen, spent = [], 0.0
+        chosen: list[str] = []
+        spent = 0.0
         for move in rng.sample(list(options.available_moves()), k=len(options.available_moves())):
             if len(chosen) >= options.max_moves or rng.random() < 0.4:
                 continue
@@ -99,17 +104,19 @@ def mutable_parts(value: object, path: str = "state", _seen: set[int] | None = N
         return [p for i, item in enumerate(value) for p in mutable_parts(item, f"{path}[{i}]", seen)]
     if isinstance(value, MappingProxyType) or getattr(type(value), "__setitem__", None) is getattr(
             type(value), "_refuse", object()):
-        return [p for key, item in value.items() for p in mutable_parts(item, f"{path}[{key!r}]", seen)]
-    if attrs.has(type(value)):
-        if not _is_frozen(value):
-            return [f"{path}: a {type(value).__name__} is not frozen"]
-        return [p for field in attrs.fields(type(value))
+        items = cast("Mapping[object, object]", value).items()  # a read-only mapping, as just tested
+        return [p for key, item in items for p in mutable_parts(item, f"{path}[{key!r}]", seen)]
+    cls = type(value)
+    if attrs.has(cls):
+        fields = attrs.fields(cls)
+        if not _is_frozen(value, fields):
+            return [f"{path}: a {cls.__name__} is not frozen"]
+        return [p for field in fields
                 for p in mutable_parts(getattr(value, field.name), f"{path}.{field.name}", seen)]
     return [f"{path}: a {type(value).__name__} can be changed in place"]
 
 
-def _is_frozen(value: object) -> bool:
-    fields = attrs.fields(type(value))
+def _is_frozen(value: object, fields: tuple[attrs.Attribute, ...]) -> bool:
     if not fields:
         return True
     try:  # setting a field to the value it has changes nothing, if it is allowed at all

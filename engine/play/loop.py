@@ -12,10 +12,11 @@ from typing import Protocol
 
 import attrs
 
-from engine.bots import BotContext, bot_for
+from engine.bots import Bot, BotContext, bot_for
 from engine.errors import MidnightError
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
+from engine.rules.options import SeatOptions
 from engine.rules.state import GameState
 
 
@@ -39,14 +40,16 @@ class BotController:
 
     persona: str
     weights: Mapping = attrs.field(factory=dict)
-    _bot: object = attrs.field(default=None, init=False, eq=False, repr=False)  # made on first use
+    _bot: Bot | None = attrs.field(default=None, init=False, eq=False, repr=False)  # made on first use
 
     def act(self, game: Game, state: GameState, seat: str) -> tuple[dict, str]:
         bot = self._bot
         if bot is None:
             bot = bot_for(self.persona, dict(self.weights))
             object.__setattr__(self, "_bot", bot)
-        context = BotContext(game, game.view(state, seat), game.options(state, seat), state.seed, state.step)
+        options = game.options(state, seat)
+        assert isinstance(options, SeatOptions)  # bots play actors' seats
+        context = BotContext(game, game.view(state, seat), options, state.seed, state.step)
         return bot.act(context)
 
 

@@ -239,7 +239,8 @@ def _represent_mapping(dumper: yaml.SafeDumper, data: Mapping) -> yaml.Node:
     return dumper.represent_dict(dict(data))
 
 
-_Dumper.add_multi_representer(Mapping, _represent_mapping)
+# Mapping, abstract on purpose: every read-only mapping (MappingProxyType, a Text's values) dumps as a dict.
+_Dumper.add_multi_representer(Mapping, _represent_mapping)  # type: ignore[type-abstract]
 
 
 def _plain(record: Record) -> dict[str, Any]:

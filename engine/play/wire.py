@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -32,7 +33,7 @@ WIRE_FORMAT = 1
 PHASE_KIND = {Phase.PROPOSE: "propose", Phase.RESPOND: "respond", Phase.DECIDE: "decide", Phase.CRISIS: "crisis"}
 
 
-def plain(value: object, language: str | None = "en") -> object:
+def plain(value: object, language: str | None = "en") -> Any:
     """Any engine value as JSON-able data: attrs classes as dicts, enums as their values,
     sets as sorted lists, Text in `language` (or as a mapping when `language` is None)."""
     if value is None or isinstance(value, str | bool | int):
@@ -51,8 +52,9 @@ def plain(value: object, language: str | None = "en") -> object:
         return sorted(plain(v, language) for v in value)
     if isinstance(value, list | tuple):
         return [plain(v, language) for v in value]
-    if attrs.has(type(value)):
-        return {f.name: plain(getattr(value, f.name), language) for f in attrs.fields(type(value))}
+    cls = type(value)
+    if attrs.has(cls):
+        return {f.name: plain(getattr(value, f.name), language) for f in attrs.fields(cls)}
     raise TypeError(f"no wire form for {type(value).__name__}")
 
 

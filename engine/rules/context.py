@@ -8,6 +8,7 @@ and nothing points back from a finished Work (no cycle is left for the garbage c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.errors import ScenarioRuntimeError
@@ -52,7 +53,7 @@ class EvaluationContext:
             namespace.point_at(work)
 
     def evaluate(self, work: Work, expression: Expression, self_actor: str | None, other: str | None,
-                 extra: dict[str, float] | None, where: str):
+                 extra: Mapping[str, float] | None, where: str):
         """The value of `expression` in `work`, or a ScenarioRuntimeError naming `where`."""
         if self._work is not work:
             self._point_at(work)
@@ -63,10 +64,11 @@ class EvaluationContext:
                                        GameFunctions(work, self_actor))
         namespace, functions = pair
         if extra:
-            namespace = self._with_extra.get(key)
-            if namespace is None:
-                namespace = self._with_extra[key] = Namespace(self._layout, work, SPECIALS, self_actor, other)
-            namespace.use_extra(extra)
+            with_extra = self._with_extra.get(key)
+            if with_extra is None:
+                with_extra = self._with_extra[key] = Namespace(self._layout, work, SPECIALS, self_actor, other)
+            with_extra.use_extra(extra)
+            namespace = with_extra
         try:
             return expression.evaluate(namespace, functions)
         except ExpressionError as error:

@@ -25,6 +25,7 @@ def check_choice(work: Work, value: ChooseInCrisis) -> None:
 
 def begin_crisis_rounds(work: Work) -> None:
     crisis = work.crisis
+    assert crisis is not None  # the crisis phase runs only while there is one
     work.crisis = Crisis(crisis.participants, crisis.rung, 1, crisis.peak, crisis.cause)
     _note_rung(work, crisis.rung)
 
@@ -33,7 +34,12 @@ def complete_crisis_round(work: Work) -> bool:
     """Resolve one round. Returns True when the crisis is over (or the game is)."""
     ladder = work.scenario.crisis
     crisis = work.crisis
-    choices = {seat: work.submissions[seat].choice for seat in crisis_seats(work)}
+    assert crisis is not None  # the crisis phase runs only while there is one
+    choices = {}
+    for seat in crisis_seats(work):
+        submission = work.submissions[seat]
+        assert isinstance(submission, ChooseInCrisis)  # the only input the crisis phase takes
+        choices[seat] = submission.choice
     work.submissions = {}
     counts = dict.fromkeys(_CHOICES, 0.0)
     for choice in choices.values():

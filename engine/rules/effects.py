@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from engine.rules import events
 from engine.rules.memo import LIMIT
@@ -40,7 +40,7 @@ def apply_effects(
     *,
     self_actor: str | None = None,
     parties: Sequence[str] = (),
-    extra: dict[str, float] | None = None,
+    extra: Mapping[str, float] | None = None,
     where: str = "effect",
 ) -> None:
     if type(parties) is not tuple:
@@ -122,7 +122,7 @@ def _for_self(work: Work, steps: tuple[tuple, ...], self_actor: str) -> tuple[tu
 
 
 def _make_steps(effects: Iterable[Effect], where: str) -> tuple[tuple, ...]:
-    steps = []
+    steps: list[tuple] = []
     for index, effect in enumerate(effects):
         rare = any(part is not None for part in (effect.chance, effect.say, effect.activate, effect.start_crisis))
         setting = effect.set is not None
@@ -143,6 +143,7 @@ def _targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple, ..
 
 
 def _find_targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple[int, str | None, str | None], ...]:
+    assert effect.track is not None  # called only for an effect on a track
     track = work.layout.tracks[effect.track]
     if track.scope is Scope.GLOBAL:
         return ((work.layout.slot(track.id), self_actor, None),)
@@ -165,6 +166,7 @@ def _find_targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tupl
 def start_crisis(work: Work, effect: Effect, self_actor, parties) -> None:
     """Put the selected actors in a crisis, or draw them into the one already running."""
     start = effect.start_crisis
+    assert start is not None  # called only for an effect that starts one
     participants = []
     for selector in start.between:
         for actor in select_actors(work, selector, self_actor, parties):

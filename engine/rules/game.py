@@ -108,8 +108,11 @@ class Game:
             initial = track.initial
             if isinstance(initial, Mapping):
                 key = a if track.scope is Scope.ACTOR else f"{a}/{b}"
-                alt = f"{b}/{a}" if track.scope is Scope.PAIR else key
-                value = initial.get(key, initial.get(alt, track.default)) if key else track.default
+                if key:
+                    alt = f"{b}/{a}" if track.scope is Scope.PAIR else key
+                    value = initial.get(key, initial.get(alt, track.default))
+                else:
+                    value = track.default
             else:
                 value = initial
             values.append(float(min(track.max, max(track.min, value))))

@@ -199,7 +199,7 @@ def input_to_dict(value: Input) -> dict:
     if isinstance(value, Respond):
         replies = []
         for r in value.replies:
-            reply = {"proposal": r.proposal, "answer": r.answer.value}
+            reply: dict[str, object] = {"proposal": r.proposal, "answer": r.answer.value}
             if r.params:
                 reply["params"] = dict(r.params)
             replies.append(reply)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from engine.rules import assessment, crisis, options, resolution, talks
-from engine.rules.inputs import ChooseInCrisis, Decide, Input, Propose, Respond
+from engine.rules.inputs import ChooseInCrisis, Decide, Propose, Respond
 from engine.rules.options import SeatOptions
 from engine.rules.state import CrisisChoice, GameState, Phase
 from engine.rules.work import Work
@@ -22,9 +22,12 @@ from engine.rules.work import Work
 if TYPE_CHECKING:
     from engine.rules.game import Game
 
+# The input a phase takes: its rule checks that kind of input only.
+_I = TypeVar("_I", Propose, Respond, Decide, ChooseInCrisis)
+
 
 @attrs.frozen
-class PhaseRule:
+class PhaseRule(Generic[_I]):
     """One phase in which seats act.
 
     `required(game, state, active)`: the seats that must act, in seat order (`active`: the active
@@ -33,9 +36,9 @@ class PhaseRule:
     `options(game, work, seat, must_act)`: what `seat` may choose in this phase."""
 
     phase: Phase
-    input_type: type[Input]
+    input_type: type[_I]
     required: Callable[[Game, Work | GameState, list[str]], tuple[str, ...]]
-    check: Callable[[Work, Input], None]
+    check: Callable[[Work, _I], None]
     complete: Callable[[Work], None]
     options: Callable[[Game, Work, str, bool], SeatOptions]
 
@@ -114,7 +117,7 @@ def _assess(work: Work) -> None:
         work.phase = Phase.PROPOSE
 
 
-PHASES: Mapping[Phase, PhaseRule] = MappingProxyType({
+PHASES: Mapping[Phase, PhaseRule[Any]] = MappingProxyType({
     rule.phase: rule for rule in (
         PhaseRule(Phase.PROPOSE, Propose, _proposers, talks.check_propose, talks.complete_propose, _propose_options),
         PhaseRule(Phase.RESPOND, Respond, _responders, talks.check_respond, _complete_respond, _respond_options),

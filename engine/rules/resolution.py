@@ -61,7 +61,12 @@ def check_decide(work: Work, value: Decide) -> None:
 
 
 def resolve_decisions(work: Work) -> None:
-    decided = {seat: work.submissions[seat].moves for seat in work.layout.actor_ids if seat in work.submissions}
+    decided = {}
+    for seat in work.layout.actor_ids:
+        if seat in work.submissions:
+            submission = work.submissions[seat]
+            assert isinstance(submission, Decide)  # the only input the decide phase takes
+            decided[seat] = submission.moves
     work.submissions = {}
     work.last_played = tuple((seat, m) for seat, moves in decided.items() for m in moves)
     _reveal(work, decided)
@@ -100,6 +105,7 @@ def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
         collapsed = False
         extra = work.memo.param_names(agreement.params)
         for party in agreement.parties if breach else ():
+            assert breach is not None  # (the loop runs only when there is one)
             where = f"agreements.{template.id}.breach"
             broke = any(m in breach.moves for m in decided.get(party, ()))
             if not broke and breach.when is not None:

@@ -13,6 +13,7 @@ from engine.scenario.text import Text
 
 if TYPE_CHECKING:
     from engine.rules.events import LogEvent
+    from engine.rules.inputs import Input
 
 FACILITATOR = "facilitator"
 # Whoever watches without playing (a projector in a workshop, an observer): sees only what is
@@ -136,7 +137,7 @@ class Assessment:
     """
 
     turn: int
-    risk: float
+    risk: float | None
     factors: Mapping[str, float] = attrs.field(converter=frozen_map)
     clock: float
     clock_change: float
@@ -155,7 +156,7 @@ class GameState:
     risk: float
     step: int = 0
     talk_round: int = 0
-    submissions: Mapping[str, object] = attrs.field(factory=dict, converter=frozen_map)
+    submissions: Mapping[str, Input] = attrs.field(factory=dict, converter=frozen_map)
     proposals: tuple[Proposal, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     crisis: Crisis | None = None

@@ -127,6 +127,7 @@ def complete_propose(work: Work) -> None:
         submission = work.submissions.get(seat)
         if submission is None:
             continue
+        assert isinstance(submission, Propose)  # the only input the propose phase takes
         for offer in submission.offers:
             params = check_offer(work, seat, offer)
             proposal = Proposal(work.new_id(), offer.template, seat, offer.parties, params)
@@ -142,6 +143,7 @@ def complete_respond(work: Work) -> None:
     answers: dict[int, dict[str, tuple]] = {}
     for seat in work.layout.actor_ids:
         submission = work.submissions.get(seat)
+        assert submission is None or isinstance(submission, Respond)  # the only input the respond phase takes
         for reply in submission.replies if submission else ():
             answers.setdefault(reply.proposal, {})[seat] = (reply.answer, reply.params)
     remaining = []
@@ -178,7 +180,7 @@ def complete_respond(work: Work) -> None:
 
 
 # The answer of a seat that says nothing to a proposal (a rejection: its params are never read).
-_SILENCE = (Answer.REJECT, {})
+_SILENCE: tuple[Answer, Mapping[str, float]] = (Answer.REJECT, {})
 
 
 def lapse_open_proposals(work: Work) -> None:

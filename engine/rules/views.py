@@ -8,9 +8,11 @@ a projector, an observer), who sees only what is public.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import compress
 from math import copysign
 from operator import is_not, itemgetter
+from typing import cast
 
 import attrs
 
@@ -155,8 +157,10 @@ class ViewMemo:
         every = self.every
         if every is not None and every[0] is tracks:
             return every[1]
+        changed: Iterable[int]
         if every is None or len(every[0]) != len(tracks):
-            readings, changed = [None] * len(tracks), range(len(tracks))
+            # Every slot is read below: none of these Nones is left.
+            readings, changed = cast("list[TrackReading]", [None] * len(tracks)), range(len(tracks))
         else:
             # A resolution moves a few tracks only: look again at just the slots whose value is
             # not the very same object.

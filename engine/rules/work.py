@@ -7,13 +7,14 @@ Work so that the rules read as plain steps rather than chains of `evolve`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from engine.rules.memo import remember
-from engine.rules.state import GameState, LogEntry, frozen_map
+from engine.rules.state import Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal, frozen_map
 from engine.scenario.expressions import Expression
 from engine.scenario.text import Text
 from engine.scenario.vocabulary import SELF_TEST
@@ -21,6 +22,7 @@ from engine.scenario.vocabulary import SELF_TEST
 if TYPE_CHECKING:
     from engine.rules.events import LogEvent
     from engine.rules.game import Game
+    from engine.rules.inputs import Input
 
 _TWO_TO_53 = float(1 << 53)
 
@@ -38,6 +40,29 @@ def uniform(seed: int, step: int, draw: int) -> float:
 class Work:
     """Mutable working copy of a GameState for the length of one transition."""
 
+    # Every field of GameState, held as _THAW gives it (set in __init__ from _FIELD_NAMES;
+    # declared here for type checkers, and tests/test_rules.py checks the two lists agree).
+    seed: int
+    turn: int
+    phase: Phase
+    tracks: list[float]
+    active: frozenset[str]
+    clock: float
+    risk: float
+    step: int
+    talk_round: int
+    submissions: dict[str, Input]
+    proposals: list[Proposal]
+    agreements: list[Agreement]
+    crisis: Crisis | None
+    crisis_risk: float
+    fired_events: frozenset[str]
+    last_played: tuple[tuple[str, str], ...]
+    next_id: int
+    assessments: list[Assessment]
+    log: tuple[LogEntry, ...]
+    outcome: Outcome | None
+
     def __init__(self, game: Game, state: GameState) -> None:
         self.game = game
         self.memo = game.memo
@@ -50,10 +75,10 @@ class Work:
             value = getattr(state, name)
             setattr(self, name, value if thaw is None else thaw(value))
         self.step = state.step + 1
-        self._original_tracks = state.tracks
+        self._original_tracks: tuple[float, ...] = state.tracks
         self.new_log: list[LogEntry] = []
         self._draws = 0
-        self._draw_prefix = None
+        self._draw_prefix: hashlib.blake2b | None = None
 
     # -- chance -----------------------------------------------------------------------------
     def draw(self) -> float:
@@ -72,14 +97,18 @@ class Work:
 
     # -- expressions ------------------------------------------------------------------------
     def previous_risk(self) -> float:
-        return self.assessments[-2].risk if len(self.assessments) > 1 else self.risk
+        if len(self.assessments) > 1:
+            risk = self.assessments[-2].risk
+            assert risk is not None  # only a seat's view hides it
+            return risk
+        return self.risk
 
     def evaluate(
         self,
         expression: Expression,
         self_actor: str | None = None,
         other: str | None = None,
-        extra: dict[str, float] | None = None,
+        extra: Mapping[str, float] | None = None,
         where: str = "",
     ):
         if self_actor is not None and SELF_TEST in expression.functions:
@@ -128,7 +157,7 @@ _THAW = {
     "agreements": list,
     "assessments": list,
 }
-_FREEZE = {name: attrgetter(name) for name in _FIELD_NAMES}
+_FREEZE: dict[str, Callable[[Work], Any]] = {name: attrgetter(name) for name in _FIELD_NAMES}
 _FREEZE.update({
     # The same tuple when nothing changed, so caches keyed on it (views) stay valid.
     "tracks": lambda work: work._original_tracks if work._original_tracks == tuple(work.tracks) else tuple(work.tracks),

@@ -8,7 +8,7 @@ reference.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from difflib import get_close_matches
 
 from engine.scenario.expressions import Expression
@@ -79,17 +79,19 @@ class _Checker:
     def argument_problem(self, function: str, argument: str) -> str | None:
         """Whether a game function's quoted argument names a thing of the right kind."""
         kind = FUNCTION_ARGUMENT.get(function)
+        known: set[str] | None
         if kind in ("actor_track", "pair_track"):
             scope = Scope.ACTOR if kind == "actor_track" else Scope.PAIR
             known = {t for t, track in self.tracks.items() if track.scope is scope}
             what = f"{scope.value} track"
         else:
-            known, what = {
+            kinds: dict[str | None, tuple[set[str] | None, str]] = {
                 "agreement": (self.templates, "agreement template"),
                 "system": (self.systems, "system"),
                 "move": (self.moves, "move"),
                 "actor": (self.actors, "actor"),
-            }.get(kind, (None, ""))
+            }
+            known, what = kinds.get(kind, (None, ""))
         if known is None or argument in known:
             return None
         return f"{function}('{argument}'): no {what} '{argument}'{_hint(argument, known)}"
@@ -196,7 +198,9 @@ class _Checker:
             self.ref((*path, "source"), t.source, self.sources, "source")
             if t.scope is Scope.GLOBAL and t.visibility is Visibility.OWNER:
                 self.add((*path, "visibility"), "a global track has no owner: use public or facilitator")
-            values = t.initial.items() if isinstance(t.initial, dict) else [(None, t.initial)]
+            # One value, or one per actor or pair (a mapping: a dict from the loader).
+            values: Iterable[tuple[str | None, float]]
+            values = t.initial.items() if isinstance(t.initial, Mapping) else [(None, t.initial)]
             for key, value in values:
                 at = (*path, "initial", key) if key is not None else (*path, "initial")
                 if not t.min <= value <= t.max:

@@ -392,11 +392,15 @@ class _Factories:
         return structure_union
 
     def attrs_class(self, cl: type) -> Callable[[Any, Any], Any]:
-        overrides = {}
-        for field in attrs.fields(cl):
-            if field.converter is not None and field.type is not None and _mentions(field.type, Expression):
-                overrides[field.name] = override(struct_hook=_field_converter_hook(field))
-        inner = make_dict_structure_fn(cl, self.conv, _cattrs_forbid_extra_keys=True, **overrides)
+        overrides = {
+            field.name: override(struct_hook=_field_converter_hook(field))
+            for field in attrs.fields(cl)
+            if field.converter is not None and field.type is not None and _mentions(field.type, Expression)
+        }
+        # mypy matches **overrides against cattrs' own keyword flags too; they are all field names.
+        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cl, self.conv, _cattrs_forbid_extra_keys=True, **overrides  # type: ignore[arg-type]
+        )
         name = cl.__name__
 
         def structure_attrs(value: Any, _: Any) -> Any:
@@ -440,10 +444,12 @@ def _field_converter_hook(field: attrs.Attribute) -> Callable[[Any, Any], Any]:
     """Structure an Expression field by running the model's own attrs converter on the raw value."""
     conv = field.converter
     if isinstance(conv, attrs.Converter):
-        inner = conv.converter
-        if conv.takes_self or conv.takes_field:  # pragma: no cover - not used by the models
+        # attrs' stubs do not declare a Converter's attributes.
+        inner = conv.converter  # type: ignore[attr-defined]
+        if conv.takes_self or conv.takes_field:  # type: ignore[attr-defined]  # pragma: no cover - not used by the models
             raise TypeError(f"{field.name}: converters taking self/field are not supported by the loader")
         conv = inner
+    assert conv is not None  # attrs_class() hooks only fields with a converter
     optional = _is_union(field.type) and _NONE_TYPE in typing.get_args(field.type)
 
     def structure_with_converter(value: Any, _: Any) -> Any:
@@ -502,7 +508,8 @@ converter: cattrs.Converter = make_converter()
 
 
 class _Positions(Protocol):
-    filename: str
+    @property
+    def filename(self) -> str: ...
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int | None, int | None]: ...
 
@@ -566,15 +573,15 @@ def _collect(exc: BaseException, path: PathT, document: _Positions, out: list[Pr
                 _collect(sub, path, document, out, depth + 1)
         return
     if isinstance(exc, IterableValidationError):
-        with_notes, others = exc.group_exceptions()
-        for sub, note in with_notes:
-            _collect(sub, (*path, note.index), document, out, depth + 1)
-        for sub in others:
-            _collect(sub, path, document, out, depth + 1)
+        with_indexes, unplaced = exc.group_exceptions()
+        for item, index_note in with_indexes:
+            _collect(item, (*path, index_note.index), document, out, depth + 1)
+        for item in unplaced:
+            _collect(item, path, document, out, depth + 1)
         return
     if isinstance(exc, BaseValidationError | BaseExceptionGroup):
-        for sub in exc.exceptions:
-            _collect(sub, path, document, out, depth + 1)
+        for inner in exc.exceptions:
+            _collect(inner, path, document, out, depth + 1)
         return
     if isinstance(exc, ValueProblem):
         out.append(_problem(document, path, exc.message, key=exc.at_key))

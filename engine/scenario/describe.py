@@ -46,6 +46,7 @@ def _one(scenario: Scenario, effect: Effect, language: str) -> str | None:
     if effect.track is not None and effect.track in tracks:
         track = tracks[effect.track]
         expr = effect.set if effect.set is not None else effect.delta
+        assert expr is not None  # checks.py: a track effect has `delta` or `set`
         text = f"{track.label.get(language)} {_amount(expr.source, effect.set is not None, words)}"
         if track.scope is Scope.ACTOR:
             text += f" ({_who(scenario, effect.actor, language)})"

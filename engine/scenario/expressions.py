@@ -63,7 +63,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import attrs
 
@@ -87,6 +87,9 @@ NUMBER, BOOL, STRING, UNKNOWN = "number", "bool", "string", "unknown"
 _KINDS = frozenset({NUMBER, BOOL, STRING, UNKNOWN})
 
 Value = float | bool | str
+# A compiled number's closure, fn(variables, functions) -> float; an error made when it is raised.
+_NumberFn = Callable[[Any, Any], float]
+_ErrorFn = Callable[[], "ExpressionEvalError"]
 
 
 # --------------------------------------------------------------------------- errors
@@ -645,6 +648,7 @@ class _Parser:
                         f"write 'a {first.text} b and b {token.text} c'",
                         token.col,
                     )
+                assert top.operands is not None  # an infix operator: prefix ones bind tighter than any
                 top.tokens.append(token)
                 top.operands.append(node)
             else:
@@ -790,11 +794,11 @@ class _Parser:
             node = _Node(BOOL, lambda v, f: not inner(v, f), op.pos, operand.end)
         else:
             operand = self.need(operand, NUMBER, f"unary {op.text!r} needs a number")
-            inner = operand.fn
+            number = cast(_NumberFn, operand.fn)  # need() made sure of it
             if op.value == "-":
-                node = _Node(NUMBER, lambda v, f: -inner(v, f), op.pos, operand.end)
+                node = _Node(NUMBER, lambda v, f: -number(v, f), op.pos, operand.end)
             else:
-                node = _Node(NUMBER, inner, op.pos, operand.end)
+                node = _Node(NUMBER, number, op.pos, operand.end)
         return _fold(node, [operand])
 
     def logic(self, op: _Token, operands: list[_Node]) -> _Node:
@@ -843,7 +847,7 @@ class _Parser:
             fn = self.chained_arithmetic(ops, parts)
         return _fold(_Node(NUMBER, fn, parts[0].start, parts[-1].end), parts)
 
-    def _runtime_errors(self, op: _Token, divisor: _Node) -> tuple[Callable[[], ExpressionEvalError], ...]:
+    def _runtime_errors(self, op: _Token, divisor: _Node) -> tuple[_ErrorFn, _ErrorFn]:
         source, col = self.source, op.col
         what = "division" if op.value == "/" else "modulo"
         zero_message = f"{what} by zero at column {col}: {self.text(divisor)} is 0"
@@ -898,9 +902,10 @@ class _Parser:
         return fn
 
     def chained_arithmetic(self, ops: list[_Token], parts: list[_Node]) -> Callable[[Any, Any], float]:
-        first = parts[0].fn
-        steps = tuple(
-            (_ARITH[op.value], node.fn, op.value in "/%", *self._runtime_errors(op, node))
+        # arithmetic() made sure that every part is a number.
+        first = cast(_NumberFn, parts[0].fn)
+        steps: tuple[tuple[Callable[[float, float], float], _NumberFn, bool, _ErrorFn, _ErrorFn], ...] = tuple(
+            (_ARITH[op.value], cast(_NumberFn, node.fn), op.value in "/%", *self._runtime_errors(op, node))
             for op, node in zip(ops, parts[1:], strict=True)
         )
 
@@ -996,7 +1001,7 @@ class _Parser:
         if self.known_calls and all(arg.is_const for arg in args):
             known = self.known_calls.get((fname, tuple(arg.const for arg in args)), _NOT_CONSTANT)
             if known is not _NOT_CONSTANT and type(known) is _PY_TYPE[spec.returns]:
-                return _constant(known, name.pos, end)
+                return _constant(cast(Value, known), name.pos, end)
         return _Node(spec.returns, self.external_call(name, spec.returns, args), name.pos, end)
 
     def check_arity(self, name: _Token, low: int, high: int | None, given: int) -> None:
@@ -1048,7 +1053,8 @@ class _Parser:
     def external_call(self, name: _Token, returns: str, args: list[_Node]) -> Callable[[Any, Any], Value]:
         fname, col, source = name.value, name.col, self.source
         fns = tuple(arg.fn for arg in args)
-        python_type = _PY_TYPE[returns]
+        # What _PY_TYPE gives: FunctionSpec lets a function return a number or a true/false value only.
+        python_type: type[float] | type[bool] = float if returns == NUMBER else bool
 
         def call(v: Any, f: Any) -> Value:
             try:

@@ -359,9 +359,10 @@ def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int) -> An
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     starts = {yaml.SequenceStartEvent: _SEQ, yaml.MappingStartEvent: _MAP}
     ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-    mark = None
+    mark: yaml.Mark | None = None
 
     def stop(message: str) -> _Stop:
+        assert mark is not None  # stopped at an event, whose mark is set
         return _Stop(message, mark.line, mark.column, _stack_path(stack))
 
     try:
@@ -534,6 +535,8 @@ def _readable(text: str) -> str:
 
 
 def _yaml_error(exc: yaml.YAMLError, text: str, filename: str) -> LoadError:
+    line: int | None
+    column: int | None
     if isinstance(exc, yaml.reader.ReaderError):
         position = min(max(exc.position, 0), len(text))
         line, column = _line_column(text, position)
@@ -597,6 +600,8 @@ def load_yaml(
 ) -> Document:
     """Parse untrusted YAML into a `Document`, or raise `LoadError` with one positioned problem."""
     text = _decode(text_or_bytes, filename, max_bytes)
+    line: int | None
+    column: int | None
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = _line_column(text, bad.start())

@@ -160,7 +160,8 @@ def _parse(layout: TrackLayout, name: str) -> tuple[str, str | None, str | None]
     wanted = {Scope.GLOBAL: 1, Scope.ACTOR: 2, Scope.PAIR: 3}[track.scope] if track else 0
     if len(parts) != wanted:
         return _UNKNOWN
-    return (parts[0], *(parts[1:] + [None, None])[:2])
+    rest: list[str | None] = [*parts[1:], None, None]
+    return (parts[0], rest[0], rest[1])
 
 
 def name_problem(

@@ -8,8 +8,12 @@ reason) and response time. Exit status 1 if any agent ever had to be replaced by
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from engine.errors import MidnightError
+
+if TYPE_CHECKING:
+    from engine.play.loop import Controller
 
 
 def add_parser(sub) -> None:
@@ -51,7 +55,7 @@ def run(args) -> int:
         bots = {s: BotController(personas[s]) if s in personas else default_controller(game, s) for s in game.seats}
         agents = agent_controllers(args.agents, game, bots, timeout=args.timeout,
                                    on_error=None if args.quiet else report_to_stderr)
-        controllers = {**bots, **agents}
+        controllers: dict[str, Controller] = {**bots, **agents}
         who = {s: getattr(c, "persona", "?") for s, c in controllers.items()}
         recorder = Recorder(game, seed, {s: w if w.startswith("agent:") else f"bot:{w}" for s, w in who.items()})
         state = game.start(seed)
@@ -61,6 +65,7 @@ def run(args) -> int:
         finally:
             close_agents(agents, game, state)
         outcome = state.outcome
+        assert outcome is not None  # the game is over
         scores = ", ".join(f"{a} {v:g}" for a, v in outcome.scores.items())
         print(f"game {number} (seed {seed}): {outcome.termination.value.replace('_', ' ')} on turn {outcome.turn}, "
               f"clock {state.clock:g}; scores {scores}", file=out)

@@ -125,6 +125,7 @@ def run(args) -> int:
         "summary": summary,
     }
     if batch_b is not None:
+        assert results_b is not None  # played with batch_b
         game_b = batch_b.source.load()
         report["b"] = {
             "scenario": {"id": game_b.scenario.id, "version": game_b.scenario.version, "hash": game_b.content_hash},

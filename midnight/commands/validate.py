@@ -28,8 +28,8 @@ def run(args) -> int:
         problems = _playouts(scenario, args.playouts)
         if problems:
             failed += 1
-            for problem in problems:
-                print(f"{ref}: {problem}", file=sys.stderr)
+            for message in problems:
+                print(f"{ref}: {message}", file=sys.stderr)
             continue
         played = f", {args.playouts} random playouts passed" if args.playouts else ""
         print(f"{ref}: ok ({scenario.id} v{scenario.version}: {len(scenario.actors)} actors, "
