@@ -22,6 +22,7 @@ MEMORY_LIMIT = 200 * 1024 * 1024
 
 # file -> (a piece of the first problem's message, whether it has a line and column)
 EXPECTED: dict[str, tuple[str, bool]] = {
+    "bad_agreement_counts.yaml": ("min_parties (an agreement needs 2 parties or more) must be between 2 and 100, not 1", True),
     "bad_enum.yaml": ("did you mean 'pair'", True),
     "bad_expression.yaml": ("invalid expression", True),
     "bad_indentation.yaml": ("invalid YAML", True),
@@ -32,21 +33,30 @@ EXPECTED: dict[str, tuple[str, bool]] = {
     "bool_key.yaml": ("keys must be text", True),
     "comments_only.yaml": ("the file is empty", False),
     "complex_key.yaml": ("keys must be text", True),
+    "constant_division_by_zero.yaml": ("'1 / 0' always fails: division by zero", True),
+    "constant_overflow.yaml": ("'1e308 * 1e308' always fails: arithmetic overflow", True),
+    "constant_sqrt_negative.yaml": ("'sqrt(-4)' always fails: sqrt() of a negative number", True),
     "control_character.yaml": ("control character U+0007", True),
     "custom_tag.yaml": ("tags are not allowed", True),
+    "date_past_9999.yaml": ("would start in the year 10000, past 9999", True),
     "deep_alias_chain.yaml": ("too many nodes", True),
     "deep_nesting.yaml": ("nested too deeply", True),
     "duplicate_keys.yaml": ("duplicate key 'turns'", True),
     "empty.yaml": ("the file is empty", False),
+    "endless_turns.yaml": ("turns (the number of turns) must be between 1 and 1,000, not 100,000,000", True),
     "expression_wrong_type.yaml": ("expected an expression", True),
     "huge_int.yaml": ("too many digits", True),
     "huge_number.yaml": ("too large", True),
+    "huge_turn_months.yaml": ("turn_months (months per turn) must be between 1 and 120", True),
     "inf.yaml": ("must be finite", True),
     "malformed.yaml": ("invalid YAML", True),
     "merge_key.yaml": ("merge keys", True),
     "missing_required.yaml": ("missing required key 'systems'", True),
     "multi_document.yaml": ("more than one YAML document", True),
     "nan.yaml": ("must be finite", True),
+    "negative_crisis_rounds.yaml": ("crisis rounds (the most rounds a crisis lasts) must be between 1 and 100, not -3", True),
+    "negative_max_moves.yaml": ("max_moves (moves per turn) must be between 0 and 100, not -5", True),
+    "negative_max_proposals.yaml": ("max_proposals (proposals per turn) must be between 0 and 100, not -1", True),
     "non_string_key.yaml": ("keys must be text", True),
     "non_utf8.yaml": ("not valid UTF-8", True),
     "nul_byte.yaml": ("control character U+0000", True),
@@ -67,6 +77,8 @@ EXPECTED: dict[str, tuple[str, bool]] = {
     "utf16.yaml": ("UTF-16", True),
     "wrong_types.yaml": ("expected text, got a number", True),
     "yes_is_not_a_bool.yaml": ("expected true or false", True),
+    "zero_talk_rounds.yaml": ("talk_rounds (rounds of talks per turn) must be between 1 and 100, not 0", True),
+    "zero_turn_months.yaml": ("turn_months (months per turn) must be between 1 and 120, not 0", True),
 }
 
 

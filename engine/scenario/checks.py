@@ -7,11 +7,13 @@ reference.
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from difflib import get_close_matches
 
-from engine.scenario.expressions import Expression
+from engine.scenario.expressions import Expression, ExpressionError
 from engine.scenario.models import Effect, Scenario, Scope, Visibility
 from engine.scenario.names import name_problem
 from engine.scenario.personas import bot_config_problems
@@ -20,6 +22,12 @@ from engine.scenario.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT, SELECTOR
 # A game function called with a quoted argument: total('warheads'). Strings appear nowhere else.
 _BOT_PATH = re.compile(r"actors\[(\d+)\]\.bot\.(persona|weights)\.?(.*)")
 _CALL = re.compile(r"\b([a-z_]+)\s*\(\s*('[^']*'|\"[^\"]*\")")
+
+# Bounds of counts (docs/scenario-format.md): a game of more turns, or a turn of more moves or
+# rounds, is a mistake, and an endless `midnight run`.
+MAX_TURNS = 1_000
+MAX_TURN_MONTHS = 120
+MAX_COUNT = 100
 
 RESERVED_ACTOR_IDS = frozenset(SELECTORS) | {"other", "facilitator", "spectator", "param"}
 
@@ -71,6 +79,8 @@ class _Checker:
             problem = self.argument_problem(function, argument[1:-1])
             if problem:
                 self.add(path, problem)
+        if not expr.names and not expr.functions:
+            self.constant(path, expr)
         if want == "bool" and expr.kind == "number":
             self.add(path, f"'{expr.source}' is a number; a condition must be true or false (e.g. 'x > 0')")
         if want == "number" and expr.kind == "bool":
@@ -137,16 +147,7 @@ class _Checker:
             self.unique((key,), getattr(s, key))
         self.unique(("crisis", "rungs"), s.crisis.rungs)
         self.unique(("risk", "factors"), s.risk.factors)
-        if s.turns < 1:
-            self.add(("turns",), "a game needs at least 1 turn")
-        if s.turn_months < 1:
-            self.add(("turn_months",), "a turn lasts at least 1 month")
-        try:
-            import datetime
-
-            datetime.date.fromisoformat(s.start_date)
-        except ValueError:
-            self.add(("start_date",), f"'{s.start_date}' is not a date; write YYYY-MM-DD")
+        self.check_calendar()
         if not s.actors:
             self.add(("actors",), "a scenario needs at least one actor")
         for i, actor in enumerate(s.actors):
@@ -155,6 +156,7 @@ class _Checker:
             if actor.id in self.tracks:
                 self.add(("actors", i, "id"), f"'{actor.id}' is also a track id; choose another")
             self.expression(("actors", i, "score"), actor.score, want="number")
+        self.check_counts()
         self.check_tracks()
         self.check_moves()
         self.check_agreements()
@@ -179,6 +181,66 @@ class _Checker:
         self.effects(("each_turn",), s.each_turn)
         self.check_bots()
         return self.problems
+
+    def count(self, path: Path, value: int | None, low: int, high: int, what: str) -> bool:
+        """Whether a count is within low..high; a problem saying what it counts when not."""
+        if value is None or low <= value <= high:
+            return True
+        self.add(path, f"{what} must be between {low:,} and {high:,}, not {value:,}")
+        return False
+
+    def check_calendar(self) -> None:
+        """Turns, turn length and start date, and that the last turn's date is a real date."""
+        s = self.s
+        turns_ok = self.count(("turns",), s.turns, 1, MAX_TURNS, "turns (the number of turns)")
+        months_ok = self.count(("turn_months",), s.turn_months, 1, MAX_TURN_MONTHS, "turn_months (months per turn)")
+        try:
+            start = datetime.date.fromisoformat(s.start_date)
+        except ValueError:
+            self.add(("start_date",), f"'{s.start_date}' is not a date; write YYYY-MM-DD")
+            return
+        if not (turns_ok and months_ok):
+            return
+        # As Game.date_of: turn N starts turn_months x (N - 1) months after the start date.
+        months = start.month - 1 + (s.turns - 1) * s.turn_months
+        year = start.year + months // 12
+        if year > datetime.MAXYEAR:
+            self.add(
+                ("start_date",),
+                f"the last turn (turn {s.turns}) would start in the year {year}, past 9999: "
+                "choose an earlier start_date, fewer turns or shorter turn_months",
+            )
+
+    def check_counts(self) -> None:
+        """Counts that must be at least 0 or 1, within sane bounds."""
+        s = self.s
+        d = s.decisions
+        self.count(("decisions", "max_moves"), d.max_moves, 0, MAX_COUNT, "max_moves (moves per turn)")
+        self.count(("decisions", "max_proposals"), d.max_proposals, 0, MAX_COUNT, "max_proposals (proposals per turn)")
+        self.count(("decisions", "talk_rounds"), d.talk_rounds, 1, MAX_COUNT, "talk_rounds (rounds of talks per turn)")
+        self.count(("crisis", "rounds"), s.crisis.rounds, 1, MAX_COUNT, "crisis rounds (the most rounds a crisis lasts)")
+        for i, t in enumerate(s.agreements):
+            path = ("agreements", i)
+            low = self.count((*path, "min_parties"), t.min_parties, 2, MAX_COUNT,
+                             "min_parties (an agreement needs 2 parties or more)")
+            high = self.count((*path, "max_parties"), t.max_parties, 2, MAX_COUNT, "max_parties")
+            if low and high and t.max_parties is not None and t.max_parties < t.min_parties:
+                self.add((*path, "max_parties"), "max_parties is below min_parties")
+            self.count((*path, "duration"), t.duration, 1, MAX_TURNS,
+                       "duration (turns in force; omit it for no end)")
+
+    def constant(self, path: Path, expr: Expression) -> None:
+        """A formula that reads nothing is evaluated now: one that always fails is refused."""
+        try:
+            value = expr.evaluate({})
+        except ExpressionError as exc:
+            self.add(path, f"'{expr.source}' always fails: {exc}")
+            return
+        except (ArithmeticError, ValueError) as exc:
+            self.add(path, f"'{expr.source}' always fails: {exc}")
+            return
+        if isinstance(value, float) and not math.isfinite(value):
+            self.add(path, f"'{expr.source}' is not a finite number")
 
     def check_bots(self) -> None:
         for path, message in bot_config_problems(self.s):
@@ -235,12 +297,6 @@ class _Checker:
             self.ref((*path, "source"), t.source, self.sources, "source")
             for j, actor in enumerate(t.eligible):
                 self.ref((*path, "eligible", j), actor, self.actors, "actor")
-            if t.min_parties < 2:
-                self.add((*path, "min_parties"), "an agreement needs at least 2 parties")
-            if t.max_parties is not None and t.max_parties < t.min_parties:
-                self.add((*path, "max_parties"), "max_parties is below min_parties")
-            if t.duration is not None and t.duration < 1:
-                self.add((*path, "duration"), "duration is a number of turns, at least 1 (omit it for no end)")
             for j, p in enumerate(t.parameters):
                 if not p.min <= p.default <= p.max:
                     self.add((*path, "parameters", j, "default"), f"default {p.default:g} is outside {p.min:g}..{p.max:g}")
@@ -272,8 +328,6 @@ class _Checker:
             self.add(("crisis", "rungs"), "the ladder needs at least 2 rungs (the last is nuclear use)")
         if not ladder.rules:
             self.add(("crisis", "rules"), "the ladder needs at least one rule")
-        if ladder.rounds < 1:
-            self.add(("crisis", "rounds"), "a crisis lasts at least 1 round")
         for i, rule in enumerate(ladder.rules):
             self.expression(("crisis", "rules", i, "when"), rule.when, want="bool", allow_self=False, extra=CRISIS_NAMES)
             self.expression(("crisis", "rules", i, "move"), rule.move, want="number", allow_self=False, extra=CRISIS_NAMES)
