@@ -1,0 +1,158 @@
+"""Nodes that read from outside at evaluation: variable names, built-in and external function calls."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any, cast
+
+from engine.scenario.expressions.checks import _TypeChecks
+from engine.scenario.expressions.errors import ExpressionEvalError, ExpressionSyntaxError
+from engine.scenario.expressions.functions import _BUILTINS, _Domain
+from engine.scenario.expressions.nodes import _NOT_CONSTANT, _constant, _fold, _Node
+from engine.scenario.expressions.tokens import _Token
+from engine.scenario.expressions.values import _ARTICLE, _PY_TYPE, BOOL, NUMBER, Value, _kind_of, _normalize, _Unusable
+
+
+class _LookupNodes(_TypeChecks):
+    """The parser's builders for names and calls: lookups checked at evaluation, arity and types at compile time."""
+
+    def name(self, token: _Token) -> _Node:
+        name, col, source = token.value, token.col, self.source
+        kind = self.name_kinds.get(name, NUMBER)
+        self.names.add(name)
+        python_type = _PY_TYPE.get(kind)
+
+        def slow(value: Any) -> Value:
+            # Anything but the exact expected type: convert ints, refuse the rest with a clear message.
+            try:
+                value = _normalize(value)
+            except _Unusable as problem:
+                raise ExpressionEvalError(f"name {name!r} at column {col} {problem}", col, source) from None
+            if python_type is None or type(value) is python_type:
+                return value
+            raise ExpressionEvalError(
+                f"name {name!r} at column {col} should be {_ARTICLE[kind]} but is {_ARTICLE[_kind_of(value)]}",
+                col,
+                source,
+            )
+
+        if kind == NUMBER:
+
+            def lookup(v: Any, f: Any) -> Value:
+                try:
+                    value = v[name]
+                except KeyError:
+                    raise ExpressionEvalError(f"unknown name {name!r} at column {col}", col, source) from None
+                # Fast path: a finite float (x - x is 0.0 only for finite x).
+                if type(value) is float and not value - value:
+                    return value
+                return slow(value)
+
+        else:
+
+            def lookup(v: Any, f: Any) -> Value:
+                try:
+                    value = v[name]
+                except KeyError:
+                    raise ExpressionEvalError(f"unknown name {name!r} at column {col}", col, source) from None
+                return slow(value)
+
+        return _Node(kind, lookup, token.pos, token.pos + len(token.text))
+
+    def function(self, name: _Token, args: list[_Node], end: int) -> _Node:
+        fname = name.value
+        if fname in _BUILTINS:
+            low, high, impl = _BUILTINS[fname]
+            self.check_arity(name, low, high, len(args))
+            args = [self.need(arg, NUMBER, f"{fname}() needs numbers") for arg in args]
+            node = _Node(NUMBER, self.builtin_call(name, impl, args), name.pos, end)
+            return _fold(node, args)
+        spec = self.specs.get(fname)
+        if spec is None:
+            raise self.unknown_function(name)
+        self.check_arity(name, spec.min_args, spec.max_args, len(args))
+        self.used_functions.add(fname)
+        if self.known_calls and all(arg.is_const for arg in args):
+            known = self.known_calls.get((fname, tuple(arg.const for arg in args)), _NOT_CONSTANT)
+            if known is not _NOT_CONSTANT and type(known) is _PY_TYPE[spec.returns]:
+                return _constant(cast(Value, known), name.pos, end)
+        return _Node(spec.returns, self.external_call(name, spec.returns, args), name.pos, end)
+
+    def check_arity(self, name: _Token, low: int, high: int | None, given: int) -> None:
+        if low <= given and (high is None or given <= high):
+            return
+        if high is None:
+            wanted = f"at least {low} argument{'s' if low != 1 else ''}"
+        elif low == high:
+            wanted = f"exactly {low} argument{'s' if low != 1 else ''}"
+        else:
+            wanted = f"{low} to {high} arguments"
+        given_text = {0: "none was", 1: "1 was"}.get(given, f"{given} were")
+        raise self.error(f"{name.text}() at column {name.col} takes {wanted}, but {given_text} given", name.col)
+
+    def unknown_function(self, name: _Token) -> ExpressionSyntaxError:
+        known = sorted({*_BUILTINS, *self.specs})
+        close = difflib.get_close_matches(name.value, known, n=1)
+        if close:
+            hint = f" (did you mean {close[0]!r}?)"
+        else:
+            hint = f": the functions are {', '.join(known)}"
+        return self.error(f"unknown function {name.value!r} at column {name.col}{hint}", name.col)
+
+    def builtin_call(self, name: _Token, impl: Callable[..., float], args: list[_Node]) -> Callable[[Any, Any], float]:
+        col, source = name.col, self.source
+        fns = tuple(arg.fn for arg in args)
+        a = fns[0]
+        if len(fns) == 1:
+
+            def call(v: Any, f: Any) -> float:
+                try:
+                    return impl(a(v, f))
+                except _Domain as problem:
+                    raise ExpressionEvalError(f"{problem} at column {col}", col, source) from None
+
+        elif len(fns) == 2 and args[0].is_const:  # 'max(0, x)': the usual floor/ceiling idiom
+            c, b = args[0].const, fns[1]
+            call = lambda v, f: impl(c, b(v, f))  # noqa: E731  (min and max cannot fail)
+        else:
+
+            def call(v: Any, f: Any) -> float:
+                try:
+                    return impl(*[fn(v, f) for fn in fns])
+                except _Domain as problem:
+                    raise ExpressionEvalError(f"{problem} at column {col}", col, source) from None
+
+        return call
+
+    def external_call(self, name: _Token, returns: str, args: list[_Node]) -> Callable[[Any, Any], Value]:
+        fname, col, source = name.value, name.col, self.source
+        fns = tuple(arg.fn for arg in args)
+        # What _PY_TYPE gives: FunctionSpec lets a function return a number or a true/false value only.
+        python_type: type[float] | type[bool] = float if returns == NUMBER else bool
+
+        def call(v: Any, f: Any) -> Value:
+            try:
+                impl = f[fname]
+            except KeyError:
+                raise ExpressionEvalError(
+                    f"function {fname!r} at column {col} was not passed to evaluate()", col, source
+                ) from None
+            result = impl(*[fn(v, f) for fn in fns])
+            if type(result) is python_type and (returns == BOOL or not result - result):
+                return result
+            try:
+                result = _normalize(result)
+            except _Unusable as problem:
+                message = f"{fname}() at column {col} returned a value that {problem}"
+                raise ExpressionEvalError(message, col, source) from None
+            if type(result) is not python_type:
+                raise ExpressionEvalError(
+                    f"{fname}() at column {col} should return {_ARTICLE[returns]} but returned "
+                    f"{_ARTICLE[_kind_of(result)]}",
+                    col,
+                    source,
+                )
+            return result
+
+        return call
