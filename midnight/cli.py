@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from engine.errors import MidnightError
@@ -112,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(INTRODUCTION)
                 return 0
             args = parser.parse_args(["play"])
-        return int(args.run(args) or 0)
+        status = int(args.run(args) or 0)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return status
     except MidnightError as error:
         print(f"midnight: {error}".replace("\n", "\nmidnight: "), file=sys.stderr)
         return 1
@@ -120,4 +123,20 @@ def main(argv: list[str] | None = None) -> int:
         print("midnight: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _drop_stdout()
         return 0
+    except OSError as error:  # e.g. `midnight run > /dev/full`: one line, not a traceback
+        _drop_stdout()
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"midnight: {where}cannot write or read: {error.strerror or error}", file=sys.stderr)
+        return 1
+
+
+def _drop_stdout() -> None:
+    """After stdout failed, send what is left of it nowhere, so Python's flush at exit stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

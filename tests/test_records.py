@@ -156,7 +156,13 @@ def test_a_record_of_a_scenario_file_remembers_the_file(tmp_path):
     state, history = play_out(game, game.start(1))
     record = read_record(dump_record(record_game(game, 1, history)).encode())
     assert record.scenario.file == str(path.resolve())
-    assert record.scenario.to_load() == str(path.resolve())
     assert record.scenario.to_load("override.yaml") == "override.yaml"
+    with pytest.raises(RecordError, match="not a path inside the record's folder; name the scenario"):
+        record.scenario.to_load(None, tmp_path / "game.yaml")  # an absolute path is never followed
+    # Written next to its scenario, a record names it relative to its own folder, and replay finds it.
+    write_record(tmp_path / "game.yaml", record_game(game, 1, history))
+    written = read_record(tmp_path / "game.yaml")
+    assert written.scenario.file == "mine.yaml"
+    assert written.scenario.to_load(None, tmp_path / "game.yaml") == str(path.resolve())
     builtin = load_game("tutorial")
     assert builtin.source is None

@@ -16,17 +16,12 @@ def _language(value: str | None) -> str:
 def build_app(args):
     """The app `midnight play` would run with these arguments (tests use this too)."""
     from engine import load_game
-    from engine.play.records import read_record
     from engine.play.table import Session, parse_seats
     from tui.app import MidnightApp
 
     language = _language(getattr(args, "lang", None))
-    resume = getattr(args, "resume", None)
-    if resume:
-        record = read_record(resume)
-        game = load_game(record.scenario.to_load(args.scenario))
-        session = Session.resume(game, record, Path(resume), language)
-        return MidnightApp(session)
+    if getattr(args, "resume", None):
+        return MidnightApp(resume_session(args))
     if not args.scenario:
         return MidnightApp(start={"seed": args.seed}, language=language)
     game = load_game(args.scenario)
@@ -40,9 +35,33 @@ def build_app(args):
     return MidnightApp(session)
 
 
+def resume_session(args):
+    """The session `midnight play --resume FILE` carries on, checked through before any UI starts:
+    the save read, its scenario found, every turn verified, its seats mapped. Raises a one-line
+    MidnightError naming the file (and the turn) otherwise; nothing is written. Kept on `args`,
+    so a check before the terminal is asked for is not done twice."""
+    session = getattr(args, "resumed_session", None)
+    if session is not None:
+        return session
+    from engine.errors import RecordError
+    from engine.play.records import load_record_game, read_record
+    from engine.play.table import Session
+
+    resume = args.resume
+    record = read_record(resume)
+    game = load_record_game(record, resume, getattr(args, "scenario", None))
+    try:
+        session = Session.resume(game, record, Path(resume), _language(getattr(args, "lang", None)))
+    except RecordError as error:
+        raise RecordError(f"{resume}: cannot resume: {error}") from None
+    args.resumed_session = session
+    return session
+
+
 def resume_command(session, path) -> str:
-    """The command that resumes a save (the save names its scenario file, or the built-in id)."""
-    return f"midnight play --resume {path}"
+    """The command that resumes a save: a scenario file (not built in) is named again."""
+    source = session.game.source
+    return f"midnight play {source} --resume {path}" if source else f"midnight play --resume {path}"
 
 
 def play(args) -> int:
@@ -50,22 +69,26 @@ def play(args) -> int:
     app = build_app(args)
     result = app.run()
     session = app.session
+    crashed = bool(app.return_code)
+    if crashed and session is not None and session.resumed_inputs == session.inputs_played():
+        # A resumed game that stopped on an error before anything was played: the save stays as it was.
+        print(f"midnight: the game stopped on an error; {session.save_path} was left as it was", file=sys.stderr)
+        return app.return_code or 1
     if session is not None and not session.state.over:
         try:
             path = session.save()
             print(f"midnight: game saved to {path}\nresume with: {resume_command(session, path)}", file=sys.stderr)
         except OSError as error:
             print(f"midnight: could not save the game: {error}", file=sys.stderr)
-    return int(result or 0)
+    return app.return_code or int(result or 0)
 
 
 def replay_on_screen(record_path: str, scenario_ref: str | None, lang: str | None) -> int:
     """`midnight replay RECORD`: the replay viewer."""
-    from engine import load_game
-    from engine.play.records import read_record
+    from engine.play.records import load_record_game, read_record
     from tui.app import MidnightApp
 
     record = read_record(record_path)
-    game = load_game(record.scenario.to_load(scenario_ref))
+    game = load_record_game(record, record_path, scenario_ref)
     app = MidnightApp(replay=(game, record), language=_language(lang))
     return int(app.run() or 0)

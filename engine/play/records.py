@@ -14,7 +14,6 @@ import datetime
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,9 @@ from engine.scenario.loading import load_yaml, read_bytes_limited
 from engine.version import __version__
 
 RECORD_FORMAT = 1
+MAX_SEED = 2**63 - 1
+MAX_TURN = 100_000
+MAX_WHY = 10_000  # characters in a reason
 
 
 # -- the file's shape -------------------------------------------------------------------------
@@ -46,13 +48,36 @@ class ScenarioRef:
     hash: str
     file: str | None = None
 
-    def to_load(self, override: str | None = None) -> str:
-        """What to load to replay the record: `override`, else its file if still there, else its id."""
+    def to_load(self, override: str | None = None, record_path: str | os.PathLike[str] | None = None) -> str:
+        """What to load to replay the record: `override` (the user's choice), else its file, else its id.
+
+        The record's own `file` is untrusted: it is read relative to the record's folder
+        (`record_path`'s), must stay inside it and must be a .yaml/.yml file; an absolute path, a
+        `..` escape or a missing file is refused, asking for `--scenario FILE`. A RecordError
+        names the path the record gives, never anything read from it.
+        """
         if override:
             return override
-        if self.file and Path(self.file).is_file():
-            return self.file
-        return self.id
+        if self.file is None:
+            return self.id
+        return os.fspath(_scenario_file(self.file, record_path))
+
+
+def _scenario_file(file: str, record_path: str | os.PathLike[str] | None) -> Path:
+    shown = file if len(file) <= 80 else file[:77] + "..."
+    ask = "name the scenario on the command line with --scenario FILE"
+    folder = Path(record_path).resolve().parent if record_path is not None else Path.cwd().resolve()
+    relative = Path(file)
+    if not file or "\x00" in file or relative.is_absolute() or relative.drive or ".." in relative.parts:
+        raise RecordError(f"the record's scenario file {shown!r} is not a path inside the record's folder; {ask}")
+    if relative.suffix.lower() not in (".yaml", ".yml"):
+        raise RecordError(f"the record's scenario file {shown!r} is not a scenario (.yaml or .yml); {ask}")
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder):
+        raise RecordError(f"the record's scenario file {shown!r} leads outside the record's folder; {ask}")
+    if not target.is_file():
+        raise RecordError(f"the record's scenario file {shown!r} is not in the record's folder; {ask}")
+    return target
 
 
 @attrs.frozen
@@ -172,17 +197,29 @@ class Recorder:
 
     @classmethod
     def resume(cls, game: Game, record: Record) -> tuple[Recorder, GameState]:
-        """Continue a saved game: replay its record and return a recorder that goes on from it."""
-        recorder = cls(game, record.seed, record.seats)
+        """Continue a saved game: verify its record as `replay --verify` does (every digest, the
+        turns, the inputs), then return a recorder that goes on from it, reasons kept.
+
+        Raises RecordError (naming the turn) for a save that does not reproduce, or whose game is over.
+        """
         check_scenario_matches(game, record)
+        result = replay(game, record)
+        if result.divergence is not None:
+            raise RecordError(f"the save does not reproduce: DIVERGED at {result.divergence}; "
+                              "it was changed, or made by another version: start a new game")
+        if record.complete or result.final.over:
+            raise RecordError(f"the game in it is over (turn {result.final.turn}); "
+                              "watch it with `midnight replay FILE` instead")
+        recorder = cls(game, record.seed, record.seats)
         state = game.start(record.seed)
-        for entry in record.inputs():
-            try:
-                after, _ = game.apply(state, entry)
-            except MidnightError as error:
-                raise RecordError(f"the saved game cannot be replayed: {error}") from None
-            recorder.record(state, entry, after)
-            state = after
+        for turn in record.turns:
+            for entry in turn.inputs:
+                value = input_to_dict(parse_input({k: v for k, v in entry.items() if k != "why"}))
+                after, _ = game.apply(state, value)
+                why = entry.get("why", "")
+                played = PlayedInput(state.turn, state.phase.value, value, why if isinstance(why, str) else "")
+                recorder.record(state, played, after)
+                state = after
         return recorder, state
 
     def record(self, before: GameState, played: PlayedInput | Mapping, after: GameState) -> None:
@@ -276,13 +313,106 @@ def dump_record(record: Record) -> str:
     return text
 
 
+TEMP_SUFFIX = ".midnight-tmp"  # a temporary file being written: `.NAME.PID.midnight-tmp`, next to NAME
+
+
+def _temp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # someone else's, or unknown: leave it
+    return True
+
+
+def clean_stale_temps(directory: str | os.PathLike[str], name: str | None = None) -> list[Path]:
+    """Remove temporary files an interrupted write left in `directory` (for `name` only, if given):
+    those of a process that is no longer running. Returns what was removed."""
+    removed: list[Path] = []
+    try:
+        candidates = list(Path(directory).iterdir())
+    except OSError:
+        return removed
+    for candidate in candidates:
+        stem = candidate.name
+        if not (stem.startswith(".") and stem.endswith(TEMP_SUFFIX)):
+            continue
+        target, _, pid = stem[1 : -len(TEMP_SUFFIX)].rpartition(".")
+        if not pid.isdigit() or not target or (name is not None and target != name) or _alive(int(pid)):
+            continue
+        try:
+            candidate.unlink()
+            removed.append(candidate)
+        except OSError:
+            pass
+    return removed
+
+
+def check_writable(path: str | os.PathLike[str], what: str = "the record") -> Path:
+    """Check before a game that `path` can be written (atomically), or raise RecordError saying why.
+
+    The folder must exist and take new files (tried for real, with the temporary name a write
+    uses); the path itself must not be a directory or anything but a regular file. Cleans stale
+    temporary files of earlier, interrupted writes of the same file.
+    """
+    path = Path(path)
+    name = os.fspath(path)
+    if not path.name or path.name in (".", ".."):
+        raise RecordError(f"{name}: is a directory; give a file name for {what}")
+    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise RecordError(f"{name}: is a directory; give a file name for {what}")
+    if path.exists() and not path.is_file():
+        raise RecordError(f"{name}: is not a regular file; give a file name for {what}")
+    if not directory.exists():
+        raise RecordError(f"{name}: no such directory '{directory}'; create it first or choose another path")
+    if not directory.is_dir():
+        raise RecordError(f"{name}: '{directory}' is not a directory")
+    clean_stale_temps(directory, path.name)
+    probe = _temp_path(path)
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise RecordError(f"{name}: cannot write in '{directory}' ({error.strerror or error}); choose another path") from None
+    return path
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # not supported here (Windows): the rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so that a crash leaves either the old file or the new one, never half of one."""
+    """Write a file so that a crash leaves either the old file or the new one, never half of one.
+
+    The text goes to `.NAME.PID.midnight-tmp` next to the file, is flushed to disk, renamed over
+    the file, and the folder is flushed too (so the rename survives a power cut). Temporary files
+    a killed writer left behind are removed first.
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    clean_stale_temps(directory, path.name)
+    temp = _temp_path(path)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
@@ -293,10 +423,26 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         except OSError:
             pass
         raise
+    _fsync_directory(directory)
+
+
+def _portable_scenario_file(record: Record, path: Path) -> Record:
+    """A record as written at `path`: its scenario file relative to the record's folder when it
+    lies inside it (what replay accepts without --scenario); else kept as it is, for people."""
+    file = record.scenario.file
+    if not file or not Path(file).is_absolute():
+        return record
+    folder = path.resolve().parent
+    try:
+        relative = Path(file).resolve().relative_to(folder)
+    except ValueError:
+        return record
+    return attrs.evolve(record, scenario=attrs.evolve(record.scenario, file=relative.as_posix()))
 
 
 def write_record(path: str | os.PathLike[str], record: Record) -> None:
-    write_atomic(path, dump_record(record))
+    path = Path(path)
+    write_atomic(path, dump_record(_portable_scenario_file(record, path)))
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -316,13 +462,24 @@ def read_record(source: str | os.PathLike[str] | bytes, *, filename: str | None 
     if record.midnight_record != RECORD_FORMAT:
         problems.append(Problem(name, *document.position(("midnight_record",)), "midnight_record",
                                 f"record format {record.midnight_record} is not supported (this engine reads {RECORD_FORMAT})"))
+    if not -MAX_SEED <= record.seed <= MAX_SEED:
+        problems.append(Problem(name, *document.position(("seed",)), "seed", f"the seed is out of range (at most {MAX_SEED})"))
     for i, turn in enumerate(record.turns):
+        if not 1 <= turn.turn <= MAX_TURN:
+            line, column = document.position(("turns", i, "turn"))
+            problems.append(Problem(name, line, column, f"turns[{i}].turn", f"a turn number is between 1 and {MAX_TURN}"))
         for j, entry in enumerate(turn.inputs):
+            line, column = document.position(("turns", i, "inputs", j))
+            why = entry.get("why", "")
+            if not isinstance(why, str) or len(why) > MAX_WHY:
+                problems.append(Problem(name, line, column, f"turns[{i}].inputs[{j}].why",
+                                        f"'why' must be text of at most {MAX_WHY} characters"))
             try:
                 parse_input({k: v for k, v in entry.items() if k != "why"})
             except MidnightError as error:
-                line, column = document.position(("turns", i, "inputs", j))
-                problems.append(Problem(name, line, column, f"turns[{i}].inputs[{j}]", str(error)))
+                problems.append(Problem(name, line, column, f"turns[{i}].inputs[{j}] (turn {turn.turn})", str(error)))
+            if len(problems) >= 20:
+                break
     if problems:
         raise LoadError(problems)
     return record
@@ -333,13 +490,23 @@ def read_record(source: str | os.PathLike[str] | bytes, *, filename: str | None 
 
 @attrs.frozen
 class Divergence:
+    """The first place a replay differs from its record: a field's two values, or what is wrong (`message`)."""
+
     turn: int
     field: str
-    recorded: Any
-    replayed: Any
+    recorded: Any = None
+    replayed: Any = None
+    message: str = ""
 
     def __str__(self) -> str:
-        return f"turn {self.turn}: {self.field} was {self.recorded!r} in the record, {self.replayed!r} on replay"
+        if self.message:
+            return f"turn {self.turn}: {self.message}"
+        return f"turn {self.turn}: {self.field} was {_clip(self.recorded)} in the record, {_clip(self.replayed)} on replay"
+
+
+def _clip(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @attrs.frozen
@@ -350,6 +517,34 @@ class Replay:
     final: GameState
     divergence: Divergence | None
     turns_checked: int
+    inputs_applied: int = 0
+
+
+def load_record_game(record: Record, record_path: str | os.PathLike[str], override: str | None = None) -> Game:
+    """The game a record was played on: `override` (a scenario the user names), else the record's
+    own scenario file (inside its folder, see ScenarioRef.to_load), else its built-in id; checked
+    to be the very scenario the record was made with. Raises RecordError (or a ScenarioError for
+    a scenario the user named); an error never quotes a file the record named."""
+    from engine import load_game
+
+    name = os.fspath(record_path)
+    try:
+        ref = record.scenario.to_load(override, record_path)
+    except RecordError as error:
+        raise RecordError(f"{name}: {error}") from None
+    if override or record.scenario.file is None:
+        game = load_game(ref)
+    else:
+        try:
+            game = load_game(ref)
+        except LoadError:
+            raise RecordError(f"{name}: the record's scenario file '{record.scenario.file}' is not a valid scenario; "
+                              f"check it with `midnight validate`, or name the scenario with --scenario FILE") from None
+    try:
+        check_scenario_matches(game, record)
+    except RecordError as error:
+        raise RecordError(f"{name}: {error}") from None
+    return game
 
 
 def check_scenario_matches(game: Game, record: Record) -> None:
@@ -379,23 +574,84 @@ def _first_difference(recorded: TurnAfter, game: Game, state: GameState) -> tupl
     return None
 
 
+def _same(recorded: Any, replayed: Any) -> bool:
+    """Equal, with types that matter: true is not 1, and a number is not its text."""
+    if isinstance(recorded, bool) or isinstance(replayed, bool):
+        return type(recorded) is type(replayed) and recorded == replayed
+    if isinstance(recorded, int | float) and isinstance(replayed, int | float):
+        return recorded == replayed
+    return type(recorded) is type(replayed) and recorded == replayed
+
+
+def _result_difference(recorded: Mapping[str, Any], replayed: Mapping[str, Any]) -> tuple[str, Any, Any] | None:
+    """The first field of a record's `result` that differs from the replayed outcome's, or None."""
+    for key in dict.fromkeys([*replayed, *recorded]):
+        if key not in recorded or key not in replayed:
+            return f"result.{key}", recorded.get(key), replayed.get(key)
+        mine, theirs = recorded[key], replayed[key]
+        if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
+            for name in dict.fromkeys([*theirs, *mine]):
+                if name not in mine or name not in theirs or not _same(mine[name], theirs[name]):
+                    return f"result.{key}.{name}", mine.get(name), theirs.get(name)
+        elif not _same(mine, theirs):
+            return f"result.{key}", mine, theirs
+    return None
+
+
 def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Replay:
-    """Re-execute a record. Raises RecordError if an input is illegal on replay."""
+    """Re-execute a record and check it against every claim it makes. Raises RecordError if an
+    input is illegal on replay.
+
+    Besides each turn's `after` (digest and figures), the replay checks the record's shape: each
+    turn's number, that each recorded turn ends where the replayed one does (no input cut off or
+    added), that only a save's last turn lacks an `after`, and the `result` (termination, turn,
+    catastrophe, clock, scores, shared) against the replayed outcome: a record whose game is
+    not over on replay has lost turns; a save whose game is over on replay has lost its result.
+    """
     check_scenario_matches(game, record)
     state = game.start(record.seed)
     states = [state]
-    divergence = None
-    checked = 0
-    for turn in record.turns:
+    divergence: Divergence | None = None
+    checked = applied = 0
+    for index, turn in enumerate(record.turns):
+        last = index == len(record.turns) - 1
+        if state.over:
+            divergence = Divergence(turn.turn, "turns", message=f"the game is over on replay after turn {state.turn}, "
+                                    f"but the record goes on with turn {turn.turn}")
+            break
+        if turn.turn != state.turn:
+            divergence = Divergence(turn.turn, "turn", message=f"the record has turn {turn.turn} where the replay is "
+                                    f"at turn {state.turn} (a turn missing, repeated or renumbered)")
+            break
         for j, entry in enumerate(turn.inputs):
+            if state.turn != turn.turn or state.over:
+                divergence = Divergence(turn.turn, "inputs", message=f"the turn ends on replay after {j} of the "
+                                        f"record's {len(turn.inputs)} inputs")
+                break
             value = {k: v for k, v in entry.items() if k != "why"}
             try:
                 state, _ = game.apply(state, value)
             except MidnightError as error:
-                raise RecordError(f"turn {turn.turn}, input {j + 1} ({value.get('seat')}): {error}") from None
+                raise RecordError(f"turn {turn.turn}, input {j + 1} ({_clip(value.get('seat'))}): {error}") from None
+            applied += 1
+        if divergence is not None:
+            break
         states.append(state)
+        finished = state.turn != turn.turn or state.over
         if turn.after is None:
+            if record.complete or not last:
+                divergence = Divergence(turn.turn, "after", message="the turn has no 'after' (its digest); only a save's "
+                                        "last, unfinished turn may leave it out")
+                break
+            if finished:
+                divergence = Divergence(turn.turn, "after", message=f"the turn is over on replay after its "
+                                        f"{len(turn.inputs)} inputs, but the record does not close it (no 'after')")
+                break
             continue
+        if not finished:
+            divergence = Divergence(turn.turn, "inputs", message=f"the record closes the turn after {len(turn.inputs)} "
+                                    "inputs; on replay it is not over (inputs missing)")
+            break
         checked += 1
         # The readable figures are claims too: an edit to them is a divergence.
         difference = _first_difference(turn.after, game, state)
@@ -403,5 +659,16 @@ def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Re
             divergence = Divergence(turn.turn, *difference)
             if stop_at_divergence:
                 break
-    return Replay(tuple(states), state, divergence, checked)
-
+    if divergence is None:
+        replayed = result_of(state)
+        if record.result is not None and replayed is None:
+            divergence = Divergence(state.turn, "result", message=f"the record has a result, but on replay of its "
+                                    f"{len(record.turns)} turns ({applied} inputs) the game is not over: turns are missing")
+        elif record.result is None and replayed is not None:
+            divergence = Divergence(state.turn, "result", message=f"the game is over on replay "
+                                    f"({replayed['termination']}), but the record has no result")
+        elif record.result is not None and replayed is not None:
+            difference = _result_difference(record.result, replayed)
+            if difference is not None:
+                divergence = Divergence(state.turn, *difference)
+    return Replay(tuple(states), state, divergence, checked, applied)

@@ -12,9 +12,9 @@ from pathlib import Path
 import attrs
 
 from engine import FACILITATOR, SPECTATOR, Game, GameState, Phase
-from engine.errors import MidnightError
+from engine.errors import MidnightError, RecordError
 from engine.play.loop import BotController, PlayedInput, default_controller
-from engine.play.records import Record, Recorder, write_record
+from engine.play.records import Record, Recorder, clean_stale_temps, write_record
 from engine.rules.inputs import input_to_dict, parse_input
 
 HUMAN = "human"
@@ -42,6 +42,47 @@ def parse_seats(text: str | None, seats: tuple[str, ...]) -> dict[str, str]:
     if not chosen and seats:
         chosen[seats[0]] = HUMAN
     return {seat: chosen.get(seat, BOT) for seat in seats}
+
+
+def resume_seats(game: Game, recorded: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Who plays each seat of a resumed game, from the labels a record gives (`human`, `bot`, a
+    persona, `bot:hawk` as `midnight run` writes, `script+bot:hawk`, `agent:COMMAND`), and
+    notices for the seats that change hands. Raises RecordError for a label that fits nothing."""
+    from engine.bots import persona_names
+
+    personas = set(persona_names())
+    seats: dict[str, str] = {}
+    notices: list[str] = []
+    for seat, label in recorded.items():
+        if seat not in game.seats:
+            raise RecordError(f"the save has a seat '{_short(seat)}' this scenario does not have "
+                              f"(seats: {', '.join(game.seats)})")
+        if not isinstance(label, str):
+            raise RecordError(f"seat {seat}: the save says it was played by {_short(label)}, which is not a player")
+        who = label
+        if who.startswith("script+"):
+            who = who[len("script+"):]
+            notices.append(f"{seat} was partly scripted; its bot plays it now.")
+        if who in (HUMAN, BOT, "default", ""):
+            seats[seat] = who if who == HUMAN else BOT
+        elif who.startswith("agent:"):
+            seats[seat] = BOT
+            notices.append(f"{seat} was played by an agent ({_short(who[6:])}); the scenario's bot plays it now.")
+        else:
+            persona = who[4:] if who.startswith("bot:") else who
+            if persona not in personas:
+                raise RecordError(f"seat {seat}: the save says it was played by {_short(label)!r}, not a player this "
+                                  f"engine knows (human, or a bot: {', '.join(sorted(personas))}); start a new game")
+            # The scenario's own bot keeps its weights; another persona plays with its defaults.
+            seats[seat] = BOT if persona == game.actor(seat).bot.persona else persona
+    for seat in game.seats:
+        seats.setdefault(seat, BOT)
+    return seats, notices
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @attrs.frozen
@@ -113,13 +154,29 @@ class Session:
         self.reports: list[TurnReport] = []
         self.turn_start: GameState = self.state
         self.last_error: str | None = None
+        self.notices: list[str] = []
+        self.resumed_inputs: int | None = None  # inputs the save held, when this game was resumed
+        clean_stale_temps(self.save_path.parent)  # what a killed save left behind
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
     def resume(cls, game: Game, record: Record, path: Path, language: str = "en") -> Session:
+        """Carry on a saved game. Everything is checked first (the save is verified as `replay
+        --verify` does, and who played each seat must map to a player here): a RecordError names
+        the turn and what is wrong, and nothing is written. A seat played by an agent or a
+        script goes to the scenario's bot, said in `notices` (and shown once as `last_error`)."""
+        seats, notices = resume_seats(game, record.seats)
         recorder, state = Recorder.resume(game, record)
-        seats = dict(record.seats) or None
-        return cls(game, record.seed, seats, language, path, recorder=recorder, state=state)
+        recorder.seats = dict(seats)
+        session = cls(game, record.seed, seats, language, path, recorder=recorder, state=state)
+        session.notices = notices
+        session.resumed_inputs = session.inputs_played()
+        if notices:
+            session.last_error = " ".join(notices)
+        return session
+
+    def inputs_played(self) -> int:
+        return sum(len(t.inputs) for t in self.recorder.turns) + len(self.recorder._inputs)
 
     def _controller(self, seat: str, who: str):
         if who in (BOT, "default", ""):

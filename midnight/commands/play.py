@@ -17,8 +17,10 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from midnight.cli import require_terminal
-    from tui.launch import play
+    from tui.launch import play, resume_session
 
+    if args.resume:  # a save that cannot be resumed is refused before the UI, and left untouched
+        resume_session(args)
     require_terminal("play", "for headless play try `midnight run`")
 
     return play(args)

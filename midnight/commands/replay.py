@@ -8,24 +8,21 @@ import sys
 def add_parser(sub) -> None:
     parser = sub.add_parser("replay", help="replay a record on screen, or verify it with --verify")
     parser.add_argument("record", help="a record file written by `midnight run --record` or the game")
-    parser.add_argument("--verify", action="store_true", help="re-execute headless and check every turn's digest")
-    parser.add_argument("--scenario", help="the scenario file the record was made with (default: by its id)")
+    parser.add_argument("--verify", action="store_true",
+                        help="re-execute headless and check every turn's digest, the turns, the inputs and the result")
+    parser.add_argument("--scenario", help="the scenario file the record was made with (default: the record's own "
+                                           "file, in its folder, else its built-in id)")
     parser.add_argument("--print", dest="print_story", action="store_true", help="print the replayed story")
     parser.add_argument("--lang", default="en", help="language (en, zh)")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from engine import load_game
     from engine.errors import RecordError
-    from engine.play.records import check_scenario_matches, read_record, replay
+    from engine.play.records import load_record_game, read_record, replay
 
     record = read_record(args.record)
-    game = load_game(record.scenario.to_load(args.scenario))
-    try:
-        check_scenario_matches(game, record)
-    except RecordError as error:
-        raise RecordError(f"{args.record}: {error}") from None
+    game = load_record_game(record, args.record, args.scenario)
     if not args.verify and not args.print_story:
         from midnight.cli import require_terminal
         from tui.launch import replay_on_screen
@@ -33,16 +30,23 @@ def run(args) -> int:
         require_terminal("replay on screen", "without one, use --verify or --print")
 
         return replay_on_screen(args.record, args.scenario, args.lang)
-    result = replay(game, record)
+    try:
+        result = replay(game, record)
+    except RecordError as error:
+        raise RecordError(f"{args.record}: {error}") from None
     if args.print_story:
         from midnight.story import print_outcome, print_turn
 
         print_turn(game, result.final, 0, args.lang, sys.stdout)
         print_outcome(game, result.final, args.lang, sys.stdout)
+    if result.divergence is not None:
+        print(f"midnight: {args.record}: DIVERGED at {result.divergence}", file=sys.stderr)
+        return 1
     if args.verify:
-        if result.divergence is not None:
-            print(f"{args.record}: DIVERGED at {result.divergence}", file=sys.stderr)
-            return 1
         inputs = sum(len(t.inputs) for t in record.turns)
-        print(f"{args.record}: reproduced exactly ({result.turns_checked} turns, {inputs} inputs, seed {record.seed})")
+        if record.complete:
+            print(f"{args.record}: reproduced exactly ({result.turns_checked} turns, {inputs} inputs, seed {record.seed})")
+        else:
+            print(f"{args.record}: a game in progress, reproduced exactly up to turn {result.final.turn} "
+                  f"({result.turns_checked} turns closed, {inputs} inputs, seed {record.seed})")
     return 0

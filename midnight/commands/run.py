@@ -50,6 +50,10 @@ def run(args) -> int:
     from midnight.agents import agent_controllers, close_agents
     from midnight.story import print_outcome, print_turn
 
+    if args.record:  # before the game, not after it: a path that cannot be written loses nothing
+        from engine.play.records import check_writable
+
+        check_writable(args.record, "--record")
     game = load_game(args.scenario)
     personas = parse_seats(args.seats, game.seats)
     script = None
@@ -89,6 +93,9 @@ def run(args) -> int:
         close_agents(agents, game, state)
     print_outcome(game, state, args.lang, out)
     if args.record:
-        write_record(args.record, recorder.to_record())
+        try:
+            write_record(args.record, recorder.to_record())
+        except OSError as error:
+            raise MidnightError(f"--record: cannot write {args.record}: {error.strerror or error}") from None
         print(f"record written to {args.record}", file=out)
     return 0
