@@ -4,6 +4,8 @@ and within bounded memory."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -13,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.scenario.loading import ScenarioError, load_scenario, load_scenario_text
+from engine.scenario.converter import LoadError
+from engine.scenario.loading import LIMITS, ScenarioError, load_scenario, load_scenario_text, load_yaml
 
 HOSTILE = Path(__file__).parent / "hostile" / "scenarios"
 FILES = sorted(HOSTILE.glob("*.yaml"))
@@ -22,6 +25,7 @@ MEMORY_LIMIT = 200 * 1024 * 1024
 
 # file -> (a piece of the first problem's message, whether it has a line and column)
 EXPECTED: dict[str, tuple[str, bool]] = {
+    "alias_amplification.yaml": ("too large once aliases are expanded", True),
     "bad_agreement_counts.yaml": ("min_parties (an agreement needs 2 parties or more) must be between 2 and 100, not 1", True),
     "bad_enum.yaml": ("did you mean 'pair'", True),
     "bad_expression.yaml": ("invalid expression", True),
@@ -198,6 +202,77 @@ def test_generated_hostile_input_fails_cleanly(name: str) -> None:
     error = fail_within_limits(lambda: load_scenario_text(source, filename=name), measure_memory=bomb)
     check_first_problem(error, name, positioned=positioned)
     assert message in error.problems[0].message, str(error)
+
+
+def _load_in_a_fresh_process(code: str) -> list[str]:
+    """Run `code` in a new interpreter (its own peak memory); its printed lines."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True  # a hang guard
+    )
+    return done.stdout.splitlines()
+
+
+_MEASURED = """
+import resource, sys, time
+from engine.scenario.loading import ScenarioError, load_scenario, load_yaml
+from engine.play.records import read_record
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.process_time()
+try:
+    {call}
+except Exception as error:
+    print(type(error).__name__)
+    print(str(error).splitlines()[0])
+else:
+    print("loaded")
+    print("")
+print(time.process_time() - started)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)  # KiB on Linux
+"""
+
+
+def test_alias_amplification_is_refused_cheaply() -> None:
+    """15 MB of tags from 13 KB of file, under the node limit: refused by expanded size, in
+    little memory and CPU time (the peak of a fresh process, so nothing else counts)."""
+    path = HOSTILE / "alias_amplification.yaml"
+    kind, first, cpu, grown = _load_in_a_fresh_process(_MEASURED.format(call=f"load_scenario({str(path)!r})"))
+    assert kind == "ScenarioError"
+    assert first.startswith(f"{path}:60:44: moves[9].tags: the document is too large once aliases are expanded")
+    assert float(cpu) < TIME_LIMIT
+    assert int(grown) < 50 * 2**20, f"{int(grown) / 2**20:.0f} MB"
+
+
+def test_a_huge_record_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """A 6 MB record took 13 s of CPU and 537 MB to refuse; now its size alone refuses it."""
+    record = "midnight_record: 1\nturns:\n" + "  - {turn: 1, inputs: [{seat: us, kind: decide, moves: [a, b, c]}]}\n" * 90_000
+    path = tmp_path / "huge_record.yaml"
+    path.write_text(record)
+    assert path.stat().st_size > 6_000_000
+    kind, first, cpu, grown = _load_in_a_fresh_process(_MEASURED.format(call=f"read_record({str(path)!r})"))
+    assert kind in ("LoadError", "RecordError") and "too large" in first, first
+    assert float(cpu) < TIME_LIMIT
+    assert int(grown) < 50 * 2**20, f"{int(grown) / 2**20:.0f} MB"
+
+
+def test_each_kind_of_document_has_its_size_limit() -> None:
+    record_limit = LIMITS["record"].max_bytes
+    text = "a: " + "x" * record_limit + "\n"
+    assert load_yaml(text[:50_000], filename="r.yaml", kind="record").data == {"a": "x" * (50_000 - 3)}
+    for kind in ("record", "script"):
+        with pytest.raises(LoadError, match=f"too large.*the limit is {LIMITS[kind].max_bytes:,}"):
+            load_yaml(text, filename="r.yaml", kind=kind)
+    # A caller may lower a limit, never raise it above its kind's.
+    with pytest.raises(LoadError, match=f"the limit is {record_limit:,}"):
+        load_yaml(text, filename="r.yaml", kind="record", max_bytes=10 * record_limit)
+
+
+def test_the_shipped_scenarios_are_far_under_the_expanded_size_limit() -> None:
+    from engine.scenario.loading import EXPANSION_FACTOR, builtin_scenario_ids, builtin_scenario_path
+
+    for scenario_id in builtin_scenario_ids():
+        raw = builtin_scenario_path(scenario_id).read_bytes()
+        # Allowed only 1/10 of the bound, they still load.
+        load_yaml(raw, filename=scenario_id, max_expanded=EXPANSION_FACTOR * len(raw) // 10)
 
 
 def test_many_problems_are_capped() -> None:

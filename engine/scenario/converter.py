@@ -518,7 +518,7 @@ class _Positions(Protocol):
 
 def _field_names(cl: type) -> list[str]:
     try:
-        return [f.name for f in attrs.fields(cl)]
+        return [f.name for f in attrs.fields(cl) if f.init]  # not a key: a field set after loading
     except (TypeError, attrs.exceptions.NotAnAttrsClassError):
         return []
 

@@ -3,9 +3,10 @@
 Scenario files (and later records, scripts and saves) are written by other people. Loading them
 never runs code, never shows a traceback, never hangs and uses bounded memory:
 
-- `load_yaml` parses with PyYAML's safe event parser (libyaml when available) and composes the
-  nodes itself, iteratively: size, nesting depth, node count (aliases counted as expanded, so an
-  alias bomb fails at once), scalar length are all limited; duplicate keys, non-text keys, merge
+- `load_yaml` parses with libyaml's event parser (`yaml.CParser`; PyYAML's own when libyaml is
+  missing) and composes the nodes itself, iteratively: size (per kind of document: `LIMITS`),
+  nesting depth, node count and expanded size (aliases counted as expanded, nodes and characters,
+  so an alias bomb fails at once), scalar length are all limited; duplicate keys, non-text keys, merge
   keys (`<<`) and every tag but the standard !!str/!!int/!!float/!!bool/!!null/!!seq/!!map are
   refused. Scalars resolve YAML-1.2-core style: null/~/empty, true/false, ints, finite floats;
   everything else, dates included, stays text (`yes`/`no`/`on`/`off` are text).
@@ -34,7 +35,9 @@ from engine.scenario.models import Scenario
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "LIMITS",
     "Document",
+    "Limits",
     "LoadError",
     "Problem",
     "ScenarioError",
@@ -52,6 +55,30 @@ DEFAULT_MAX_BYTES = 2_000_000
 DEFAULT_MAX_DEPTH = 64
 DEFAULT_MAX_NODES = 200_000
 DEFAULT_MAX_SCALAR = 100_000
+# Expanded size (characters of every scalar, plus one per node, aliases expanded): at most this
+# many times the document's own size, or EXPANDED_FLOOR for a small one. The shipped scenarios,
+# which use no aliases, are at under 1x; an alias bomb of 469 KB was at thousands of x.
+EXPANSION_FACTOR = 20
+EXPANDED_FLOOR = 1_000_000
+
+
+@attrs.frozen
+class Limits:
+    """The most a kind of document may hold: bytes in the file, values once aliases are expanded."""
+
+    max_bytes: int
+    max_nodes: int
+
+
+# Per kind of document. A record of a whole 20-turn game of trilateral-2026 (the longest shipped
+# scenario) by bots is 37-66 KB, about 6,000 values; agents' reasons (300 characters an input)
+# add at most about 100 KB. Scripts are written by hand. Reading costs about 1 s of CPU a MB.
+# A caller may lower a limit, never raise it.
+LIMITS: Mapping[str, Limits] = {
+    "scenario": Limits(DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES),
+    "record": Limits(500_000, 100_000),
+    "script": Limits(500_000, 100_000),
+}
 
 PathT = tuple[str | int, ...]
 
@@ -276,7 +303,7 @@ _SCALAR, _SEQ, _MAP, _ALIAS = 0, 1, 2, 3
 
 
 class _Scalar:
-    __slots__ = ("value", "line", "column", "content_column", "plain")
+    __slots__ = ("value", "line", "column", "content_column", "plain", "chars")
     kind = _SCALAR
     size = 1  # nodes once aliases are expanded
     height = 0  # levels of lists and mappings, this node included
@@ -288,10 +315,11 @@ class _Scalar:
         self.column = column
         self.content_column = content_column  # 1-based column where a one-line scalar's text starts
         self.plain = plain
+        self.chars = 1  # expanded size: characters of its text, plus 1 per node (set by _compose)
 
 
 class _Alias:
-    __slots__ = ("target", "line", "column", "size", "height")
+    __slots__ = ("target", "line", "column", "size", "height", "chars")
     kind = _ALIAS
     done = True
     content_column = None
@@ -303,10 +331,11 @@ class _Alias:
         self.column = column
         self.size = target.size
         self.height = target.height
+        self.chars = target.chars
 
 
 class _Collection:
-    __slots__ = ("kind", "items", "line", "column", "size", "height", "done", "pending", "keys")
+    __slots__ = ("kind", "items", "line", "column", "size", "height", "done", "pending", "keys", "chars")
     content_column = None
     plain = False
 
@@ -316,6 +345,7 @@ class _Collection:
         self.line = line
         self.column = column
         self.size = 1
+        self.chars = 1
         self.height = 0
         self.done = False
         self.pending: Any = None  # a mapping's key waiting for its value
@@ -349,12 +379,13 @@ def _scalar_value(event: Any) -> tuple[Any, bool]:
     return _resolve_tagged(text, tag), False
 
 
-def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int) -> Any:
+def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int, max_expanded: int) -> Any:
     """Events -> a node tree, iteratively, enforcing every limit as it goes."""
     stack: list[_Collection] = []
     anchors: dict[str, Any] = {}
     root: Any = None
     count = 0
+    expanded = 0  # characters and nodes, aliases expanded
     documents = 0
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     starts = {yaml.SequenceStartEvent: _SEQ, yaml.MappingStartEvent: _MAP}
@@ -379,7 +410,9 @@ def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int) -> An
                 if style in (None, "", "'", '"') and event.end_mark.line == mark.line:
                     content_column = mark.column + (2 if style else 1)
                 node: Any = _Scalar(value, mark.line, mark.column, content_column, plain)
+                node.chars = len(text) + 1
                 count += 1
+                expanded += node.chars
             elif cls in starts:
                 kind = starts[cls]
                 tag = event.tag
@@ -388,6 +421,7 @@ def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int) -> An
                 if len(stack) >= max_depth:
                     raise stop(f"nested too deeply: more than {max_depth} levels of lists and mappings")
                 count += 1
+                expanded += 1
                 if count > max_nodes:
                     raise stop(_too_many(max_nodes))
                 collection = _Collection(kind, mark.line, mark.column)
@@ -414,6 +448,7 @@ def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int) -> An
                     raise stop(f"nested too deeply: more than {max_depth} levels of lists and mappings")
                 node = _Alias(target, mark.line, mark.column)
                 count += target.size
+                expanded += target.chars
             elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -423,6 +458,11 @@ def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int) -> An
                 continue
             if count > max_nodes:
                 raise stop(_too_many(max_nodes))
+            if expanded > max_expanded:
+                raise stop(
+                    f"the document is too large once aliases are expanded: more than {max_expanded:,}"
+                    " characters (an alias expansion bomb?)"
+                )
             if cls is scalar_event and event.anchor is not None:
                 anchors[event.anchor] = node
             if not stack:
@@ -430,6 +470,7 @@ def _compose(events: Any, max_depth: int, max_nodes: int, max_scalar: int) -> An
                 continue
             parent = stack[-1]
             parent.size += node.size
+            parent.chars += node.chars
             if node.height > parent.height:
                 parent.height = node.height
             if parent.kind == _SEQ:
@@ -586,20 +627,51 @@ def _yaml_error(exc: yaml.YAMLError, text: str, filename: str) -> LoadError:
     return _fail(filename, f"invalid YAML: {message}", line, column)
 
 
-_LOADER = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+_CPARSER = getattr(yaml, "CParser", None) if getattr(yaml, "__with_libyaml__", False) else None
+
+
+def _events(text: str) -> Any:
+    """The YAML events of `text`: libyaml's parser (C) when PyYAML has it, else PyYAML's own."""
+    if _CPARSER is not None:
+        parser = _CPARSER(text)
+        try:
+            get, check = parser.get_event, parser.check_event
+            while check():
+                yield get()
+        finally:
+            parser.dispose()
+    else:  # pragma: no cover - PyYAML built without libyaml
+        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+
+
+def _limit(kind: str, name: str, asked: int | None) -> int:
+    if kind not in LIMITS:
+        raise ValueError(f"unknown kind of document {kind!r} (kinds: {', '.join(LIMITS)})")
+    ceiling: int = getattr(LIMITS[kind], name)
+    return ceiling if asked is None else min(asked, ceiling)
 
 
 def load_yaml(
     text_or_bytes: str | bytes,
     *,
     filename: str,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    kind: str = "scenario",
+    max_bytes: int | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
-    max_nodes: int = DEFAULT_MAX_NODES,
+    max_nodes: int | None = None,
     max_scalar: int = DEFAULT_MAX_SCALAR,
+    max_expanded: int | None = None,
 ) -> Document:
-    """Parse untrusted YAML into a `Document`, or raise `LoadError` with one positioned problem."""
+    """Parse untrusted YAML into a `Document`, or raise `LoadError` with one positioned problem.
+
+    `kind` ("scenario", "record", "script") sets the size and node limits (`LIMITS`); the
+    `max_` arguments may lower them. `max_expanded` bounds the size once aliases are expanded
+    (default: `EXPANSION_FACTOR` times the text's size, at least `EXPANDED_FLOOR`)."""
+    max_bytes = _limit(kind, "max_bytes", max_bytes)
+    max_nodes = _limit(kind, "max_nodes", max_nodes)
     text = _decode(text_or_bytes, filename, max_bytes)
+    if max_expanded is None:
+        max_expanded = max(EXPANSION_FACTOR * len(text), EXPANDED_FLOOR)
     line: int | None
     column: int | None
     bad = _NOT_PRINTABLE.search(text)
@@ -612,7 +684,7 @@ def load_yaml(
             column,
         )
     try:
-        root = _compose(yaml.parse(text, Loader=_LOADER), max_depth, max_nodes, max_scalar)
+        root = _compose(_events(text), max_depth, max_nodes, max_scalar, max_expanded)
         data, positions, key_positions, content_columns = _materialize(root, max_depth)
     except _Stop as stop:
         line = stop.line + 1 if stop.line is not None else None
@@ -635,9 +707,15 @@ def load_yaml(
 
 
 def read_bytes_limited(
-    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, error: type[LoadError] = LoadError
+    path: str | os.PathLike[str],
+    *,
+    kind: str = "scenario",
+    max_bytes: int | None = None,
+    error: type[LoadError] = LoadError,
 ) -> bytes:
-    """Read a file, refusing (without reading it all) one larger than `max_bytes`."""
+    """Read a file, refusing (without reading it all) one larger than its kind's limit (`LIMITS`),
+    or than `max_bytes` when that is lower."""
+    max_bytes = _limit(kind, "max_bytes", max_bytes)
     name = os.fspath(path)
     try:
         with open(name, "rb") as handle:
