@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from engine import Game, Phase
 from engine.errors import MidnightError
 from engine.play.records import Record
-from engine.play.table import Session
+from engine.play.table import Session, TurnReport
 from tui.i18n import t
 from tui.keys import bindings
+
+if TYPE_CHECKING:  # the screens are imported when first shown
+    from tui.screens.game import GameScreen
 
 
 class MidnightApp(App[int]):
@@ -21,19 +26,19 @@ class MidnightApp(App[int]):
 
     CSS_PATH = "styles/midnight.tcss"
     TITLE = "Midnight"
-    BINDINGS = bindings("Everywhere")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Everywhere")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, session: Session | None = None, *, start: dict | None = None,
                  replay: tuple[Game, Record] | None = None, language: str = "en") -> None:
         super().__init__()
-        self.session = session
+        self.session: Session | None = session
         self.start_settings = start or {}
         self.replay_source = replay
         self.ui_language = session.language if session else language
         self.current_seat: str | None = None
-        self._reports: list = []
-        self.game_screen = None
+        self._reports: list[TurnReport] = []
+        self.game_screen: GameScreen | None = None
 
     # -- start-up --------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -65,10 +70,16 @@ class MidnightApp(App[int]):
         self.call_after_refresh(self.advance)
 
     # -- the game's flow -----------------------------------------------------------------------
+    @property
+    def playing(self) -> Session:
+        """The session in play: the game's flow (and the game screen) runs only once `begin` set it."""
+        assert self.session is not None, "no game has begun"
+        return self.session
+
     def submit(self, value: dict) -> bool:
         """A person's input from any screen: applied, or the engine's reason shown and nothing changes."""
         try:
-            self.session.submit(value)
+            self.playing.submit(value)
         except MidnightError as error:
             self.notify(str(error), title="Not allowed", severity="error")
             return False
@@ -77,7 +88,7 @@ class MidnightApp(App[int]):
 
     def advance(self) -> None:
         """Let the bots play, then show what a person must see or do next."""
-        session = self.session
+        session = self.playing
         try:
             session.run_bots()
         except MidnightError as error:  # a bot or scenario bug: say so, do not crash
@@ -88,8 +99,8 @@ class MidnightApp(App[int]):
         self._reports.extend(session.take_reports())
         self._next()
 
-    def _next(self, _result=None) -> None:
-        session = self.session
+    def _next(self, _result: object = None) -> None:
+        session = self.playing
         if self._reports:
             from tui.screens.resolution import ResolutionScreen
 
@@ -102,6 +113,7 @@ class MidnightApp(App[int]):
 
             self.push_screen(EndScreen(session))
             return
+        assert self.game_screen is not None, "begin made the game screen"
         seat = session.next_human()
         if seat is None:
             self.game_screen.show(None)
@@ -117,8 +129,9 @@ class MidnightApp(App[int]):
             return
         self._show(seat)
 
-    def _show(self, seat: str, _result=None) -> None:
-        session = self.session
+    def _show(self, seat: str, _result: object = None) -> None:
+        session = self.playing
+        assert self.game_screen is not None, "begin made the game screen"
         self.current_seat = seat
         self.game_screen.show(seat)
         if session.state.phase is Phase.CRISIS:

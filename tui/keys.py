@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from tui.i18n import key_description
 
@@ -29,7 +29,7 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
         ("q", "quit_game", "Save & quit", "game.quit", True),
     ),
     "Moves (Act tab, decisions)": (
-        ("space,enter", "toggle", "Choose / drop the highlighted move", "moves.toggle", False),
+        ("space,enter", "toggle_move", "Choose / drop the highlighted move", "moves.toggle", False),
         ("up,down", "", "Highlight a move (its cost, description and reason below)", "moves.nav", False),
     ),
     "Proposals (Act tab, talks)": (
@@ -67,9 +67,9 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
 }
 
 
-def bindings(group: str) -> list[Binding]:
+def bindings(group: str) -> list[BindingType]:
     """Textual bindings for one group of the keymap (entries with no action are documentation)."""
-    result = []
+    result: list[BindingType] = []
     for keys, action, description, binding_id, show in KEYMAP[group]:
         if not action:
             continue

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
@@ -18,7 +21,7 @@ from tui.screens.dialogs import BriefScreen
 class CrisisScreen(LocalizedKeys, Screen[str]):
     """Returns the seat's choice: "back_down", "hold" or "escalate"."""
 
-    BINDINGS = bindings("Crisis")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Crisis")
 
     def __init__(self, session: Session, seat: str) -> None:
         super().__init__()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
@@ -17,7 +20,7 @@ from tui.keys import KEYMAP, LocalizedKeys, bindings
 class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
     """Choose an agreement's parties and terms. Returns an offer dict (or, countering, its params)."""
 
-    BINDINGS = bindings("Dialogs (brief, help, drafting)")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Dialogs (brief, help, drafting)")
 
     def __init__(self, game: Game, template_id: str, seat: str, language: str, *,
                  eligible: tuple[str, ...] = (), params: dict | None = None, fixed_parties: tuple[str, ...] = ()) -> None:
@@ -88,14 +91,11 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
         parties = [a for a in self.eligible if self.query_one(f"#party-{a}", Checkbox).value]
         self.dismiss({"template": self.template_id, "parties": parties, "params": params})
 
-    def action_dismiss(self, result=None) -> None:
-        self.dismiss(None)
-
 
 class BriefScreen(LocalizedKeys, ModalScreen[None]):
     """The seat's private brief: leader, objectives, red lines and what it knows."""
 
-    BINDINGS = bindings("Dialogs (brief, help, drafting)") + [("b", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Dialogs (brief, help, drafting)") + [("b", "dismiss", "Close")]
 
     def __init__(self, game: Game, seat: str, language: str) -> None:
         super().__init__()
@@ -117,9 +117,6 @@ class BriefScreen(LocalizedKeys, ModalScreen[None]):
                 yield Static(f"[i]{escape(t('no_brief', lang))}[/i]")
             yield Static(f"[$text-muted]{escape(t('brief_close', lang))}[/]")
 
-    def action_dismiss(self, result=None) -> None:
-        self.dismiss(None)
-
 
 def key_label(keys: str) -> str:
     names = {"question_mark": "?", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q", "ctrl+s": "Ctrl+S", "ctrl+enter": "Ctrl+Enter",
@@ -131,7 +128,8 @@ def key_label(keys: str) -> str:
 class HelpScreen(LocalizedKeys, ModalScreen[None]):
     """Every key of every screen, from the keymap."""
 
-    BINDINGS = bindings("Dialogs (brief, help, drafting)") + [("question_mark,f1", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = (bindings("Dialogs (brief, help, drafting)")
+                                             + [("question_mark,f1", "dismiss", "Close")])
 
     def compose(self) -> ComposeResult:
         lang = getattr(self.app, "ui_language", "en")
@@ -144,6 +142,3 @@ class HelpScreen(LocalizedKeys, ModalScreen[None]):
                 yield Static(rows)
             yield Label(t("mouse", lang), classes="section")
             yield Static("  " + t("mouse_help", lang))
-
-    def action_dismiss(self, result=None) -> None:
-        self.dismiss(None)

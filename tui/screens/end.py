@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import FACILITATOR
@@ -13,12 +15,13 @@ from engine.play.table import Session
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.screens.base import AppScreen
 
 
-class EndScreen(LocalizedKeys, Screen[None]):
+class EndScreen(LocalizedKeys, AppScreen[None]):
     """Everything is told at the end: the facilitator's view of the finished game."""
 
-    BINDINGS = bindings("End of game")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("End of game")
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -52,6 +55,7 @@ class EndScreen(LocalizedKeys, Screen[None]):
     def on_mount(self) -> None:
         session, lang = self.session, self.session.language
         outcome = session.state.outcome
+        assert outcome is not None, "the end screen shows a finished game"
         table = self.query_one("#scores", DataTable)
         table.add_columns(t("seat", lang), t("score", lang))
         for actor, score in sorted(outcome.scores.items(), key=lambda kv: -kv[1]):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
 
 from engine import Phase
+from engine.play.table import Session
+from engine.rules.options import SeatOptions
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.screens.base import AppScreen
 from tui.screens.dialogs import BriefScreen, DraftDialog
 from tui.widgets.decide import DecidePane
 from tui.widgets.log import GameLog
@@ -20,18 +25,18 @@ from tui.widgets.situation import SituationPanel
 from tui.widgets.talks import TalksPanel
 
 
-class GameScreen(LocalizedKeys, Screen):
+class GameScreen(LocalizedKeys, AppScreen[None]):
     """Shows `seat`'s SeatView; `d` submits what the seat chose in the Act tab."""
 
-    BINDINGS = bindings("Game")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Game")
 
     def __init__(self) -> None:
         super().__init__()
         self.seat: str | None = None
 
     @property
-    def session(self):
-        return self.app.session
+    def session(self) -> Session:
+        return self.app.playing
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -77,25 +82,31 @@ class GameScreen(LocalizedKeys, Screen):
             switcher.current = "wait"
             return
         options = game.options(session.state, seat)
+        assert isinstance(options, SeatOptions)  # an actor's seat
         pane = {Phase.PROPOSE: "propose", Phase.RESPOND: "respond", Phase.DECIDE: "decide"}.get(view.phase)
         if pane is None or not options.must_act:
             switcher.current = "wait"
             return
         switcher.current = pane
-        self.query_one(f"#{pane}").load(game, options, lang)
+        self._pane(pane).load(game, options, lang)
         tabs.active = "act"
         focus = {"propose": "#templates", "respond": "#answers", "decide": "#moves"}[pane]
         self.query_one(focus).focus()
+
+    def _pane(self, name: str) -> ProposePane | RespondPane | DecidePane:
+        """The Act tab's pane of a phase: `load` fills it for the seat, `submission` is what it chose."""
+        kinds: dict[str, type[ProposePane | RespondPane | DecidePane]] = {
+            "propose": ProposePane, "respond": RespondPane, "decide": DecidePane}
+        return self.query_one(f"#{name}", kinds[name])
 
     # -- actions -----------------------------------------------------------------------------
     def action_done(self) -> None:
         if self.seat is None:
             return
         current = self.query_one("#panes", ContentSwitcher).current
-        if current == "wait":
+        if current is None or current == "wait":
             return
-        pane = self.query_one(f"#{current}")
-        self.app.submit(pane.submission(self.seat))
+        self.app.submit(self._pane(current).submission(self.seat))
 
     def action_brief(self) -> None:
         if self.seat is not None:
@@ -113,12 +124,16 @@ class GameScreen(LocalizedKeys, Screen):
 
     # -- dialogs ---------------------------------------------------------------------------------
     def on_propose_pane_draft_requested(self, event: ProposePane.DraftRequested) -> None:
+        if self.seat is None:  # the panes take input only while a seat is shown
+            return
         session = self.session
         dialog = DraftDialog(session.game, event.template.id, self.seat, session.language,
                              eligible=event.template.eligible_parties)
         self.app.push_screen(dialog, self.query_one(ProposePane).add_offer_or_none)
 
     def on_respond_pane_counter_requested(self, event: RespondPane.CounterRequested) -> None:
+        if self.seat is None:  # the panes take input only while a seat is shown
+            return
         session = self.session
         proposal = event.option.proposal
         dialog = DraftDialog(session.game, proposal.template, self.seat, session.language,

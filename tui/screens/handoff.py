@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Center, Middle
 from textual.markup import escape
 from textual.screen import Screen
@@ -15,7 +18,7 @@ from tui.keys import LocalizedKeys, bindings
 class HandoffScreen(LocalizedKeys, Screen[None]):
     """'Pass to Russia — press Enter when ready.'"""
 
-    BINDINGS = bindings("Hand-off, resolution")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Hand-off, resolution")
 
     def __init__(self, name: str, colour: str, language: str) -> None:
         super().__init__()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
@@ -18,7 +21,7 @@ from tui.keys import LocalizedKeys, bindings
 class ReplayScreen(LocalizedKeys, Screen[None]):
     """Shows the state after turn `index` (0: the start) of a replayed record, as the facilitator sees it."""
 
-    BINDINGS = bindings("Replay viewer")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Replay viewer")
 
     def __init__(self, game: Game, record: Record, replay: Replay, language: str = "en") -> None:
         super().__init__()
@@ -68,7 +71,7 @@ class ReplayScreen(LocalizedKeys, Screen[None]):
         header = (f"[b]{escape(game.scenario.title.get(lang))}[/b] · "
                   f"{t('replay_title', lang, turn=self.index, turns=self.last)} · seed {self.record.seed}")
         figures = f"{t('seconds', lang, s=present.num(view.clock))} · {t('risk', lang)} {present.num(round(state.risk, 1))}"
-        if state.over:
+        if state.outcome is not None:  # the game is over
             figures += f" · {state.outcome.termination.value.replace('_', ' ')}"
         if self.replay.divergence is not None:
             figures += f" · [$error]diverged: {escape(str(self.replay.divergence))}[/]"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
@@ -16,7 +19,7 @@ from tui.keys import LocalizedKeys, bindings
 class ResolutionScreen(LocalizedKeys, Screen[None]):
     """A finished turn as the table may see it (the only human's view, or the public one in hot-seat)."""
 
-    BINDINGS = bindings("Hand-off, resolution")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Hand-off, resolution")
 
     def __init__(self, session: Session, report: TurnReport) -> None:
         super().__init__()
@@ -43,8 +46,7 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
             yield Static("\n".join(present.log_markup(e.kind, e.text.get(lang)) for e in others) or f"[i]{t('none', lang)}[/i]")
             yield Label(t("why_clock", lang), classes="section")
             yield Static(self._clock_line(view), id="clock-line")
-            table = DataTable(id="factors", show_cursor=False, zebra_stripes=True)
-            yield table
+            yield DataTable(id="factors", show_cursor=False, zebra_stripes=True)
         yield Footer()
 
     def _assessments(self, view):

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
+from engine import Game
 from engine.errors import MidnightError
 from engine.play.table import BOT, HUMAN
 from tui.i18n import LANGUAGES, t
 from tui.keys import LocalizedKeys, bindings
+from tui.screens.base import AppScreen
 
 
-class StartScreen(LocalizedKeys, Screen[dict]):
+class StartScreen(LocalizedKeys, AppScreen[dict]):
     """Returns the chosen settings: {"scenario", "language", "seed", "seats"}."""
 
-    BINDINGS = bindings("Start")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Start")
 
     def __init__(self, scenario: str | None = None, language: str = "en", seed: int | None = None) -> None:
         super().__init__()
         self.scenario_ref, self.language, self.seed = scenario, language, seed
-        self.game = None
+        self.game: Game | None = None
 
     def compose(self) -> ComposeResult:
         from engine.scenario.loading import DEFAULT_SCENARIO, builtin_scenario_ids

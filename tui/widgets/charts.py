@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual_plotext import PlotextPlot
 
 
 class TrendChart(PlotextPlot):
     """The clock (seconds to midnight) and risk per turn, with the turning points marked."""
 
-    def __init__(self, assessments, start_clock: float, marks: list[int] = (), **kwargs) -> None:
+    def __init__(self, assessments, start_clock: float, marks: Iterable[int] = (), **kwargs) -> None:
         super().__init__(**kwargs)
         self.assessments, self.start_clock, self.marks = tuple(assessments), start_clock, list(marks)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import OptionList, Static
@@ -18,9 +20,9 @@ from tui.i18n import t
 class MoveList(OptionList):
     """Moves under system headings; space or Enter chooses or drops the highlighted one."""
 
-    BINDINGS = [Binding("space", "toggle", "Choose move", show=False, id="moves.toggle")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_move", "Choose move", show=False, id="moves.toggle")]
 
-    def action_toggle(self) -> None:
+    def action_toggle_move(self) -> None:
         if self.highlighted is not None:
             option = self.get_option_at_index(self.highlighted)
             if option.id and not option.disabled:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.message import Message
@@ -19,7 +22,7 @@ from tui.keys import bindings
 class ProposePane(Vertical):
     """Draft up to `max_proposals` offers; Enter on a template opens the drafting dialog."""
 
-    BINDINGS = bindings("Proposals (Act tab, talks)")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Proposals (Act tab, talks)")
 
     class DraftRequested(Message):
         """The player asked to draft an offer of a template."""

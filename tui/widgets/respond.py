@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.message import Message
@@ -20,7 +23,7 @@ from tui.widgets.talks import proposal_text
 class AnswerList(OptionList):
     """The proposals to answer; a, r and c set the highlighted one's answer."""
 
-    BINDINGS = bindings("Answers (Act tab, talks)")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Answers (Act tab, talks)")
 
     class Answered(Message):
         def __init__(self, proposal: int, answer: str) -> None:
