@@ -557,3 +557,13 @@ def test_check_writable_refuses_what_is_not_a_regular_file(tmp_path):
     if Path("/dev/null").exists():
         with pytest.raises(RecordError, match="not a regular file"):
             check_writable("/dev/null")
+
+
+def test_a_record_larger_than_any_real_game_is_refused_by_its_size_before_it_is_read(tmp_path):
+    from engine.play.records import read_record
+    from engine.scenario.loading import LoadError
+
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"midnight_record: 1\n" + b"# padding\n" * 60_000)  # 600 KB; a 20-turn bot game is ~66 KB
+    with pytest.raises(LoadError, match="too large"):
+        read_record(path)

@@ -502,3 +502,17 @@ def test_work_declares_every_field_of_the_state():
     from engine.rules.work import _FIELD_NAMES, Work
 
     assert set(Work.__annotations__) == set(_FIELD_NAMES)
+
+
+def test_an_offer_the_facilitator_made_illegal_before_the_talks_opened_is_void(game):
+    from engine.rules.events import OfferVoided, TalksNews
+
+    state = apply_all(game, game.start(1), propose("red", offer("cap", ["red", "blue"], limit=1000)))
+    # Red's arsenal (1000) met its own cap when it proposed; the facilitator now raises it.
+    adjust = {"seat": FACILITATOR, "kind": "adjust", "track": "warheads", "actor": "red", "value": 1500}
+    state, _ = game.apply(state, adjust)
+    state, caused = game.apply(state, propose("blue"))
+    assert state.proposals == () and state.phase is Phase.DECIDE
+    (void,) = [e for e in caused if isinstance(e.event, OfferVoided)]
+    assert void.event.actor == "red" and void.event.template == "cap" and void.audience == ("red",)
+    assert not any(isinstance(e.event, TalksNews) for e in caused)

@@ -453,8 +453,8 @@ def read_record(source: str | os.PathLike[str] | bytes, *, filename: str | None 
     if isinstance(source, bytes | bytearray):
         raw, name = bytes(source), filename or "<record>"
     else:
-        raw, name = read_bytes_limited(source, max_bytes=10_000_000), filename or os.fspath(source)
-    document = load_yaml(raw, filename=name, max_bytes=10_000_000, max_nodes=1_000_000)
+        raw, name = read_bytes_limited(source, kind="record"), filename or os.fspath(source)
+    document = load_yaml(raw, filename=name, kind="record")
     if isinstance(document.data, Mapping) and "midnight_record" not in document.data:
         raise LoadError([Problem(name, 1, 1, "", "not a Midnight record (no 'midnight_record' key)")])
     record = structure_document(document, Record, what="a record")

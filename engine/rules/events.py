@@ -95,6 +95,17 @@ class TalksNews:
 
 
 @attrs.frozen
+class OfferVoided:
+    """An offer legal when submitted was no longer legal when the talks opened (the facilitator
+    changed the world in between): it never became a proposal. Told to its maker only."""
+
+    kind: ClassVar[str] = "talks"
+    actor: str
+    template: str
+    reason: str
+
+
+@attrs.frozen
 class CrisisStarted:
     """Actors entered a crisis (or were drawn into the one running); `rung` is where it stands."""
 
@@ -151,7 +162,7 @@ class TrackAdjusted:
 
 
 LogEvent = (Narration | TurnBegan | EventFired | ActorJoined | MovePlayed | BreachFound | AgreementSigned
-            | AgreementEnded | TalksNews | CrisisStarted | CrisisRoundPlayed | CrisisRungReached | CrisisEnded
+            | AgreementEnded | TalksNews | OfferVoided | CrisisStarted | CrisisRoundPlayed | CrisisRungReached | CrisisEnded
             | ClockMoved | GameOver | TrackAdjusted)
 
 # Every event type by its name: for wire forms and records that name them.

@@ -20,6 +20,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "accepted": {"en": "{actor} accepts {template}.", "zh": "{actor} 接受 {template}。"},
     "rejected": {"en": "{actor} rejects {template}.", "zh": "{actor} 拒绝 {template}。"},
     "lapsed": {"en": "The proposal of {template} lapses.", "zh": "{template} 提案失效。"},
+    "void": {"en": "{actor}'s offer of {template} is void: {reason}.", "zh": "{actor} 的 {template} 提议作废:{reason}。"},
     "signed": {
         "en": "Agreement in force: {template} between {parties}.",
         "zh": "协议生效:{parties} 之间的 {template}。",

@@ -129,7 +129,16 @@ def complete_propose(work: Work) -> None:
             continue
         assert isinstance(submission, Propose)  # the only input the propose phase takes
         for offer in submission.offers:
-            params = check_offer(work, seat, offer)
+            try:
+                params = check_offer(work, seat, offer)
+            except IllegalInput as problem:
+                # Legal when submitted, but the facilitator has changed the world since: the offer
+                # is void (told to its maker), and the talks go on without it.
+                template = work.game.templates[offer.template]
+                work.say(events.OfferVoided(seat, offer.template, str(problem)),
+                         phrase("void", work.scenario.languages, actor=work.game.actor(seat).name,
+                                template=template.label, reason=str(problem)), (seat,))
+                continue
             proposal = Proposal(work.new_id(), offer.template, seat, offer.parties, params)
             work.proposals.append(proposal)
             _say_proposal(work, proposal, "proposed")
