@@ -19,6 +19,7 @@ import os
 import sys
 
 from engine.errors import MidnightError
+from engine.scenario.safe_text import printable
 
 # Subcommands, in the order `midnight --help` lists them; each module has `add_parser` and `run`.
 COMMANDS = ("play", "run", "replay", "simulate", "agent", "validate", "scenarios", "schema")
@@ -51,7 +52,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(1, f"{self.prog}: error: {message}\n")
+        self.exit(1, f"{self.prog}: error: {printable(message)}\n")
 
 
 def build_parser() -> ArgumentParser:
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
         return status
     except MidnightError as error:
-        print(f"midnight: {error}".replace("\n", "\nmidnight: "), file=sys.stderr)
+        print(f"midnight: {printable(error)}".replace("\n", "\nmidnight: "), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("midnight: interrupted", file=sys.stderr)
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as error:  # e.g. `midnight run > /dev/full`: one line, not a traceback
         _drop_stdout()
-        where = f"{error.filename}: " if error.filename else ""
+        where = f"{printable(error.filename)}: " if error.filename else ""
         print(f"midnight: {where}cannot write or read: {error.strerror or error}", file=sys.stderr)
         return 1
 

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from engine.rules.game import Game
 from engine.rules.state import FACILITATOR, GameState
+from engine.scenario.safe_text import printable
 
 KIND_LABELS = {
     "turn": "", "event": "event", "hint": "hint", "story": "story", "talks": "talks",
@@ -19,7 +20,7 @@ def print_turn(game: Game, state: GameState, shown: int, language: str, out: Tex
     for entry in state.log[shown:]:
         if not entry.visible_to(seat):
             continue
-        text = entry.text.get(language)
+        text = printable(entry.text.get(language))
         if entry.kind == "turn":
             print(f"\n== {text}", file=out)
             continue
@@ -28,7 +29,7 @@ def print_turn(game: Game, state: GameState, shown: int, language: str, out: Tex
             assessment = next((a for a in reversed(state.assessments) if a.turn == entry.turn), None)
             if assessment is not None:
                 factors = sorted(assessment.factors.items(), key=lambda kv: -abs(kv[1]))
-                top = ", ".join(f"{name} {value:+.1f}" for name, value in factors[:4] if value)
+                top = ", ".join(f"{printable(name)} {value:+.1f}" for name, value in factors[:4] if value)
                 text += f" Risk {assessment.risk:.1f}" + (f" ({top})" if top else "") + "."
         print(f"   {label:<7} {text}", file=out)
     return len(state.log)
@@ -43,4 +44,4 @@ def print_outcome(game: Game, state: GameState, language: str, out: TextIO) -> N
     print(f"\nOutcome: {outcome.termination.value} on turn {outcome.turn} — {verdict}; "
           f"clock {state.clock:.1f} seconds to midnight.", file=out)
     for actor_id, score in outcome.scores.items():
-        print(f"   {game.actor(actor_id).name.get(language):<20} score {score:.1f}", file=out)
+        print(f"   {printable(game.actor(actor_id).name.get(language)):<20} score {score:.1f}", file=out)

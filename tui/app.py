@@ -14,6 +14,7 @@ from engine import Game, Phase
 from engine.errors import MidnightError
 from engine.play.records import Record
 from engine.play.table import Session, TurnReport
+from engine.scenario.safe_text import printable
 from tui.i18n import t
 from tui.keys import bindings
 
@@ -64,7 +65,7 @@ class MidnightApp(App[int]):
 
         self.session = session
         self.ui_language = session.language
-        self.sub_title = session.game.scenario.title.get(session.language)
+        self.sub_title = printable(session.game.scenario.title.get(session.language))
         self.game_screen = GameScreen()
         self.push_screen(self.game_screen)
         self.call_after_refresh(self.advance)
@@ -81,7 +82,7 @@ class MidnightApp(App[int]):
         try:
             self.playing.submit(value)
         except MidnightError as error:
-            self.notify(str(error), title="Not allowed", severity="error")
+            self.notify(printable(error), title="Not allowed", severity="error", markup=False)
             return False
         self.advance()
         return True
@@ -92,9 +93,9 @@ class MidnightApp(App[int]):
         try:
             session.run_bots()
         except MidnightError as error:  # a bot or scenario bug: say so, do not crash
-            self.notify(f"A bot could not play: {error}", severity="error", timeout=30)
+            self.notify(printable(f"A bot could not play: {error}"), severity="error", timeout=30, markup=False)
         if session.last_error:
-            self.notify(session.last_error, severity="warning")
+            self.notify(printable(session.last_error), severity="warning", markup=False)
             session.last_error = None
         self._reports.extend(session.take_reports())
         self._next()
@@ -151,9 +152,10 @@ class MidnightApp(App[int]):
         try:
             path = self.session.save()
         except (OSError, MidnightError) as error:
-            self.notify(f"Could not save: {error}", severity="error")
+            self.notify(printable(f"Could not save: {error}"), severity="error", markup=False)
             return
-        self.notify(t("saved", self.ui_language, path=str(path)), title=t("saved_title", self.ui_language))
+        self.notify(printable(t("saved", self.ui_language, path=str(path))), title=t("saved_title", self.ui_language),
+                    markup=False)
 
     def open_replay(self, game: Game, record: Record) -> None:
         from engine.play.records import replay
@@ -162,7 +164,7 @@ class MidnightApp(App[int]):
         try:
             result = replay(game, record)
         except MidnightError as error:
-            self.notify(str(error), severity="error", timeout=30)
+            self.notify(printable(error), severity="error", timeout=30, markup=False)
             return
         self.push_screen(ReplayScreen(game, record, result, self.ui_language))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from engine.scenario.safe_text import printable
+
 
 def _language(value: str | None) -> str:
     value = (value or "en").lower()
@@ -72,14 +74,14 @@ def play(args) -> int:
     crashed = bool(app.return_code)
     if crashed and session is not None and session.resumed_inputs == session.inputs_played():
         # A resumed game that stopped on an error before anything was played: the save stays as it was.
-        print(f"midnight: the game stopped on an error; {session.save_path} was left as it was", file=sys.stderr)
+        print(printable(f"midnight: the game stopped on an error; {session.save_path} was left as it was"), file=sys.stderr)
         return app.return_code or 1
     if session is not None and not session.state.over:
         try:
             path = session.save()
-            print(f"midnight: game saved to {path}\nresume with: {resume_command(session, path)}", file=sys.stderr)
+            print(printable(f"midnight: game saved to {path}\nresume with: {resume_command(session, path)}"), file=sys.stderr)
         except OSError as error:
-            print(f"midnight: could not save the game: {error}", file=sys.stderr)
+            print(printable(f"midnight: could not save the game: {error}"), file=sys.stderr)
     return app.return_code or int(result or 0)
 
 

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.markup import escape
+from rich.text import Text
 
 from engine import Game
 from engine.rules.views import SeatView, TrackReading
+from engine.scenario.safe_text import printable
 
 CLOCK_BANDS = ((30, "-critical"), (60, "-danger"), (100, "-tense"))
+
+
+def escape(text: object) -> str:
+    """Untrusted text (from a scenario, record, script or agent) to put inside Textual markup.
+
+    Shown literally: every `[` is escaped (Textual's own `escape` leaves `[$error]`, `[Red]`,
+    `[ b]` and `ESC[31m…` to be read as markup), a trailing backslash cannot escape the tag after
+    it, and control and bidi characters become visible escapes (`printable`), never sent raw.
+    """
+    value = printable(text).replace("[", "\\[")
+    return value + "\u200b" if value.endswith("\\") else value  # a zero-width space ends a trailing "\"
+
+
+def literal(text: object) -> Text:
+    """Untrusted text as a renderable never read as markup (for DataTable cells, which parse strings)."""
+    return Text(printable(text))
 
 
 def clock_class(seconds: float) -> str:

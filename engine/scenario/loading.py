@@ -32,6 +32,7 @@ import yaml
 
 from engine.scenario.converter import LoadError, Problem, format_path, problems_from_exception, structure_document
 from engine.scenario.models import Scenario
+from engine.scenario.safe_text import unsafe_character
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -745,11 +746,51 @@ def load_scenario_text(text: str | bytes, *, filename: str = "<scenario>") -> Sc
         document = load_yaml(text, filename=filename)
     except LoadError as err:
         raise ScenarioError(err.problems) from None
+    unsafe = unsafe_text(document)
+    if unsafe:
+        raise ScenarioError(unsafe)
     scenario = structure_document(document, Scenario, error=ScenarioError, what="a scenario")
     problems = _check(scenario, document)
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _unsafe_message(character: str) -> str:
+    code = ord(character)
+    kind = "a bidirectional control character" if code >= 0x202A else "a control character"
+    return f"contains {kind} (U+{code:04X}); remove it"
+
+
+def unsafe_text(document: Document) -> list[Problem]:
+    """Every key and text value of `document` holding a character a terminal would obey.
+
+    Control characters (C0, DEL, C1: `"\\e[…"`, `"\\x9b"`, `"\\a"` in double-quoted YAML) and the
+    bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are refused, each at
+    its position; newline and tab only in values, where long texts may span lines.
+    """
+    problems: list[Problem] = []
+    work: list[tuple[Any, PathT]] = [(document.data, ())]
+    while work:
+        value, path = work.pop()
+        if isinstance(value, str):
+            bad = unsafe_character(value)
+            if bad is not None:
+                line, column = document.position(path)
+                problems.append(Problem(document.filename, line, column, format_path(path), _unsafe_message(bad)))
+        elif isinstance(value, list):
+            work.extend((item, (*path, index)) for index, item in enumerate(value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                bad = unsafe_character(key, multiline=False) if isinstance(key, str) else None
+                if bad is not None:
+                    line, column = document.position((*path, key), key=True)
+                    problems.append(
+                        Problem(document.filename, line, column, format_path((*path, key)), "a key " + _unsafe_message(bad))
+                    )
+                work.append((item, (*path, key)))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems
 
 
 def _check(scenario: Scenario, document: Document) -> list[Problem]:

@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from engine.errors import MidnightError
+from engine.scenario.safe_text import printable
 
 if TYPE_CHECKING:
     from engine.play.loop import Controller
@@ -77,11 +78,11 @@ def run(args) -> int:
                 line += f"; replaced by its bot ({agent.dead})"
             print(line, file=out)
             for error in agent.errors[:5]:
-                print(f"    {error}", file=out)
+                print(f"    {printable(error)}", file=out)
             if len(agent.errors) > 5:
                 print(f"    ... and {len(agent.errors) - 5} more", file=out)
             failed += bool(agent.errors)
         if args.record and number == args.games - 1:
             write_record(args.record, recorder.to_record())
-            print(f"record written to {args.record}", file=out)
+            print(f"record written to {printable(args.record)}", file=out)
     return 1 if failed else 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from engine.scenario.safe_text import printable
+
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("replay", help="replay a record on screen, or verify it with --verify")
@@ -40,13 +42,14 @@ def run(args) -> int:
         print_turn(game, result.final, 0, args.lang, sys.stdout)
         print_outcome(game, result.final, args.lang, sys.stdout)
     if result.divergence is not None:
-        print(f"midnight: {args.record}: DIVERGED at {result.divergence}", file=sys.stderr)
+        print(printable(f"midnight: {args.record}: DIVERGED at {result.divergence}"), file=sys.stderr)
         return 1
     if args.verify:
         inputs = sum(len(t.inputs) for t in record.turns)
         if record.complete:
-            print(f"{args.record}: reproduced exactly ({result.turns_checked} turns, {inputs} inputs, seed {record.seed})")
+            print(printable(f"{args.record}: reproduced exactly ({result.turns_checked} turns, {inputs} inputs, "
+                            f"seed {record.seed})"))
         else:
-            print(f"{args.record}: a game in progress, reproduced exactly up to turn {result.final.turn} "
-                  f"({result.turns_checked} turns closed, {inputs} inputs, seed {record.seed})")
+            print(printable(f"{args.record}: a game in progress, reproduced exactly up to turn {result.final.turn} "
+                            f"({result.turns_checked} turns closed, {inputs} inputs, seed {record.seed})"))
     return 0

@@ -6,6 +6,7 @@ import sys
 
 from engine.errors import MidnightError
 from engine.scenario.loading import DEFAULT_SCENARIO
+from engine.scenario.safe_text import printable
 
 
 def add_parser(sub) -> None:
@@ -79,7 +80,7 @@ def run(args) -> int:
     state = game.start(args.seed)
     out = sys.stdout
     if not args.quiet:
-        print(f"{game.scenario.title.get(args.lang)} — seed {args.seed}", file=out)
+        print(f"{printable(game.scenario.title.get(args.lang))} — seed {args.seed}", file=out)
     shown = 0
     try:
         while not state.over:
@@ -97,5 +98,5 @@ def run(args) -> int:
             write_record(args.record, recorder.to_record())
         except OSError as error:
             raise MidnightError(f"--record: cannot write {args.record}: {error.strerror or error}") from None
-        print(f"record written to {args.record}", file=out)
+        print(f"record written to {printable(args.record)}", file=out)
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.scenario.safe_text import printable
+
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("scenarios", help="list the built-in scenarios")
@@ -14,5 +16,5 @@ def run(args) -> int:
 
     for scenario_id in builtin_scenario_ids():
         scenario = load_scenario(builtin_scenario_path(scenario_id))
-        print(f"{scenario_id:<20} v{scenario.version:<8} {scenario.turns:>3} turns  {scenario.title.get(args.lang)}")
+        print(printable(f"{scenario_id:<20} v{scenario.version:<8} {scenario.turns:>3} turns  {scenario.title.get(args.lang)}"))
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from engine.scenario.safe_text import printable
+
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("validate", help="check scenario files and report every problem")
@@ -23,17 +25,18 @@ def run(args) -> int:
         except LoadError as error:
             failed += 1
             for problem in error.problems:
-                print(problem, file=sys.stderr)
+                print(printable(problem), file=sys.stderr)
             continue
         problems = _playouts(scenario, args.playouts)
         if problems:
             failed += 1
             for message in problems:
-                print(f"{ref}: {message}", file=sys.stderr)
+                print(printable(f"{ref}: {message}"), file=sys.stderr)
             continue
         played = f", {args.playouts} random playouts passed" if args.playouts else ""
-        print(f"{ref}: ok ({scenario.id} v{scenario.version}: {len(scenario.actors)} actors, "
-              f"{len(scenario.moves)} moves, {len(scenario.agreements)} agreements, {len(scenario.events)} events{played})")
+        print(printable(f"{ref}: ok ({scenario.id} v{scenario.version}: {len(scenario.actors)} actors, "
+                        f"{len(scenario.moves)} moves, {len(scenario.agreements)} agreements, "
+                        f"{len(scenario.events)} events{played})"))
     if failed:
         print(f"{failed} of {len(args.files)} files have problems", file=sys.stderr)
     return 1 if failed else 0

@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
@@ -15,6 +14,7 @@ from engine.play.table import Session
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.present import escape
 from tui.screens.dialogs import BriefScreen
 
 

@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
@@ -15,6 +14,7 @@ from engine import Game
 from tui import present
 from tui.i18n import key_description, key_group, t
 from tui.keys import KEYMAP, LocalizedKeys, bindings
+from tui.present import escape
 
 
 class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
@@ -43,7 +43,7 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
             if not self.fixed_parties:
                 yield Label(t("parties", lang), classes="section")
                 for party in self.eligible:
-                    yield Checkbox(present.actor_name(self.game, party, lang), value=True, id=f"party-{party}",
+                    yield Checkbox(escape(present.actor_name(self.game, party, lang)), value=True, id=f"party-{party}",
                                    disabled=party == self.seat, compact=True)
             else:
                 yield Static(f"{t('parties', lang)}: {escape(present.names(self.game, self.fixed_parties, lang))}")

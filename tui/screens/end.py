@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import FACILITATOR
@@ -15,6 +14,7 @@ from engine.play.table import Session
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.present import escape
 from tui.screens.base import AppScreen
 
 
@@ -60,7 +60,7 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
         table.add_columns(t("seat", lang), t("score", lang))
         for actor, score in sorted(outcome.scores.items(), key=lambda kv: -kv[1]):
             who = session.name(actor) + (" *" if session.seats.get(actor) == "human" else "")
-            table.add_row(who, present.num(round(score, 2)))
+            table.add_row(present.literal(who), present.num(round(score, 2)))
         table.add_row(t("shared", lang), present.num(round(outcome.shared, 2)))
 
     def action_replay(self) -> None:

@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
 
 from engine import Phase
@@ -15,6 +14,7 @@ from engine.play.table import Session
 from engine.rules.options import SeatOptions
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.present import escape
 from tui.screens.base import AppScreen
 from tui.screens.dialogs import BriefScreen, DraftDialog
 from tui.widgets.decide import DecidePane

@@ -7,12 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Center, Middle
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.present import escape
 
 
 class HandoffScreen(LocalizedKeys, Screen[None]):

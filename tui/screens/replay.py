@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
@@ -16,6 +15,7 @@ from engine.play.records import Record, Replay
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.present import escape
 
 
 class ReplayScreen(LocalizedKeys, Screen[None]):

@@ -85,7 +85,7 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         for factor, value in now.factors.items():
             was = before.factors.get(factor, 0.0) if before is not None else None
             change = "" if was is None else present.signed(round(value - was, 2))
-            table.add_row(labels.get(factor, factor), "" if was is None else present.num(round(was, 2)),
+            table.add_row(present.literal(labels.get(factor, factor)), "" if was is None else present.num(round(was, 2)),
                           present.num(round(value, 2)), change)
 
     def action_continue(self) -> None:

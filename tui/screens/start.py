@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
 from engine import Game
@@ -15,6 +14,7 @@ from engine.errors import MidnightError
 from engine.play.table import BOT, HUMAN
 from tui.i18n import LANGUAGES, t
 from tui.keys import LocalizedKeys, bindings
+from tui.present import escape
 from tui.screens.base import AppScreen
 
 

@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,6 +14,7 @@ from engine import Game
 from engine.rules.options import MoveOption, SeatOptions
 from tui import present
 from tui.i18n import t
+from tui.present import escape
 
 
 class MoveList(OptionList):

@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,6 +16,7 @@ from engine.rules.options import SeatOptions, TemplateOption
 from tui import present
 from tui.i18n import t
 from tui.keys import bindings
+from tui.present import escape
 
 
 class ProposePane(Vertical):

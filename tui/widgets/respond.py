@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,6 +16,7 @@ from engine.rules.options import ProposalOption, SeatOptions
 from tui import present
 from tui.i18n import t
 from tui.keys import bindings
+from tui.present import escape
 from tui.widgets.talks import proposal_text
 
 
@@ -89,7 +89,7 @@ class RespondPane(Vertical):
             self.post_message(self.CounterRequested(option))
             return
         if event.answer == "accept" and not option.can_accept:
-            self.app.notify(t("cannot_accept", self.language, reason=option.reason or ""), severity="warning")
+            self.app.notify(escape(t("cannot_accept", self.language, reason=option.reason or "")), severity="warning")
             return
         self.set_answer(event.proposal, {"proposal": event.proposal, "answer": event.answer})
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.widgets import Static
 
 from engine import Game
 from engine.rules.views import SeatView
 from tui import present
 from tui.i18n import t
+from tui.present import escape
 
 
 class ClockPanel(Static):

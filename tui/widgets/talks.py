@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from textual.markup import escape
 from textual.widgets import Static
 
 from engine import Game
 from engine.rules.views import SeatView
 from tui import present
 from tui.i18n import t
+from tui.present import escape
 
 
 def proposal_text(game: Game, proposal, language: str) -> str:
