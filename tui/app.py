@@ -124,6 +124,8 @@ class MidnightApp(App[int]):
 
             self.game_screen.show(None)
             self.current_seat = None
+            # A notice for the last person (an error quoting their budget, say) is theirs alone.
+            self.clear_notifications()
             actor = session.game.actor(seat)
             self.push_screen(HandoffScreen(session.name(seat), actor.colour, session.language),
                              partial(self._show, seat))

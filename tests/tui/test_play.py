@@ -151,10 +151,12 @@ async def test_hot_seat_hands_off_between_people_and_hides_the_previous_choices(
         await pilot.press("enter")
         await pilot.pause()
         assert "You are Red" in shown(app)
+        app.notify("Red's budget is 8", severity="error")  # a notice meant for Red alone
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, HandoffScreen)
         assert "Pass to Blue" in shown(app)
+        assert len(app._notifications) == 0  # the hand-off clears what was shown to Red
         assert "Red" not in shown(app).replace("Pass to Blue", "")
         await pilot.press("enter")
         await pilot.pause()
