@@ -39,6 +39,7 @@ from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict
 from engine.rules.options import SeatOptions
 from engine.rules.state import GameState
+from engine.scenario.safe_text import printable
 
 MAX_LINE = 1 << 20  # bytes in one line from a program (1 MiB); a longer line is an error
 MAX_KEPT_LINES = 64  # lines read but not yet looked at, kept at most (the oldest are dropped)
@@ -63,18 +64,9 @@ class AgentError(Exception):
         self.kind = kind
 
 
-# Control characters (but tab) and bidi controls: what must never reach a terminal raw.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _escaped(text: str) -> str:
-    """`text` with every control and bidi-control character shown as an escape (`\\x1b`)."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) <= 0xFF else f"\\u{ord(m.group()):04x}", text)
-
-
 def _clip(text: str, limit: int = 120) -> str:
     text = text if len(text) <= 4 * limit else text[: 4 * limit]  # never escape a megabyte to keep 120 characters
-    text = _escaped(text)
+    text = printable(text, one_line=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -378,7 +370,7 @@ class AgentProcess:
 
 
 def report_to_stderr(seat: str, message: str) -> None:
-    print(_escaped(f"midnight: agent for {seat}: {message}"), file=sys.stderr, flush=True)
+    print(printable(f"midnight: agent for {seat}: {message}", one_line=True), file=sys.stderr, flush=True)
 
 
 class AgentController:

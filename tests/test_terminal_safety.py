@@ -206,3 +206,10 @@ def test_replay_with_a_hostile_move_id_in_a_record(tmp_path, hostile_record):
         result = midnight("replay", str(path), flag, "--scenario", str(RULES))
         assert result.returncode == 1
         assert "evil\\x1b[2J.yaml" in result.stderr
+
+
+def test_one_line_messages_escape_line_breaks_too():
+    from engine.scenario.safe_text import printable
+
+    assert printable("a\nb\tc") == "a\nb\tc"
+    assert printable("a\nb\tc\u2028d\x1b", one_line=True) == "a\\x0ab\\x09c\\u2028d\\x1b"

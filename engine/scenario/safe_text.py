@@ -23,11 +23,16 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def printable(text: object) -> str:
+# As UNSAFE_CHARACTERS, and line breaks and tabs too (U+2028 and U+2029 break lines in some terminals).
+_UNSAFE_IN_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object, *, one_line: bool = False) -> str:
     """`text` (or `str(text)`) with every control and bidi-control character but newline and tab
-    shown as a visible escape: `"a\\x1b[2Jb"` -> `"a\\\\x1b[2Jb"`. Safe to print to a terminal."""
+    shown as a visible escape: `"a\\x1b[2Jb"` -> `"a\\\\x1b[2Jb"`. Safe to print to a terminal.
+    With `one_line`, newlines and tabs are escaped too (a message that must stay one line)."""
     value = text if isinstance(text, str) else str(text)
-    return UNSAFE_CHARACTERS.sub(_escape, value)
+    return (_UNSAFE_IN_ONE_LINE if one_line else UNSAFE_CHARACTERS).sub(_escape, value)
 
 
 def unsafe_character(text: str, *, multiline: bool = True) -> str | None:
