@@ -16,19 +16,7 @@ from engine.version import __version__  # noqa: E402
 
 def load_game(ref: str) -> Game:
     """A Game from a built-in scenario id or a scenario file path (raises ScenarioError)."""
-    from engine.scenario.loading import (
-        builtin_scenario_ids,
-        load_scenario_text,
-        read_bytes_limited,
-        resolve_scenario,
-        scenario_content_hash,
-    )
-
-    path = resolve_scenario(ref)
-    raw = read_bytes_limited(path)
-    scenario = load_scenario_text(raw, filename=str(path))
-    source = None if ref in builtin_scenario_ids() else str(path.resolve())
-    return Game(scenario, scenario_content_hash(raw), source)
+    return Game.load(ref)
 
 
 __all__ = [

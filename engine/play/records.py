@@ -525,18 +525,16 @@ def load_record_game(record: Record, record_path: str | os.PathLike[str], overri
     own scenario file (inside its folder, see ScenarioRef.to_load), else its built-in id; checked
     to be the very scenario the record was made with. Raises RecordError (or a ScenarioError for
     a scenario the user named); an error never quotes a file the record named."""
-    from engine import load_game
-
     name = os.fspath(record_path)
     try:
         ref = record.scenario.to_load(override, record_path)
     except RecordError as error:
         raise RecordError(f"{name}: {error}") from None
     if override or record.scenario.file is None:
-        game = load_game(ref)
+        game = Game.load(ref)
     else:
         try:
-            game = load_game(ref)
+            game = Game.load(ref)
         except LoadError:
             raise RecordError(f"{name}: the record's scenario file '{record.scenario.file}' is not a valid scenario; "
                               f"check it with `midnight validate`, or name the scenario with --scenario FILE") from None

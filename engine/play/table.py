@@ -11,11 +11,12 @@ from pathlib import Path
 
 import attrs
 
-from engine import FACILITATOR, SPECTATOR, Game, GameState, Phase
 from engine.errors import MidnightError, RecordError
 from engine.play.loop import BotController, PlayedInput, default_controller
 from engine.play.records import Record, Recorder, clean_stale_temps, write_record
+from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
+from engine.rules.state import FACILITATOR, SPECTATOR, GameState, Phase
 
 HUMAN = "human"
 BOT = "bot"  # the scenario's own bot for that actor

@@ -29,6 +29,13 @@ from engine.rules.state import FACILITATOR, SPECTATOR, GameState, LogEntry, Phas
 from engine.rules.views import check_seat, seat_view
 from engine.rules.work import Work
 from engine.scenario.describe import describe_effects
+from engine.scenario.loading import (
+    builtin_scenario_ids,
+    load_scenario_text,
+    read_bytes_limited,
+    resolve_scenario,
+    scenario_content_hash,
+)
 from engine.scenario.models import Actor, AgreementTemplate, Event, Move, Scenario, Scope
 from engine.scenario.names import TrackLayout
 from engine.scenario.text import Text
@@ -47,6 +54,15 @@ class Game:
         self.templates: dict[str, AgreementTemplate] = {t.id: t for t in scenario.agreements}
         self.events: dict[str, Event] = {e.id: e for e in scenario.events}
         self.memo = GameMemo(self)  # every cache of this game (see engine.rules.memo)
+
+    @classmethod
+    def load(cls, ref: str) -> Game:
+        """A Game from a built-in scenario id or a scenario file path (raises ScenarioError)."""
+        path = resolve_scenario(ref)
+        raw = read_bytes_limited(path)
+        scenario = load_scenario_text(raw, filename=str(path))
+        source = None if ref in builtin_scenario_ids() else str(path.resolve())
+        return cls(scenario, scenario_content_hash(raw), source)
 
     # -- lookups ----------------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
