@@ -88,3 +88,10 @@ def test_no_engine_module_imports_itself_through_others():
                     seen.add(target)
                     stack.append((target, (*path, target)))
     assert circles == []
+
+
+def test_no_engine_module_imports_the_engines_own_facade():
+    # engine/__init__.py is the public face for front ends; inside, each layer imports its own
+    # modules and those below (the layers contract cannot see imports of the root package).
+    graph = _engine_import_graph()
+    assert sorted(name for name, imported in graph.items() if "engine" in imported and name != "engine") == []
