@@ -132,9 +132,16 @@ def test_midnight_alone_in_a_terminal_opens_the_start_screen(monkeypatch):
 # -- mistakes: exit 0 or 1, never a traceback -----------------------------------------------------
 
 
-@pytest.mark.parametrize("argv", [[], ["--no-such-flag"], ["no-such-scenario.yaml"]],
-                         ids=["no-arguments", "unknown-flag", "bogus-positional"])
-@pytest.mark.parametrize("name", cli.COMMANDS)
+def _mistakes():
+    for name in cli.COMMANDS:
+        for argv, label in (([], "no-arguments"), (["--no-such-flag"], "unknown-flag"),
+                            (["no-such-scenario.yaml"], "bogus-positional")):
+            # `midnight simulate` alone really plays its default 1,000 games: a slow test.
+            slow = name == "simulate" and not argv
+            yield pytest.param(name, argv, id=f"{name}-{label}", marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize(("name", "argv"), list(_mistakes()))
 def test_every_command_exits_0_or_1_without_a_traceback(name, argv):
     result = midnight(name, *argv)
     assert_clean(result, 0, 1)
