@@ -201,17 +201,22 @@ def _params(value: object, where: str) -> dict[str, float]:
 
 def _string_list(value: object, where: str, key: str) -> tuple[str, ...]:
     items = _list(value, where, key)
-    return tuple(_name(v, where, f"{key}[{i}]") for i, v in enumerate(items))
+    for i, item in enumerate(items):
+        if type(item) is not str or not 0 < len(item) <= MAX_NAME or not item.isprintable():
+            _name(item, where, f"{key}[{i}]")  # raises, naming the entry (built only for an error)
+    return tuple(items)
 
 
 def _enum(enum_type, value: object, where: str, key: str):
+    if isinstance(value, str):
+        try:
+            return enum_type(value)
+        except ValueError:
+            pass
     allowed = ", ".join(e.value for e in enum_type)
     if not isinstance(value, str):
         raise InvalidInput(f"{where}: '{key}' must be one of {allowed}, not {_type_name(value)}")
-    try:
-        return enum_type(value)
-    except ValueError:
-        raise InvalidInput(f"{where}: {_show(value)} is not one of {allowed}") from None
+    raise InvalidInput(f"{where}: {_show(value)} is not one of {allowed}")
 
 
 def _proposal(data: Mapping, where: str) -> int:
