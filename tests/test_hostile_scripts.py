@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine import load_game
 from engine.errors import RecordError
@@ -104,3 +106,60 @@ def test_a_script_larger_than_its_limit_is_refused_without_reading_it(tmp_path):
     limit = LIMITS["script"].max_bytes
     with pytest.raises(LoadError, match=f"the limit is {limit:,}"):
         _cpu(lambda: read_script(b"midnight_script: 1\nturns: []\n#" + b"x" * limit))
+
+
+# -- mutation: scripts built from a valid one by changing one part at random -------------------
+
+GOOD = {
+    "midnight_script": 1,
+    "bots": {"green": "dove"},
+    "turns": [
+        {"turn": 1, "seats": {"red": {"moves": ["hide"], "crisis": ["escalate", "back_down"],
+                                      "respond": {"default": "accept", "cap": "reject"},
+                                      "propose": [{"template": "cap", "parties": ["red", "blue"], "params": {"limit": 900}}]}}},
+        {"turn": 2, "seats": {"blue": {"moves": ["build"]}}},
+    ],
+}
+JUNK = (st.none() | st.booleans() | st.integers() | st.integers(min_value=10**30, max_value=10**60)
+        | st.floats() | st.text(max_size=12) | st.sampled_from(["red", "blue", "cap", "hide", "accept", "hold", "turn"])
+        | st.lists(st.integers(), max_size=3) | st.dictionaries(st.text(max_size=6), st.integers(), max_size=3))
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replace(value[path[0]], path[1:], new)
+    return copy
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_mutation_of_a_valid_script_crashes_the_game(data):
+    import yaml
+
+    from engine.errors import MidnightError
+    from engine.play.loop import play_out
+    from engine.play.scripts import script_controllers
+
+    paths = list(_paths(GOOD))
+    path = data.draw(st.sampled_from(paths[1:]), label="where")
+    mutated = _replace(GOOD, path, data.draw(JUNK, label="what"))
+    raw = yaml.safe_dump(mutated, allow_unicode=True).encode()
+    try:
+        script = read_script(raw)
+        check_script(GAME, script)
+        state, _ = play_out(GAME, GAME.start(1), script_controllers(GAME, script), max_steps=2_000)
+    except MidnightError:
+        return  # refused, with the engine's own message: the clean outcome for a broken script
+    assert state.over
