@@ -42,6 +42,7 @@ from engine.bots.reading import (
     red_lines,
 )
 from engine.rules.state import CrisisChoice, Phase
+from engine.scenario.arithmetic import left_sum
 from engine.scenario.personas import DRIVES, PERSONAS
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ class PersonaBot:
         """How much the persona likes a move with these tags (cached: tags are few and fixed)."""
         score = self._scores.get(tags)
         if score is None:
-            score = self._scores[tags] = sum(self._tags.get(tag, 0.0) for tag in tags)
+            score = self._scores[tags] = left_sum(self._tags.get(tag, 0.0) for tag in tags)
         return score
 
     def _table(self, game) -> _Table:

@@ -8,6 +8,7 @@ from engine.rules.memo import LIMIT
 from engine.rules.phrases import new_phrase, phrase
 from engine.rules.state import Assessment, Outcome, Phase, Termination
 from engine.rules.work import Work
+from engine.scenario.arithmetic import left_sum
 
 
 def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
@@ -15,7 +16,7 @@ def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
     factors = {
         factor: round(float(work.evaluate(value, where=where)), 6) for factor, value, where in work.memo.risk
     }
-    return round(min(100.0, max(0.0, sum(factors.values()))), 6), factors
+    return round(min(100.0, max(0.0, left_sum(factors.values()))), 6), factors
 
 
 def assess(work: Work) -> None:

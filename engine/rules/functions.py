@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from engine.scenario.arithmetic import left_sum
 from engine.scenario.expressions import ExpressionEvalError
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class GameFunctions(Mapping):
 
     # -- the functions ---------------------------------------------------------------------
     def f_total(self, track: str) -> float:
-        return float(sum(self._actor_values(track)))
+        return float(left_sum(self._actor_values(track)))
 
     def f_highest(self, track: str) -> float:
         return max(self._actor_values(track), default=0.0)
@@ -100,11 +101,11 @@ class GameFunctions(Mapping):
 
     def f_others_sum(self, track: str) -> float:
         self._need_self("others_sum")
-        return float(sum(self._actor_values(track, False)))
+        return float(left_sum(self._actor_values(track, False)))
 
     def f_pair_avg(self, track: str) -> float:
         values = self._pair_values(track)
-        return sum(values) / len(values) if values else 0.0
+        return left_sum(values) / len(values) if values else 0.0
 
     def f_pair_max(self, track: str) -> float:
         return max(self._pair_values(track), default=0.0)
@@ -112,7 +113,7 @@ class GameFunctions(Mapping):
     def f_self_pair_avg(self, track: str) -> float:
         self._need_self("self_pair_avg")
         values = self._pair_values(track, True)
-        return sum(values) / len(values) if values else 0.0
+        return left_sum(values) / len(values) if values else 0.0
 
     def f_in_force(self, template: str) -> bool:
         return any(a.template == template for a in self._work.agreements)
