@@ -516,3 +516,26 @@ def test_an_offer_the_facilitator_made_illegal_before_the_talks_opened_is_void(g
     (void,) = [e for e in caused if isinstance(e.event, OfferVoided)]
     assert void.event.actor == "red" and void.event.template == "cap" and void.audience == ("red",)
     assert not any(isinstance(e.event, TalksNews) for e in caused)
+
+
+# -- deals one would break at once, duplicates, counters at the end of the talks ---------------------
+
+# The cap's own condition for accepting, loosened: only its breach condition still stands in the way.
+_LOOSE_CAP = {'accept_requires: "warheads.self <= param.limit"': 'accept_requires: "warheads.self <= param.limit + 300"'}
+
+
+def test_no_one_may_propose_or_accept_a_deal_it_would_breach_at_once():
+    game = rules_game(_LOOSE_CAP)
+    state = game.start(1)
+    # Red has 1000 warheads: a cap of 800 would be breached the turn it came into force.
+    with pytest.raises(IllegalInput, match="in breach at once at these terms"):
+        game.apply(state, propose("red", offer("cap", ["red", "blue"], limit=800)))
+    state = apply_all(game, state, propose("blue", offer("cap", ["red", "blue"], limit=800)), propose("red"))
+    (option,) = game.options(state, "red").to_answer
+    assert not option.can_accept and "in breach at once" in (option.reason or "")
+    with pytest.raises(IllegalInput, match="in breach at once"):
+        game.apply(state, respond("red", p1="accept"))
+    # At terms it meets, it may.
+    state = apply_all(game, game.start(1), propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"))
+    state = apply_all(game, state, respond("blue", p1="accept"))
+    assert [a.template for a in state.agreements] == ["cap"]

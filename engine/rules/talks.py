@@ -92,13 +92,20 @@ def check_propose(work: Work, value: Propose) -> None:
 
 
 def acceptance_problem(work: Work, seat: str, template: AgreementTemplate, params: Mapping[str, float]) -> str | None:
-    """Why `seat` cannot agree to `template` with `params` (its `accept_requires`), or None."""
-    if template.accept_requires is None:
+    """Why `seat` cannot agree to `template` with `params`, or None: its `accept_requires` fails,
+    or its breach condition already holds for `seat` at these terms (no one signs a deal it would
+    break on the day it comes into force: it must meet the terms to accept them)."""
+    breach_when = template.breach.when if template.breach else None
+    if template.accept_requires is None and breach_when is None:
         return None
     extra = work.memo.param_names(params)
-    if work.evaluate(template.accept_requires, seat, None, extra, f"{template.id}.accept_requires"):
-        return None
-    return template.refusal.get() or "its conditions for accepting are not met"
+    if template.accept_requires is not None and not work.evaluate(
+            template.accept_requires, seat, None, extra, f"{template.id}.accept_requires"):
+        return template.refusal.get() or "its conditions for accepting are not met"
+    if breach_when is not None and work.evaluate(breach_when, seat, None, extra, f"agreements.{template.id}.breach"):
+        terms = ", ".join(f"{k} {v:g}" for k, v in params.items())
+        return f"it would be in breach at once at these terms{f' ({terms})' if terms else ''}"
+    return None
 
 
 def check_respond(work: Work, value: Respond) -> None:
