@@ -81,3 +81,57 @@ def test_the_installed_command_exits_1_without_a_traceback():
     )
     assert result.returncode == 1
     assert result.stderr.startswith("midnight: /nonexistent.yaml: no such file") and "Traceback" not in result.stderr
+
+
+# -- `midnight play`: every argument checked before the UI starts ----------------------------------
+
+
+def _play(tmp_path, *argv: str) -> subprocess.CompletedProcess:
+    """`midnight play ARGV` with saves under tmp_path; no terminal is needed, the check comes first."""
+    import os
+
+    env = {**os.environ, "MIDNIGHT_HOME": str(tmp_path / "home")}
+    return subprocess.run([sys.executable, "-m", "midnight", "play", *argv], capture_output=True, text=True,
+                          cwd=ROOT, env=env, stdin=subprocess.DEVNULL, timeout=60)
+
+
+def _refused(result: subprocess.CompletedProcess, tmp_path, *words: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == "" and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("midnight: ") and all(word in result.stderr for word in words), result.stderr
+    assert not (tmp_path / "home").exists(), "nothing is written for a mistyped argument"
+
+
+def test_play_refuses_a_mistyped_player_before_the_ui(tmp_path):
+    result = _play(tmp_path, RULES, "--seats", "red=humn")
+    _refused(result, tmp_path, "--seats: no player 'humn' for red", "did you mean 'human'", "hawk")
+
+
+def test_play_refuses_an_unknown_seat_before_the_ui(tmp_path):
+    _refused(_play(tmp_path, RULES, "--seats", "purple=human"), tmp_path, "no seat 'purple'", "red")
+
+
+def test_play_refuses_an_unknown_language_with_the_list(tmp_path):
+    _refused(_play(tmp_path, "--lang", "fr"), tmp_path, "--lang: no language 'fr'", "en (English)", "zh (简体中文)")
+    _refused(_play(tmp_path, RULES, "--lang", "fr"), tmp_path, "no language 'fr'")
+
+
+def test_play_refuses_seats_without_a_scenario(tmp_path):
+    _refused(_play(tmp_path, "--seats", "red=human"), tmp_path, "--seats needs a scenario")
+
+
+def test_play_with_good_arguments_gets_as_far_as_asking_for_a_terminal(tmp_path):
+    result = _play(tmp_path, RULES, "--seats", "red=human,blue=hawk", "--lang", "zh-CN")
+    _refused(result, tmp_path, "play needs a terminal")
+
+
+def test_the_resume_hint_says_uv_run_when_run_through_uv(monkeypatch, tmp_path):
+    from engine import load_game
+    from engine.play.table import Session
+    from tui.launch import resume_command
+
+    session = Session(load_game("tutorial"), 1, save_path=tmp_path / "saves" / "s.yaml")
+    monkeypatch.setenv("UV", "/usr/bin/uv")
+    assert resume_command(session, "s.yaml") == "uv run midnight play --resume s.yaml"
+    monkeypatch.delenv("UV")
+    assert resume_command(session, "s.yaml") == "midnight play --resume s.yaml"

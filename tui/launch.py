@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,16 +10,64 @@ from engine.scenario.safe_text import printable
 
 
 def _language(value: str | None) -> str:
-    value = (value or "en").lower()
-    if value.startswith("zh"):
-        return "zh"
-    return "en"
+    """`--lang`: en or zh (a region such as zh-CN or en_GB is fine); anything else is refused with the list."""
+    from engine.errors import MidnightError
+    from tui.i18n import LANGUAGES
+
+    if value is None:
+        return "en"
+    code = value.strip().lower().replace("_", "-").partition("-")[0]
+    if code in LANGUAGES:
+        return code
+    names = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+    raise MidnightError(f"--lang: no language '{value}' (languages: {names})")
+
+
+def _seats(text: str | None, game) -> dict[str, str]:
+    """`--seats` checked against the scenario's seats and the players there are: a one-line error."""
+    from difflib import get_close_matches
+
+    from engine.bots import persona_names
+    from engine.errors import MidnightError
+    from engine.play.table import BOT, HUMAN, parse_seats
+
+    try:
+        seats = parse_seats(text, game.seats)
+    except ValueError as error:
+        raise MidnightError(f"--seats: {error}") from None
+    players = [HUMAN, BOT, *persona_names()]
+    for seat, who in seats.items():
+        if who not in players and who != "default":
+            close = get_close_matches(who, players, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise MidnightError(f"--seats: no player '{who}' for {seat}{hint}; "
+                                f"players: {', '.join(players)}")
+    return seats
+
+
+def check_arguments(args) -> None:
+    """Everything `midnight play` was given, checked before any UI starts, so a typo is a one-line
+    error and writes nothing: the language, the save to resume, the scenario and `--seats`.
+    What is checked is kept on `args` for `build_app`."""
+    from engine import load_game
+    from engine.errors import MidnightError
+
+    _language(getattr(args, "lang", None))
+    if getattr(args, "resume", None):
+        resume_session(args)
+    elif args.scenario:
+        game = getattr(args, "checked_game", None) or load_game(args.scenario)
+        _seats(getattr(args, "seats", ""), game)
+        args.checked_game = game
+    elif getattr(args, "seats", ""):
+        raise MidnightError("--seats needs a scenario: midnight play SCENARIO --seats SEAT=WHO,... "
+                            "(or choose the seats on the start screen)")
 
 
 def build_app(args):
     """The app `midnight play` would run with these arguments (tests use this too)."""
     from engine import load_game
-    from engine.play.table import Session, parse_seats
+    from engine.play.table import Session
     from tui.app import MidnightApp
 
     language = _language(getattr(args, "lang", None))
@@ -26,13 +75,8 @@ def build_app(args):
         return MidnightApp(resume_session(args))
     if not args.scenario:
         return MidnightApp(start={"seed": args.seed}, language=language)
-    game = load_game(args.scenario)
-    try:
-        seats = parse_seats(getattr(args, "seats", ""), game.seats)
-    except ValueError as error:
-        from engine.errors import MidnightError
-
-        raise MidnightError(str(error)) from None
+    game = getattr(args, "checked_game", None) or load_game(args.scenario)
+    seats = _seats(getattr(args, "seats", ""), game)
     session = Session(game, args.seed, seats, language)
     return MidnightApp(session)
 
@@ -61,9 +105,11 @@ def resume_session(args):
 
 
 def resume_command(session, path) -> str:
-    """The command that resumes a save: a scenario file (not built in) is named again."""
+    """The command that resumes a save: a scenario file (not built in) is named again; `uv run
+    midnight` when this game was started through uv (which sets $UV for what it runs)."""
     source = session.game.source
-    return f"midnight play {source} --resume {path}" if source else f"midnight play --resume {path}"
+    command = "uv run midnight" if os.environ.get("UV") else "midnight"
+    return f"{command} play {source} --resume {path}" if source else f"{command} play --resume {path}"
 
 
 def play(args) -> int:

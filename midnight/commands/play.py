@@ -17,10 +17,11 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from midnight.cli import require_terminal
-    from tui.launch import play, resume_session
+    from tui.launch import check_arguments, play
 
-    if args.resume:  # a save that cannot be resumed is refused before the UI, and left untouched
-        resume_session(args)
+    # Every argument (a save to resume, a scenario, --seats, --lang) is checked before the UI:
+    # a typo is a one-line error, and nothing is written.
+    check_arguments(args)
     require_terminal("play", "for headless play try `midnight run`")
 
     return play(args)
