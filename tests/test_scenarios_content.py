@@ -138,3 +138,66 @@ def test_tutorial_has_hints_every_turn():
     assert 3 <= scenario.turns <= 4
     hinted = {e.turn for e in scenario.events if e.hint}
     assert set(range(1, scenario.turns + 1)) <= hinted
+
+
+# Functions whose value depends on the party a condition is read for (`self`).
+_READS_SELF = {"is_self", "party_to", "others_max", "others_min", "others_sum", "self_pair_avg"}
+
+
+def _breach_problems(scenario) -> list[str]:
+    """Why a template's breach condition does not read the party being checked: a breach is a
+    party's own act, so `breach.when` may read the party's own tracks (`x.self`), global tracks and
+    the parameters, never another actor's tracks by name, and must depend on the party at all
+    (a condition on global tracks alone would find every party in breach at once)."""
+    import re
+
+    actors = {a.id for a in scenario.actors}
+    problems = []
+    for template in scenario.agreements:
+        when = template.breach.when if template.breach else None
+        if when is None:
+            continue
+        where = f"{scenario.id}: {template.id}.breach.when ({when.source})"
+        for name in sorted(when.names):
+            named = set(name.split(".")[1:]) & actors
+            if named and not name.startswith("param."):
+                problems.append(f"{where} reads {name}, a track of {', '.join(sorted(named))}")
+        # An actor named in a function's argument, other than in is_self('...') (which gates on self).
+        for match in re.finditer(r"(\w+)\s*\(\s*['\"](\w+)['\"]", when.source):
+            if match.group(2) in actors and match.group(1) != "is_self":
+                problems.append(f"{where} names {match.group(2)} in {match.group(1)}()")
+        if not any(".self" in n for n in when.names) and not (when.functions & _READS_SELF):
+            problems.append(f"{where} does not read the party checked (self): it holds for every party alike")
+    return problems
+
+
+@pytest.mark.parametrize("scenario_id", SHIPPED)
+def test_breach_conditions_read_only_the_party_checked(scenario_id):
+    assert _breach_problems(load_scenario(SCENARIOS / f"{scenario_id}.yaml")) == []
+
+
+def test_the_breach_condition_check_finds_another_actors_tracks_and_world_only_conditions():
+    from helpers import rules_game
+
+    game = rules_game({'when: "warheads.self > param.limit"': 'when: "warheads.self > param.limit or warheads.blue > 900"'})
+    (problem,) = _breach_problems(game.scenario)
+    assert "reads warheads.blue, a track of blue" in problem
+    game = rules_game({'when: "warheads.self > param.limit"': 'when: "party_to(\'cap\') and is_active(\'red\')"'})
+    (problem,) = _breach_problems(game.scenario)
+    assert "names red in is_active()" in problem
+    game = rules_game({'when: "warheads.self > param.limit"': 'when: "norm > param.limit"'})
+    (problem,) = _breach_problems(game.scenario)
+    assert "holds for every party alike" in problem
+
+
+def test_the_space_interceptor_limit_is_breached_only_by_the_shields_owner():
+    game = load_game("trilateral-2026")
+    state = game.start(0)
+    slot = game.layout.slot("golden_dome", None, None)
+    state = attrs.evolve(state, tracks=tuple(60.0 if i == slot else v for i, v in enumerate(state.tracks)))
+    from engine.rules.work import Work
+
+    work = Work(game, state)
+    when = game.template("shield_limits").breach.when
+    extra = work.memo.param_names({"ceiling": 30.0})
+    assert [a for a in ("us", "russia", "china") if work.evaluate(when, a, None, extra, "test")] == ["us"]
