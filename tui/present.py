@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual.content import Content
 
 from engine import Game
 from engine.rules.views import SeatView, TrackReading
@@ -150,6 +151,23 @@ def log_markup(kind: str, text: str) -> str:
     label = KIND_LABELS.get(kind, kind)
     style = KIND_STYLES.get(kind, "$text-muted")
     return f"[{style}]{label:<6}[/] {escape(text)}"
+
+
+DETAIL_INDENT = " " * 7  # under the text of a log line, past its 6-cell label and a space
+
+
+def detail_markup(text: str, width: int | None = None) -> list[str]:
+    """What an event says (untrusted scenario text), as markup lines indented under its log line.
+
+    With a `width` (the cells the log has), each paragraph is wrapped inside the indent, so long
+    texts keep their left edge; without one, each paragraph is one line the widget wraps itself.
+    """
+    lines: list[str] = []
+    room = (width or 0) - len(DETAIL_INDENT)
+    for paragraph in printable(text).strip().split("\n") if text.strip() else ():
+        pieces = [piece.plain for piece in Content(paragraph).wrap(room)] if room >= 20 and paragraph else [paragraph]
+        lines.extend(f"{DETAIL_INDENT}{escape(piece.rstrip())}" for piece in pieces)
+    return lines
 
 
 def describe_input(game: Game, value: dict, language: str) -> str:
