@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
 
 from engine import Phase
@@ -50,7 +50,7 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
                         yield RespondPane(id="respond")
                         yield DecidePane(id="decide")
                 with TabPane(t("talks"), id="talks"):
-                    with Vertical():
+                    with VerticalScroll(id="talks-scroll"):
                         yield TalksPanel(id="talks-panel")
                 with TabPane(t("log"), id="log"):
                     yield GameLog(id="game-log")
@@ -113,7 +113,27 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
             self.app.push_screen(BriefScreen(self.session.game, self.seat, self.session.language))
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == tab:
+            self._focus_tab(tab)
+        tabs.active = tab  # a change focuses the tab's main widget (on_tabbed_content_tab_activated)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab opened by key or mouse gives the focus to what it is for, so its keys work at once
+        (and the focus never falls back to the sidebar, which would scroll the clock away)."""
+        if event.pane.id is not None:
+            self.call_after_refresh(self._focus_tab, event.pane.id)
+
+    def _focus_tab(self, tab: str) -> None:
+        if tab == "act":
+            current = self.query_one("#panes", ContentSwitcher).current
+            target = {"propose": "#templates", "respond": "#answers", "decide": "#moves"}.get(current or "")
+        else:
+            target = {"talks": "#talks-scroll", "log": "#game-log"}.get(tab)
+        if target is None:
+            self.set_focus(None)
+        else:
+            self.query_one(target).focus(scroll_visible=False)
 
     def action_save(self) -> None:
         self.app.save_game()
