@@ -539,3 +539,30 @@ def test_no_one_may_propose_or_accept_a_deal_it_would_breach_at_once():
     state = apply_all(game, game.start(1), propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"))
     state = apply_all(game, state, respond("blue", p1="accept"))
     assert [a.template for a in state.agreements] == ["cap"]
+
+
+def test_a_template_may_be_proposed_when_some_allowed_terms_would_do_not_only_its_defaults(game):
+    state = game.start(1)
+    adjust = {"seat": FACILITATOR, "kind": "adjust", "track": "warheads", "actor": "red", "value": 1200}
+    state, _ = game.apply(state, adjust)
+    # Red's 1200 warheads are above the cap's default limit (1000), not above every allowed one.
+    option = next(t for t in game.options(state, "red").templates if t.id == "cap")
+    assert option.available and option.reason is None
+    assert option.terms == (("limit", 1200.0),) and option.acceptable == "limit 1200–1500"
+    assert [p.default for p in option.parameters] == [1200.0]  # a menu starts from terms that will do
+    # The precise check is made on the terms chosen.
+    with pytest.raises(IllegalInput, match="above that limit"):
+        game.apply(state, propose("red", offer("cap", ["red", "blue"], limit=1000)))
+    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"], limit=1300)), propose("blue"))
+    assert [p.params["limit"] for p in state.proposals] == [1300.0]
+    # Terms left out are the ones the options offered.
+    state, _ = game.apply(game.start(1), adjust)
+    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"])), propose("blue"))
+    assert [p.params["limit"] for p in state.proposals] == [1200.0]
+    # Blue meets the defaults: its option offers them.
+    blue = next(t for t in game.options(game.start(1), "blue").templates if t.id == "cap")
+    assert blue.terms == (("limit", 1000.0),) and blue.acceptable is None
+    # No allowed terms at all: unavailable, with the reason at the defaults.
+    state, _ = game.apply(game.start(1), {**adjust, "value": 1600})
+    option = next(t for t in game.options(state, "red").templates if t.id == "cap")
+    assert not option.available and option.reason == "Our arsenal is above that limit" and option.terms == ()

@@ -47,6 +47,13 @@ class TemplateOption:
     max_parties: int | None
     available: bool
     reason: str | None = None
+    # The terms this seat may propose: the template's defaults when it meets them, otherwise the
+    # allowed terms nearest them that it meets (then `parameters` carry these as their defaults,
+    # so a menu starts from terms that will be accepted), as (parameter id, value) pairs. Empty when
+    # the template is unavailable or has no parameters.
+    terms: tuple[tuple[str, float], ...] = attrs.field(default=(), repr=False)
+    # When the defaults would be refused: which terms would do, in words ("cap 1650–2500").
+    acceptable: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
@@ -167,26 +174,44 @@ def template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
         in_force.setdefault(agreement.template, set()).add(frozenset(agreement.parties))
     basics = _template_basics(game, work.turn, work.active, seat)
     problems = []
+    others: list[tuple | None] = []  # (terms, acceptable) when the defaults fail but other terms do
     for template, eligible, defaults, problem in basics:
+        other = None
         if problem is None:
             problem = talks.acceptance_problem(work, seat, template, defaults)
+            if problem is not None and template.parameters:
+                other = talks.acceptable_terms(work, seat, template, defaults)
+                if other is not None:
+                    problem = None
         if problem is None and _all_in_force(in_force.get(template.id), seat, template, eligible):
-            problem = "already in force with every possible set of parties"
+            problem, other = "already in force with every possible set of parties", None
         problems.append(problem)
-    # The options follow from the basics and these problems: memoise the whole tuple on them.
-    key = (id(basics), tuple(problems))
+        others.append(other)
+    # The options follow from the basics, these problems and terms: memoise the whole tuple on them.
+    key = (id(basics), tuple(problems), tuple(others))
     cache = game.memo.template_options
     known = cache.get(key)
     if known is not None and known[0] is basics:  # the entry keeps the id from reuse
         return known[1]
     options = tuple(
-        TemplateOption(template.id, template.label, template.system, template.description, template.parameters,
-                       eligible, template.min_parties, template.max_parties, problem is None, problem)
-        for (template, eligible, _, _), problem in zip(basics, problems, strict=True)
+        _template_option(template, eligible, defaults, problem, other)
+        for (template, eligible, defaults, _), problem, other in zip(basics, problems, others, strict=True)
     )
     if len(cache) < LIMIT:
         cache[key] = (basics, options)
     return options
+
+
+def _template_option(template, eligible, defaults, problem: str | None, other: tuple | None) -> TemplateOption:
+    parameters, acceptable = template.parameters, None
+    terms = tuple(defaults.items()) if problem is None else ()
+    if other is not None:
+        terms, acceptable = other
+        chosen = dict(terms)
+        parameters = tuple(attrs.evolve(p, default=chosen[p.id]) for p in parameters)
+    return TemplateOption(template.id, template.label, template.system, template.description, parameters,
+                          eligible, template.min_parties, template.max_parties, problem is None, problem,
+                          terms, acceptable)
 
 
 def _all_in_force(in_force: set[frozenset[str]] | None, seat: str, template, eligible: tuple[str, ...]) -> bool:

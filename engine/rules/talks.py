@@ -11,7 +11,7 @@ from engine.rules.inputs import Offer, Propose, Respond
 from engine.rules.phrases import phrase
 from engine.rules.state import Agreement, Answer, Phase, Proposal
 from engine.rules.work import Work
-from engine.scenario.models import AgreementTemplate
+from engine.scenario.models import AgreementTemplate, Parameter
 
 
 def agenda_systems(scenario, turn: int) -> tuple[str, ...] | None:
@@ -78,6 +78,12 @@ def check_offer(work: Work, seat: str, offer: Offer) -> dict[str, float]:
     params = check_params(template, offer.params)
     # Proposing is accepting: the proposer must meet the conditions it would need to accept.
     problem = acceptance_problem(work, seat, template, params)
+    if problem and not offer.params and template.parameters:
+        # Terms left out are the ones the seat's options offered: the defaults, or when the seat
+        # would refuse those, the allowed terms nearest them that it accepts.
+        other = acceptable_terms(work, seat, template, params)
+        if other is not None:
+            params, problem = dict(other[0]), None
     if problem:
         raise IllegalInput(f"{seat} may not propose {template.id}: {problem}")
     return params
@@ -105,6 +111,57 @@ def acceptance_problem(work: Work, seat: str, template: AgreementTemplate, param
     if breach_when is not None and work.evaluate(breach_when, seat, None, extra, f"agreements.{template.id}.breach"):
         terms = ", ".join(f"{k} {v:g}" for k, v in params.items())
         return f"it would be in breach at once at these terms{f' ({terms})' if terms else ''}"
+    return None
+
+
+# The most values of one parameter tried when a seat cannot propose a template at its defaults.
+_MOST_VALUES = 201
+
+
+def _grid(p: Parameter) -> list[float]:
+    """The allowed values of `p`, or its ends and default when there are too many to try."""
+    if p.step and (p.max - p.min) / p.step < _MOST_VALUES:
+        return [p.min + k * p.step for k in range(round((p.max - p.min) / p.step) + 1)]
+    return sorted({p.min, p.default, p.max})
+
+
+def acceptable_terms(work: Work, seat: str, template: AgreementTemplate, defaults: Mapping[str, float]) -> tuple | None:
+    """Allowed terms `seat` would meet when it does not meet the defaults: ((id, value) ..., words),
+    the terms nearest the defaults, or None. One parameter: every allowed value is tried, and the
+    words give the ranges that do; several: each one moved alone along its range, then the ends of
+    every range together (a few dozen checks at most), and the words give the terms found."""
+    params = template.parameters
+    grids = {p.id: _grid(p) for p in params}
+    spans = {p.id: (p.max - p.min) or 1.0 for p in params}
+
+    def distance(terms: dict[str, float]) -> float:
+        return sum(abs(terms[k] - defaults[k]) / spans[k] for k in terms)
+
+    if len(params) == 1:
+        (p,) = params
+        good = [v for v in grids[p.id] if acceptance_problem(work, seat, template, {p.id: v}) is None]
+        if not good:
+            return None
+        best = min(good, key=lambda v: (abs(v - defaults[p.id]), v))
+        runs: list[list[float]] = []
+        for v in good:
+            index = grids[p.id].index(v)
+            if runs and grids[p.id].index(runs[-1][-1]) == index - 1:
+                runs[-1].append(v)
+            else:
+                runs.append([v])
+        words = " or ".join(f"{r[0]:g}" if len(r) == 1 else f"{r[0]:g}–{r[-1]:g}" for r in runs)
+        return ((p.id, best),), f"{p.id} {words}"
+    candidates = [dict(defaults, **{p.id: v}) for p in params for v in grids[p.id]]
+    if len(params) <= 6:
+        corners: list[dict[str, float]] = [{}]
+        for p in params:
+            corners = [dict(c, **{p.id: end}) for c in corners for end in (p.min, p.max)]
+        candidates += corners
+    for terms in sorted(candidates, key=lambda t: (distance(t), tuple(t.values()))):
+        if acceptance_problem(work, seat, template, terms) is None:
+            chosen = tuple((p.id, terms[p.id]) for p in params)
+            return chosen, "e.g. " + ", ".join(f"{k} {v:g}" for k, v in chosen)
     return None
 
 
