@@ -59,3 +59,35 @@ def test_event_text_is_shown_literally_and_an_event_without_text_adds_nothing():
     assert "[b]here[/b]" in plain and "\\x1b" in plain and "\x1b" not in plain
     assert present.detail_markup("", 40) == [] and present.detail_markup("  \n", None) == []
     assert present.detail_markup("one\ntwo", None) == [present.DETAIL_INDENT + "one", present.DETAIL_INDENT + "two"]
+
+
+async def test_the_briefing_shows_this_turns_events_and_hides_in_a_turn_without():
+    from textual.app import App
+
+    from tui.widgets.briefing import TurnBriefing
+
+    session = make_app(scenario="tutorial", seats="us=human").session
+    view = session.view_for("us")
+
+    class Host(App[None]):
+        def compose(self):
+            yield TurnBriefing(id="briefing")
+
+    host = Host()
+    async with host.run_test(size=(80, 24)) as pilot:
+        briefing = host.query_one(TurnBriefing)
+        briefing.show(session.game, view, "en")
+        await pilot.pause()
+        text = words(str(host.query_one("#briefing-text").visual))
+        assert "hint The clock and the risk The Doomsday Clock stands at 85 seconds." in text
+        assert "Turn 1 begins" not in text  # the turn's events only
+        assert briefing.display
+        rules = make_app().session  # the rules fixture: its events have no text, and turn 1 has one
+        briefing.show(rules.game, rules.view_for("red"), "en")
+        await pilot.pause()
+        assert words(str(host.query_one("#briefing-text").visual)) == "event The talks open"
+        import attrs
+
+        briefing.show(session.game, attrs.evolve(view, turn=2), "en")  # a turn in which nothing fired yet
+        await pilot.pause()
+        assert not briefing.display
