@@ -566,3 +566,45 @@ def test_a_template_may_be_proposed_when_some_allowed_terms_would_do_not_only_it
     state, _ = game.apply(game.start(1), {**adjust, "value": 1600})
     option = next(t for t in game.options(state, "red").templates if t.id == "cap")
     assert not option.available and option.reason == "Our arsenal is above that limit" and option.terms == ()
+
+
+def test_when_both_sides_propose_the_same_agreement_and_both_are_accepted_only_the_first_is_signed(game):
+    from engine.rules.events import AgreementSigned, TalksNews
+
+    state = game.start(1)
+    state = apply_all(game, state, propose("red", offer("hotline", ["red", "blue"])),
+                      propose("blue", offer("hotline", ["blue", "red"])), respond("red", p2="accept"))
+    state, caused = game.apply(state, respond("blue", p1="accept"))
+    assert [a.template for a in state.agreements] == ["hotline"]
+    assert [e.event.parties for e in caused if isinstance(e.event, AgreementSigned)] == [("red", "blue")]
+    (lapse,) = [e for e in caused if isinstance(e.event, TalksNews) and e.event.what == "lapsed"]
+    assert lapse.event.proposal == 2 and set(lapse.audience) == {"red", "blue"}
+    assert "Blue's proposal of Hotline lapses: it is already in force between these parties" in lapse.text.get()
+
+
+def test_a_proposal_for_an_agreement_that_came_into_force_meanwhile_cannot_be_accepted(game):
+    state = game.start(1)
+    state = apply_all(game, state, propose("red", offer("hotline", ["red", "blue"])),
+                      propose("blue", offer("hotline", ["blue", "red"])))
+    # Blue accepts Red's proposal; Red counters Blue's: the counter would be the same agreement again.
+    counter = {"seat": "red", "kind": "respond", "replies": [{"proposal": 2, "answer": "counter", "params": {}}]}
+    state = apply_all(game, state, counter, respond("blue", p1="accept"))
+    assert [a.template for a in state.agreements] == ["hotline"] and state.phase is Phase.RESPOND
+    (option,) = game.options(state, "blue").to_answer
+    assert not option.can_accept and option.reason == "already in force between these parties"
+    with pytest.raises(IllegalInput, match="already in force"):
+        game.apply(state, respond("blue", **{f"p{option.proposal.id}": "accept"}))
+
+
+def test_a_counter_made_in_the_last_round_lapses_and_its_parties_are_told_the_talks_are_over():
+    from engine.rules.events import TalksNews
+
+    game = rules_game({"talk_rounds: 2": "talk_rounds: 1"})
+    state = game.start(1)
+    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"], limit=1200)), propose("blue"))
+    counter = {"seat": "blue", "kind": "respond", "replies": [{"proposal": 1, "answer": "counter", "params": {"limit": 1100}}]}
+    state, caused = game.apply(state, counter)
+    assert state.phase is Phase.DECIDE and state.proposals == ()
+    (lapse,) = [e for e in caused if isinstance(e.event, TalksNews) and e.event.what == "lapsed"]
+    assert lapse.text.get() == "Blue's counter-proposal of Warhead cap lapses unanswered: the talks of this turn are over."
+    assert set(lapse.audience) == {"red", "blue"}

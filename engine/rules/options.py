@@ -233,7 +233,8 @@ def proposals_to_answer(game, work: Work, seat: str) -> tuple[ProposalOption, ..
     to_answer = []
     for proposal in work.proposals:
         if seat in proposal.awaiting():
-            problem = talks.acceptance_problem(work, seat, game.template(proposal.template), proposal.params)
+            problem = talks.in_force_problem(work, proposal) or talks.acceptance_problem(
+                work, seat, game.template(proposal.template), proposal.params)
             to_answer.append(ProposalOption(proposal, problem is None, problem))
     return tuple(to_answer)
 

@@ -12,6 +12,7 @@ from engine.rules.phrases import phrase
 from engine.rules.state import Agreement, Answer, Phase, Proposal
 from engine.rules.work import Work
 from engine.scenario.models import AgreementTemplate, Parameter
+from engine.scenario.text import Text
 
 
 def agenda_systems(scenario, turn: int) -> tuple[str, ...] | None:
@@ -176,7 +177,8 @@ def check_respond(work: Work, value: Respond) -> None:
             raise IllegalInput(f"proposal {reply.proposal} is answered twice")
         answered.add(reply.proposal)
         if reply.answer is Answer.ACCEPT:
-            problem = acceptance_problem(work, value.seat, work.game.template(proposal.template), proposal.params)
+            problem = in_force_problem(work, proposal) or acceptance_problem(
+                work, value.seat, work.game.template(proposal.template), proposal.params)
             if problem:
                 raise IllegalInput(f"{value.seat} cannot accept {proposal.template}: {problem}")
         if reply.answer is Answer.COUNTER:
@@ -234,7 +236,12 @@ def complete_respond(work: Work) -> None:
             if answer is Answer.COUNTER:
                 counters.append((seat, params))
         if all(responses.get(p) is Answer.ACCEPT for p in proposal.parties if p != proposal.proposer):
-            sign(work, proposal)
+            if in_force_problem(work, proposal):
+                # Both sides proposed the same agreement and both were accepted this round: the
+                # first one signed stands; this one lapses, and its parties are told why.
+                _say_lapse(work, proposal, "lapsed_duplicate")
+            else:
+                sign(work, proposal)
             continue
         for seat, params in counters:
             counter = Proposal(
@@ -257,9 +264,45 @@ _SILENCE: tuple[Answer, Mapping[str, float]] = (Answer.REJECT, {})
 
 
 def lapse_open_proposals(work: Work) -> None:
+    """The talks are over: proposals still open lapse. These are the counters made in the last
+    round, which no round is left to answer: their parties are told so."""
     for proposal in work.proposals:
-        _say(work, proposal, "lapsed", template=work.game.template(proposal.template).label)
+        if proposal.counter_to is not None:
+            _say_lapse(work, proposal, "lapsed_talks_over")
+        else:
+            _say(work, proposal, "lapsed", template=work.game.template(proposal.template).label)
     work.proposals = []
+
+
+def in_force_problem(work: Work, proposal: Proposal) -> str | None:
+    """Why `proposal` can no longer be accepted because the same agreement between the same
+    parties came into force since it was made (e.g. both sides proposed it), or None."""
+    parties = set(proposal.parties)
+    if any(a.template == proposal.template and set(a.parties) == parties for a in work.agreements):
+        return "already in force between these parties"
+    return None
+
+
+# Talks' sentences of their own (what: "lapsed"), in each language the engine speaks.
+_LAPSES: dict[str, dict[str, str]] = {
+    "lapsed_duplicate": {
+        "en": "{actor}'s proposal of {template} lapses: it is already in force between these parties.",
+        "zh": "{actor} 的 {template} 提案失效:该协议已在这些当事方之间生效。",
+    },
+    "lapsed_talks_over": {
+        "en": "{actor}'s counter-proposal of {template} lapses unanswered: the talks of this turn are over.",
+        "zh": "{actor} 的 {template} 反提案未获答复即失效:本回合谈判已结束。",
+    },
+}
+
+
+def _say_lapse(work: Work, proposal: Proposal, key: str) -> None:
+    actor = work.game.actor(proposal.proposer).name
+    label = work.game.template(proposal.template).label
+    forms = _LAPSES[key]
+    text = Text({language: forms.get(language, forms["en"]).format(actor=actor.get(language), template=label.get(language))
+                 for language in dict.fromkeys(("en", *work.scenario.languages))})
+    work.say(events.TalksNews(proposal.id, "lapsed"), text, proposal.parties)
 
 
 def sign(work: Work, proposal: Proposal) -> None:
