@@ -44,3 +44,77 @@ async def test_each_tab_focuses_what_it_is_for():
         assert app.focused is not None and app.focused.id == "templates"
         await pilot.press("x")  # the proposals' keys work at once too (x: withdraw, nothing drafted)
         assert app.screen.query_one("#situation").scroll_y == 0  # the clock stays in sight
+
+
+# -- 80×24: every essential in sight without scrolling ---------------------------------------------
+
+
+def _header(app) -> str:
+    from textual.widgets import Static
+
+    return str(app.screen.query_one("#topbar", Static).visual)
+
+
+def _in_sight(app, widget) -> bool:
+    """Whether the whole widget is drawn inside the screen, above the footer."""
+    region = widget.region
+    return region.height > 0 and region.y >= 0 and region.bottom <= app.size.height - 1
+
+
+async def test_at_80x24_the_header_keeps_the_phase_and_the_seat():
+    from rich.cells import cell_len
+
+    app = make_app(scenario="trilateral-2026", seats="us=human")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = _header(app)
+        assert "Talks: proposals" in header and "You are United States" in header
+        assert "Turn 1/20" in header
+        assert cell_len(header) <= 78 and _in_sight(app, app.screen.query_one("#topbar"))
+        assert "trilateral talks" not in header  # the title goes first
+
+
+async def test_a_wide_terminal_shows_the_whole_header():
+    app = make_app(scenario="trilateral-2026", seats="us=human")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = _header(app)
+        assert header.startswith("Midnight: trilateral talks after New START · 2026-02-05 · Turn 1/20")
+        assert header.endswith("Talks: proposals · You are United States")
+
+
+async def test_at_80x24_the_start_screen_shows_the_start_button():
+    from textual.widgets import Button
+
+    from tui.app import MidnightApp
+
+    app = MidnightApp(start={"scenario": "trilateral-2026"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for selector in ("#scenario", "#language", "#seed", "#seat-us", "#seat-china"):
+            assert _in_sight(app, screen.query_one(selector)), selector
+        button = screen.query_one("#start-button", Button)
+        assert _in_sight(app, button)
+        assert screen.query_one("#start").scroll_y == 0
+        await pilot.click("#start-button")
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
+
+
+async def test_the_chosen_language_is_shown_by_a_mark_not_by_colour_alone():
+    from textual.widgets import RadioButton
+
+    from tui.app import MidnightApp
+
+    app = MidnightApp(start={"scenario": "trilateral-2026"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+
+        def marks() -> dict[str, str]:
+            return {button.id or "": button.render().plain[:3] for button in app.screen.query(RadioButton)}
+
+        assert marks() == {"lang-en": "▐●▌", "lang-zh": "▐○▌"}
+        app.screen.query_one("#lang-zh", RadioButton).value = True
+        await pilot.pause()
+        assert marks() == {"lang-en": "▐○▌", "lang-zh": "▐●▌"}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
 from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
 
 from engine import Phase
@@ -33,6 +35,7 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.seat: str | None = None
+        self._header: list[tuple[str, str]] = []  # the header's parts: (markup, plain text)
 
     @property
     def session(self) -> Session:
@@ -67,13 +70,18 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
         tabs = self.query_one(TabbedContent)
         for pane_id, key in (("act", "act"), ("talks", "talks"), ("log", "log")):
             tabs.get_tab(pane_id).label = t(key, lang)
-        who = escape(session.name(seat)) if seat else ""
+        # The header's parts, the least needed first: a narrow terminal drops from the left, so
+        # the phase and who you are always show.
         phase = t(f"phase.{view.phase.value}", lang)
-        title = escape(game.scenario.title.get(lang))
-        self.query_one("#topbar", Static).update(
-            f"[b]{title}[/b] · {view.date} · {t('turn', lang, turn=view.turn, turns=view.turns)} · {phase}"
-            + (f" · [b $accent]{t('you_are', lang, name=who)}[/]" if seat else "")
-        )
+        parts = [(f"[b]{escape(game.scenario.title.get(lang))}[/b]", game.scenario.title.get(lang)),
+                 (escape(view.date), view.date)]
+        turn = t("turn", lang, turn=view.turn, turns=view.turns)
+        parts += [(escape(turn), turn), (escape(phase), phase)]
+        if seat:
+            you = t("you_are", lang, name=session.name(seat))
+            parts.append((f"[b $accent]{t('you_are', lang, name=escape(session.name(seat)))}[/]", you))
+        self._header = parts
+        self._show_header()
         self.query_one(SituationPanel).show(game, view, lang)
         self.query_one(TalksPanel).show(game, view, lang)
         self.query_one(GameLog).show(game, view, session.notes_for(viewer), lang)
@@ -92,6 +100,19 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
         tabs.active = "act"
         focus = {"propose": "#templates", "respond": "#answers", "decide": "#moves"}[pane]
         self.query_one(focus).focus()
+
+    def _show_header(self) -> None:
+        """The header in one line: the scenario's title, then the date, then the turn are left out,
+        in that order, until the rest fits the width."""
+        parts = self._header
+        room = self.app.size.width - 2  # the header's padding
+        while len(parts) > 2 and cell_len(" · ".join(plain for _, plain in parts)) > room:
+            parts = parts[1:]
+        self.query_one("#topbar", Static).update(" · ".join(markup for markup, _ in parts))
+
+    def on_resize(self, _event: Resize) -> None:
+        if self._header:
+            self._show_header()
 
     def _pane(self, name: str) -> ProposePane | RespondPane | DecidePane:
         """The Act tab's pane of a phase: `load` fills it for the seat, `submission` is what it chose."""

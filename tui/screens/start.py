@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
 from engine import Game
@@ -16,6 +17,15 @@ from tui.i18n import LANGUAGES, t
 from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 from tui.screens.base import AppScreen
+
+
+class MarkedRadioButton(RadioButton):
+    """A radio button whose state shows as a mark, not by colour alone: ● chosen, ○ not."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else "○"
+        return super()._button
 
 
 class StartScreen(LocalizedKeys, AppScreen[dict]):
@@ -49,7 +59,7 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
                     yield Label(t("language", lang), classes="section")
                     with RadioSet(id="language"):
                         for code, name in LANGUAGES.items():
-                            yield RadioButton(name, value=code == lang, id=f"lang-{code}", compact=True)
+                            yield MarkedRadioButton(name, value=code == lang, id=f"lang-{code}", compact=True)
                     yield Label(t("seed", lang), classes="section")
                     yield Input("" if self.seed is None else str(self.seed), type="integer", id="seed", compact=True)
             yield Label(t("seats", lang), classes="section")
