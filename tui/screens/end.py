@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import FACILITATOR
 from engine.play.table import Session
+from engine.rules import events
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
@@ -34,8 +36,10 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
         game = session.game
         view = game.view(session.state, FACILITATOR)
         outcome = view.outcome
-        points = present.turning_points(view, lang)
+        points = turning_points(view, lang, game.scenario.clock.start)
         verdict = t("catastrophe", lang) if outcome.catastrophe else t("no_catastrophe", lang)
+        if outcome.catastrophe:
+            verdict += f" · {t('everyone_lost', lang)}"
         cls = "-critical" if outcome.catastrophe else "-calm"
         with Vertical(id="end"):
             yield Label(f"[b]{t('game_over', lang)}[/b] · {escape(game.scenario.title.get(lang))} · "
@@ -43,13 +47,20 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
             yield Static(f"[b]{verdict}[/b] · {t('seconds', lang, s=present.num(view.clock))}", id="verdict", classes=cls)
             with Horizontal(id="end-body"):
                 with VerticalScroll(id="end-left"):
-                    yield Label(t("scores", lang), classes="section")
-                    yield DataTable(id="scores", show_cursor=False)
-                    yield Label(t("turning_points", lang), classes="section")
-                    yield Static("\n".join(f"[b]T{turn}[/b] {escape(text)}" for turn, text in points)
-                                 or t("none", lang), id="points")
-                big = sorted(view.assessments, key=lambda a: -abs(a.clock_change))[:2]
-                yield TrendChart(view.assessments, game.scenario.clock.start, [a.turn for a in big], id="chart")
+                    if outcome.catastrophe:  # nobody won: the scores come second, unranked
+                        yield Label(t("turning_points", lang), classes="section")
+                        yield Static(_points_markup(points, lang), id="points")
+                        yield Label(t("scores_after_catastrophe", lang), classes="section")
+                        yield DataTable(id="scores", show_cursor=False)
+                    else:
+                        yield Label(t("scores", lang), classes="section")
+                        yield DataTable(id="scores", show_cursor=False)
+                        yield Label(t("turning_points", lang), classes="section")
+                        yield Static(_points_markup(points, lang), id="points")
+                last = view.assessments[-1].turn if view.assessments else 0
+                final = (outcome.turn, view.clock) if outcome.turn > last else None
+                yield TrendChart(view.assessments, game.scenario.clock.start, [p.turn for p in points],
+                                 final=final, id="chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -58,10 +69,62 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
         assert outcome is not None, "the end screen shows a finished game"
         table = self.query_one("#scores", DataTable)
         table.add_columns(t("seat", lang), t("score", lang))
-        for actor, score in sorted(outcome.scores.items(), key=lambda kv: -kv[1]):
+        # After a catastrophe every seat lost: the scores stay in seat order, never ranked as winners.
+        scores = list(outcome.scores.items())
+        if not outcome.catastrophe:
+            scores.sort(key=lambda kv: -kv[1])
+        for actor, score in scores:
             who = session.name(actor) + (" *" if session.seats.get(actor) == "human" else "")
             table.add_row(present.literal(who), present.num(round(score, 2)))
         table.add_row(t("shared", lang), present.num(round(outcome.shared, 2)))
 
     def action_replay(self) -> None:
         self.app.open_replay(self.session.game, self.session.recorder.to_record())
+
+
+# What happened on a turn, as the end screen tells it: moves, deals, breaches, crises, events, the end.
+_TOLD = (events.MovePlayed, events.AgreementSigned, events.AgreementEnded, events.BreachFound, events.CrisisStarted,
+         events.CrisisRoundPlayed, events.CrisisRungReached, events.CrisisEnded, events.GameOver)
+
+
+@dataclass(frozen=True)
+class TurningPoint:
+    turn: int
+    headline: str  # markup: how the clock moved
+    happened: tuple[str, ...]  # plain text: the log lines of that turn
+
+
+def turning_points(view, language: str, start_clock: float, limit: int = 3, lines: int = 8) -> list[TurningPoint]:
+    """The turns with the largest clock moves (and the turn a game ended in catastrophe without an
+    assessment: nuclear use), in turn order, each with what happened on it."""
+    outcome = view.outcome
+    biggest = sorted((a for a in view.assessments if a.clock_change), key=lambda a: (-abs(a.clock_change), a.turn))
+    headlines: dict[int, str] = {}
+    for a in biggest[:limit]:
+        way = t("toward_midnight", language) if a.clock_change > 0 else t("away_from_midnight", language)
+        risk = present.num(round(a.risk, 1)) if a.risk is not None else "?"
+        headlines[a.turn] = t("point_clock", language, d=present.num(round(abs(a.clock_change), 2)), way=way,
+                              clock=present.num(round(a.clock, 2)), risk=risk)
+    assessed = {a.turn for a in view.assessments}
+    if outcome is not None and outcome.catastrophe and outcome.turn not in assessed:
+        before = view.assessments[-1].clock if view.assessments else start_clock
+        headlines[outcome.turn] = t("point_end", language, how=outcome.termination.value.replace("_", " "),
+                                    clock=present.num(round(before, 2)))
+    points = []
+    for turn in sorted(headlines):
+        told = [e.text.get(language) for e in view.log if e.turn == turn and (
+            isinstance(e.event, _TOLD) or (isinstance(e.event, events.EventFired) and not e.event.hint))]
+        if len(told) > lines:
+            told = told[:lines - 1] + [t("and_more", language, n=len(told) - lines + 1)]
+        points.append(TurningPoint(turn, headlines[turn], tuple(told)))
+    return points
+
+
+def _points_markup(points: list[TurningPoint], language: str) -> str:
+    if not points:
+        return t("none", language)
+    parts = []
+    for point in points:
+        parts.append(f"[b]T{point.turn}[/b] {point.headline}")
+        parts.extend(f"  · {escape(text)}" for text in point.happened)
+    return "\n".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,6 +15,10 @@ from engine.play.table import Session, TurnReport
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
+from tui.present import escape
+
+# `risk` and `previous_risk` as names in a formula (not part of a longer name, a dotted name or a string).
+_RISK_NAMES = re.compile(r"(?<![A-Za-z0-9_.'\"])(previous_risk|risk)(?![A-Za-z0-9_.'\"])")
 
 
 class ResolutionScreen(LocalizedKeys, Screen[None]):
@@ -58,6 +63,13 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         lang = self.session.language
         before, now = self._assessments(view)
         if now is None:
+            outcome = self.report.after.outcome
+            if outcome is not None and outcome.catastrophe and outcome.turn == self.report.turn:
+                # nuclear use ends the game in the crisis, before the turn is assessed: it is midnight
+                was = before.clock if before is not None else self.session.game.scenario.clock.start
+                how = outcome.termination.value.replace("_", " ")
+                return (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b] s"
+                        f" ([$error]{t('clock_catastrophe', lang, how=how)}[/])")
             return f"[i]{t('none', lang)}[/i]"
         start = now.clock + now.clock_change
         text = f"{t('clock', lang)}: {present.num(start)} → [b]{present.num(now.clock)}[/b] s"
@@ -70,7 +82,23 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         else:
             was = f"{present.num(round(before.risk, 2))} → " if before and before.risk is not None else ""
             text += f"\n{t('risk', lang)}: {was}[b]{present.num(round(now.risk, 2))}[/b]"
-        return text
+        return text + "\n" + self._clock_rule(before, now)
+
+    def _clock_rule(self, before, now) -> str:
+        """How risk becomes clock seconds: the scenario's formula, and this turn's numbers in it."""
+        lang = self.session.language
+        source = " ".join(self.session.game.scenario.clock.change.source.split())
+        text = t("clock_rule", lang, formula=escape(source))
+        if now.risk is None:  # risk hidden from this seat: the rule, and only the change it gave
+            return text + "\n" + t("clock_rule_hidden", lang, change=present.signed(round(now.clock_change, 2)))
+        # previous_risk on the first turn is this turn's risk (there is no turn before)
+        previous = before.risk if before is not None and before.risk is not None else now.risk
+        values = {"risk": present.num(round(now.risk, 2)), "previous_risk": present.num(round(previous, 2))}
+        worked = _RISK_NAMES.sub(lambda m: values[m.group(1)], source)
+        change = round(now.clock_change, 2)
+        way = t("toward_midnight", lang) if change > 0 else t("away_from_midnight", lang) if change < 0 else ""
+        moved = f"{present.num(abs(change))} s {way}".rstrip()
+        return text + "\n" + t("clock_rule_turn", lang, worked=escape(worked), change=present.signed(change), moved=moved)
 
     def on_mount(self) -> None:
         lang = self.session.language

@@ -8,22 +8,32 @@ from textual_plotext import PlotextPlot
 
 
 class TrendChart(PlotextPlot):
-    """The clock (seconds to midnight) and risk per turn, with the turning points marked."""
+    """The clock (seconds to midnight) and risk per turn, with the turning points marked.
 
-    def __init__(self, assessments, start_clock: float, marks: Iterable[int] = (), **kwargs) -> None:
+    `final` is the (turn, clock) a game ended on when that turn was never assessed (nuclear use
+    ends the game in the middle of a turn): the clock line runs to it, so the last turn is shown.
+    """
+
+    def __init__(self, assessments, start_clock: float, marks: Iterable[int] = (),
+                 final: tuple[int, float] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.assessments, self.start_clock, self.marks = tuple(assessments), start_clock, list(marks)
+        self.turns = [0] + [a.turn for a in self.assessments]
+        self.clock = [self.start_clock] + [a.clock for a in self.assessments]
+        if final is not None and final[0] > self.turns[-1]:
+            self.turns.append(final[0])
+            self.clock.append(final[1])
 
     def on_mount(self) -> None:
         plt = self.plt
-        turns = [0] + [a.turn for a in self.assessments]
-        clock = [self.start_clock] + [a.clock for a in self.assessments]
-        plt.plot(turns, clock, label="clock (s)", marker="braille")
+        plt.plot(self.turns, self.clock, label="clock (s)", marker="braille")
         risks = [a.risk for a in self.assessments if a.risk is not None]
         if len(risks) == len(self.assessments) and risks:
             plt.plot([a.turn for a in self.assessments], risks, label="risk", marker="braille")
         for turn in self.marks:
             plt.vline(turn)
         plt.xlabel("turn")
-        plt.xticks(turns)
+        plt.xticks(self.turns)
+        if self.turns[-1] > 0:
+            plt.xlim(0, self.turns[-1])
         plt.title("Doomsday Clock and escalation risk")
