@@ -118,3 +118,45 @@ async def test_the_chosen_language_is_shown_by_a_mark_not_by_colour_alone():
         app.screen.query_one("#lang-zh", RadioButton).value = True
         await pilot.pause()
         assert marks() == {"lang-en": "▐○▌", "lang-zh": "▐●▌"}
+
+
+# -- the replay viewer --------------------------------------------------------------------------------
+
+
+async def test_home_and_end_in_the_replay_viewer_work_at_once(tmp_path):
+    """Whichever panel has the focus (it scrolls with the arrows), Home and End go to the turns."""
+    from conftest import RULES
+
+    from engine import load_game
+    from engine.play.loop import play_out
+    from engine.play.records import read_record, record_game, write_record
+    from tui.app import MidnightApp
+    from tui.screens.replay import ReplayScreen
+
+    game = load_game(RULES)
+    _final, history = play_out(game, game.start(3))
+    path = tmp_path / "game.yaml"
+    write_record(path, record_game(game, 3, history, {"red": "reciprocator", "blue": "reciprocator"}))
+    app = MidnightApp(replay=(game, read_record(path)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen) and screen.last > 1
+        for panel in ("#replay-left", "#replay-right"):
+            screen.query_one(panel).focus()
+            await pilot.press("end")
+            assert screen.index == screen.last
+            await pilot.press("home")
+            assert screen.index == 0
+
+
+async def test_saving_mid_turn_keeps_the_moves_ticked_on_screen():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_decisions(app, pilot)
+        await pilot.press("space")
+        assert "chosen 2 · left 2 · moves 1/2" in shown(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.session.save_path.exists()
+        assert "chosen 2 · left 2 · moves 1/2" in shown(app)

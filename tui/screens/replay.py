@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
@@ -21,7 +22,12 @@ from tui.present import escape
 class ReplayScreen(LocalizedKeys, Screen[None]):
     """Shows the state after turn `index` (0: the start) of a replayed record, as the facilitator sees it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("Replay viewer")
+    # Home and End go to the first and last turn even while a panel has the focus (where they
+    # would only scroll it): the screen takes them first.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        dataclasses.replace(b, priority=True) if isinstance(b, Binding) and b.action.startswith("jump") else b
+        for b in bindings("Replay viewer")
+    ]
 
     def __init__(self, game: Game, record: Record, replay: Replay, language: str = "en") -> None:
         super().__init__()
