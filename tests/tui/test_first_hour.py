@@ -160,3 +160,13 @@ async def test_saving_mid_turn_keeps_the_moves_ticked_on_screen():
         await pilot.pause()
         assert app.session.save_path.exists()
         assert "chosen 2 · left 2 · moves 1/2" in shown(app)
+
+
+async def test_keys_typed_straight_after_the_tab_number_reach_the_list():
+    """`1` and the keys after it in one burst (a fast typist, a paste): the list has them all."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_decisions(app, pilot)
+        await pilot.press("3")
+        await pilot.press("1", "down", "up", "space")
+        assert "chosen 2 · left 2 · moves 1/2" in shown(app)

@@ -134,27 +134,24 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
             self.app.push_screen(BriefScreen(self.session.game, self.seat, self.session.language))
 
     def action_tab(self, tab: str) -> None:
-        tabs = self.query_one(TabbedContent)
-        if tabs.active == tab:
-            self._focus_tab(tab)
-        tabs.active = tab  # a change focuses the tab's main widget (on_tabbed_content_tab_activated)
+        # The focus moves at once, so keys typed right after the tab's number already reach its list.
+        self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """A tab opened by key or mouse gives the focus to what it is for, so its keys work at once
         (and the focus never falls back to the sidebar, which would scroll the clock away)."""
-        if event.pane.id is not None:
-            self.call_after_refresh(self._focus_tab, event.pane.id)
+        self.call_after_refresh(self._focus_tab, event.pane.id or "")
 
     def _focus_tab(self, tab: str) -> None:
+        if tab != self.query_one(TabbedContent).active:
+            return  # another tab was opened since
         if tab == "act":
             current = self.query_one("#panes", ContentSwitcher).current
             target = {"propose": "#templates", "respond": "#answers", "decide": "#moves"}.get(current or "")
         else:
             target = {"talks": "#talks-scroll", "log": "#game-log"}.get(tab)
-        if target is None:
-            self.set_focus(None)
-        else:
-            self.query_one(target).focus(scroll_visible=False)
+        self.set_focus(None if target is None else self.query_one(target), scroll_visible=False)
 
     def action_save(self) -> None:
         self.app.save_game()
