@@ -31,6 +31,7 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
     "Moves (Act tab, decisions)": (
         ("space,enter", "toggle_move", "Choose / drop the highlighted move", "moves.toggle", False),
         ("up,down", "", "Highlight a move (its cost, description and reason below)", "moves.nav", False),
+        ("i", "move_info", "The highlighted move in full: what it does now, and as written", "moves.info", False),
     ),
     "Proposals (Act tab, talks)": (
         ("enter", "", "Draft the highlighted agreement: parties and terms", "propose.draft", False),

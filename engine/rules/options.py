@@ -13,12 +13,16 @@ import attrs
 
 from engine.errors import MidnightError
 from engine.rules import resolution, talks
+from engine.rules.effects import _find_targets as find_targets
 from engine.rules.inputs import Adjust, Inject
 from engine.rules.memo import LIMIT
 from engine.rules.state import FACILITATOR, SPECTATOR, CrisisChoice, GameState, Phase, Proposal
+from engine.rules.views import may_see_track
 from engine.rules.work import Work
+from engine.scenario.describe import describe_effects_now
 from engine.scenario.models import Parameter, Visibility
 from engine.scenario.text import Text
+from engine.scenario.vocabulary import SELF_TEST, SPECIAL_NAMES
 
 
 @attrs.frozen
@@ -33,6 +37,9 @@ class MoveOption:
     available: bool
     reason: str | None = None
     effects: Text = Text({})  # what it does, in words (engine.scenario.describe)
+    # The agreements in force the seat is party to that this move would breach (template ids,
+    # in the order of the agreements). Left out of repr: what bots and fingerprints read is unchanged.
+    breaches: tuple[str, ...] = attrs.field(default=(), repr=False)
 
 
 @attrs.frozen
@@ -122,17 +129,30 @@ def move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
             problem, cost = str(error), 0.0
         # The sign of the cost is in the key because 0.0 == -0.0 but they print differently.
         varying.append((cost, copysign(1.0, cost), problem))
-    key = (seat, budget, None if budget is None else copysign(1.0, budget), tuple(varying))
+    bound = _breach_moves(game, work, seat)
+    key = (seat, budget, None if budget is None else copysign(1.0, budget), tuple(varying), bound)
     cache = game.memo.move_options
     options = cache.get(key)
     if options is None:
-        options = _build_move_options(game, menu, budget, iter(varying))
+        options = _build_move_options(game, menu, budget, iter(varying), bound)
         if len(cache) < LIMIT:
             cache[key] = options
     return options
 
 
-def _build_move_options(game, menu, budget: float | None, varying) -> tuple[MoveOption, ...]:
+def _breach_moves(game, work: Work, seat: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(template id, the moves that breach it) for each agreement in force that `seat` is party to
+    and whose breach names moves (resolution._check_breaches)."""
+    bound = []
+    for agreement in work.agreements:
+        if seat in agreement.parties:
+            breach = game.template(agreement.template).breach
+            if breach is not None and breach.moves:
+                bound.append((agreement.template, breach.moves))
+    return tuple(bound)
+
+
+def _build_move_options(game, menu, budget: float | None, varying, bound=()) -> tuple[MoveOption, ...]:
     result = []
     for move, cost in menu:
         problem = None
@@ -140,9 +160,92 @@ def _build_move_options(game, menu, budget: float | None, varying) -> tuple[Move
             cost, _, problem = next(varying)
         if problem is None and budget is not None and cost > budget + 1e-9:
             problem = f"costs {cost:g}, the budget is {budget:g}"
+        breaches = tuple(dict.fromkeys(template for template, moves in bound if move.id in moves))
         result.append(MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
-                                 move.tags, problem is None, problem, game.effects_text(move)))
+                                 move.tags, problem is None, problem, game.effects_text(move), breaches))
     return tuple(result)
+
+
+def move_effects_now(game, state: GameState, seat: str, move_id: str) -> Text:
+    """What `move_id` would do now for `seat`, in words, in each language: "Survivability +6 (now
+    38 → 44)". Conditions that do not hold for the seat are left out, chances are percentages.
+    Only what the seat may see is worked out (a formula reading a hidden value, or a slot the
+    seat cannot see, is shown as written), so this tells no secret. Built on demand: front ends
+    ask for the highlighted move; bots never do."""
+    move = game.moves[move_id]
+    return describe_effects_now(game.scenario, move.effects, _NowReader(game, Work(game, state), seat, move_id))
+
+
+# Functions whose answers every seat may know (agreements in force, who is at the table, the crisis).
+_PUBLIC_FUNCTIONS = frozenset({"is_self", "in_force", "party_to", "agreements", "is_active", "actors", "in_crisis"})
+_RISK_NAMES = frozenset({"risk", "previous_risk", "crisis_risk"})
+
+
+class _NowReader:
+    """engine.scenario.describe.EffectReader for one seat and one Work."""
+
+    def __init__(self, game, work: Work, seat: str, move_id: str) -> None:
+        self.game, self.work, self.seat = game, work, seat
+        self.where = f"moves.{move_id}.effects"
+
+    def _may_read(self, expression, other: str | None = None) -> bool:
+        """Whether `seat` may see everything `expression` reads."""
+        if self.seat in self.game.actors and SELF_TEST in expression.functions:
+            expression = self.work.memo.for_self(expression, self.seat)
+        if expression.functions - _PUBLIC_FUNCTIONS:
+            return False
+        layout = self.work.layout
+        for name in expression.names:
+            if name in SPECIAL_NAMES:
+                if name in _RISK_NAMES and not self.game.scenario.risk.visible:
+                    return False
+                continue
+            track_id, *actors = name.split(".")
+            track = layout.tracks.get(track_id)
+            named = [self.seat if a == "self" else other if a == "other" else a for a in actors]
+            if track is None or None in named or len(named) > 2:
+                return False
+            a, b = (named + [None, None])[:2]
+            if not may_see_track(track.scope, track.visibility, self.seat, a, b):
+                return False
+        return True
+
+    def _value(self, expression, other: str | None = None) -> float | None:
+        if not self._may_read(expression, other):
+            return None
+        try:
+            return float(self.work.evaluate(expression, self.seat, other, where=self.where))
+        except (MidnightError, TypeError, ValueError):
+            return None
+
+    def holds(self, effect) -> bool | None:
+        value = self._value(effect.when)
+        return None if value is None else bool(value)
+
+    def chance(self, effect) -> float | None:
+        return self._value(effect.chance)
+
+    def changes(self, effect) -> list[tuple[float | None, float | None, float | None]] | None:
+        work, seat = self.work, self.seat
+        formula = effect.set if effect.set is not None else effect.delta
+        try:
+            targets = find_targets(work, effect, seat, ())
+        except (MidnightError, KeyError):
+            return None
+        found = []
+        for slot, _, other in targets:
+            # As apply_effects: the formula's `self` stays the mover; `other` is the pair's second actor.
+            amount = self._value(formula, other)
+            track_id, a, b = work.layout.keys[slot]
+            track = work.layout.tracks[track_id]
+            now = after = None
+            if may_see_track(track.scope, track.visibility, seat, a, b):
+                now = work.tracks[slot]
+                if amount is not None:
+                    low, high = work.memo.bounds[slot]
+                    after = min(high, max(low, amount if effect.set is not None else now + amount))
+            found.append((amount, now, after))
+        return found
 
 
 def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:

@@ -6,21 +6,43 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine import Game
-from engine.rules.options import MoveOption, SeatOptions
+from engine.rules.options import MoveOption, SeatOptions, move_effects_now
 from tui import present
 from tui.i18n import t
 from tui.present import escape
+
+# This pane's own words (the move in full, breach warnings), in each UI language.
+WORDS = {
+    "en": {"more": "i: in full", "breaches": "⚠ breaches {names}", "now": "Now", "written": "As written",
+           "confirm": "These moves breach agreements in force:", "confirm_q": "Submit them anyway?",
+           "submit": "Submit", "cancel": "Cancel", "close": "Esc closes"},
+    "zh": {"more": "i: 完整说明", "breaches": "⚠ 违反{names}", "now": "当前效果", "written": "规则原文",
+           "confirm": "这些行动违反生效中的协议:", "confirm_q": "仍要提交吗?",
+           "submit": "提交", "cancel": "取消", "close": "Esc 关闭"},
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return WORDS.get(language, WORDS["en"])
+
+
+def breach_names(game: Game, template_ids: tuple[str, ...], language: str) -> str:
+    return ", ".join(game.template(i).label.get(language) for i in template_ids)
 
 
 class MoveList(OptionList):
     """Moves under system headings; space or Enter chooses or drops the highlighted one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_move", "Choose move", show=False, id="moves.toggle")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_move", "Choose move", show=False, id="moves.toggle"),
+        Binding("i", "move_info", "The move in full", show=False, id="moves.info"),
+    ]
 
     def action_toggle_move(self) -> None:
         if self.highlighted is not None:
@@ -28,9 +50,123 @@ class MoveList(OptionList):
             if option.id and not option.disabled:
                 self.post_message(OptionList.OptionSelected(self, option, self.highlighted))
 
+    def action_move_info(self) -> None:
+        if self.highlighted is not None:
+            option = self.get_option_at_index(self.highlighted)
+            pane = next((a for a in self.ancestors if isinstance(a, DecidePane)), None)
+            if option.id and pane is not None:
+                pane.show_info(option.id)
+
+    def on_resize(self) -> None:
+        # The detail below grows and shrinks with the highlighted move, and the list with it: a
+        # list that shrank after scrolling to the highlight left it below the visible region.
+        self.call_after_refresh(self.scroll_to_highlight)
+
+
+class MoveInfo(ModalScreen[None]):
+    """The highlighted move in full: what it does now for this seat, and its effects as written."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [("escape,i,enter", "dismiss", "Close")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Static(self.text, id="move-info")
+
+
+class ConfirmBreach(ModalScreen[bool]):
+    """Before a decision that breaches agreements in force: submit anyway (True) or go back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, text: str, language: str) -> None:
+        super().__init__()
+        self.text, self.language = text, language
+
+    def compose(self) -> ComposeResult:
+        w = words(self.language)
+        with Vertical(id="dialog"):
+            yield Static(self.text)
+            with Horizontal(id="dialog-buttons"):
+                yield Button(w["submit"], variant="error", id="ok", compact=True)
+                yield Button(w["cancel"], id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "ok")
+
 
 class DecidePane(Vertical):
     """Pick this turn's secret moves within the budget."""
+
+    # `d` while the pane has focus: as the screen's Done, but a decision that breaches an
+    # agreement in force is confirmed first.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("d", "done_checked", "Done: submit", id="game.done")]
+
+    def action_done_checked(self) -> None:
+        done = getattr(self.screen, "action_done", None)
+        if done is None:
+            return
+        breaking = [m for m in self.chosen if self.by_id[m].breaches]
+        if not breaking:
+            done()
+            return
+        lang, w = self.language, words(self.language)
+        lines = [f"[b]{escape(w['confirm'])}[/b]"]
+        for m in breaking:
+            names = breach_names(self.game, self.by_id[m].breaches, lang)
+            lines.append(f"  {escape(self.by_id[m].label.get(lang))}: [$error]{escape(names)}[/]")
+        lines.append(escape(w["confirm_q"]))
+
+        def answered(submit: bool | None) -> None:
+            if submit:
+                done()
+
+        self.app.push_screen(ConfirmBreach("\n".join(lines), lang), answered)
+
+    def show_info(self, move_id: str) -> None:
+        """Open the move in full."""
+        m = self.by_id.get(move_id)
+        if m is None:
+            return
+        lang, w = self.language, words(self.language)
+        parts = [self._headline(m)]
+        if m.breaches:
+            parts.append(f"[$error]{escape(w['breaches'].format(names=breach_names(self.game, m.breaches, lang)))}[/]")
+        if m.description.get(lang):
+            parts.append(escape(m.description.get(lang)))
+        now = self._now(m)
+        if now:
+            parts.append(f"\n[b]{escape(w['now'])}[/b]\n" + "\n".join(f"• {escape(p)}" for p in now.split("; ")))
+        if m.effects.get(lang):
+            parts.append(f"\n[b]{escape(w['written'])}[/b]\n[$text-muted]"
+                         + "\n".join(f"• {escape(p)}" for p in m.effects.get(lang).split("; ")) + "[/]")
+        if not m.available:
+            parts.append(f"[$error]{escape(t('unavailable', lang, reason=m.reason or ''))}[/]")
+        parts.append(f"\n[$text-muted]{escape(w['close'])}[/]")
+        self.app.push_screen(MoveInfo("\n".join(parts)))
+
+    def _now(self, m: MoveOption) -> str:
+        """What the move would do now for this seat, in words (worked out when asked, and kept)."""
+        known = self._now_text.get(m.id)
+        if known is None:
+            session = getattr(self.app, "session", None)
+            if session is None:
+                known = m.effects.get(self.language)
+            else:
+                known = move_effects_now(self.game, session.state, self.options.seat, m.id).get(self.language)
+            self._now_text[m.id] = known
+        return known
+
+    def _headline(self, m: MoveOption) -> str:
+        return (f"[b]{escape(m.label.get(self.language))}[/b] — {t('cost', self.language, cost=present.num(m.cost))}"
+                + (f", {t('secret', self.language)}" if m.secret else ""))
 
     def compose(self) -> ComposeResult:
         yield Static(id="decide-budget")
@@ -41,6 +177,7 @@ class DecidePane(Vertical):
         self.game, self.options, self.language = game, options, language
         self.chosen: list[str] = []
         self.by_id = {m.id: m for m in options.moves}
+        self._now_text: dict[str, str] = {}
         moves = self.query_one(MoveList)
         moves.clear_options()
         groups: dict[str, list[MoveOption]] = {}
@@ -62,6 +199,7 @@ class DecidePane(Vertical):
         label = escape(m.label.get(self.language))
         cost = present.num(m.cost)
         secret = f" [$text-muted]({t('secret', self.language)})[/]" if m.secret else ""
+        secret += " [$error]⚠[/]" if m.breaches else ""
         line = f"{escape(mark)} {label}{secret} [$text-muted]· {cost}[/]"
         if not m.available:
             line = f"    {label} [$text-muted]· {cost}[/]\n    [i $text-muted]{escape(m.reason or '')}[/]"
@@ -86,14 +224,17 @@ class DecidePane(Vertical):
         if m is None:
             detail.update("")
             return
-        parts = [f"[b]{escape(m.label.get(self.language))}[/b] — {t('cost', self.language, cost=present.num(m.cost))}"
-                 + (f", {t('secret', self.language)}" if m.secret else "")]
-        if m.description.get(self.language):
-            parts.append(escape(m.description.get(self.language)))
-        if m.effects.get(self.language):
-            parts.append(f"[dim]{escape(m.effects.get(self.language))}[/dim]")
+        lang, w = self.language, words(self.language)
+        # Short enough for 80×24: the headline, a breach, why it is unavailable, what it does now
+        # (clipped by the panel's height); the description and the full text are behind `i`.
+        parts = [f"{self._headline(m)} [$text-muted]· {escape(w['more'])}[/]"]
+        if m.breaches:
+            parts.append(f"[$error]{escape(w['breaches'].format(names=breach_names(self.game, m.breaches, lang)))}[/]")
         if not m.available:
-            parts.append(f"[$error]{escape(t('unavailable', self.language, reason=m.reason or ''))}[/]")
+            parts.append(f"[$error]{escape(t('unavailable', lang, reason=m.reason or ''))}[/]")
+        now = self._now(m)
+        if now:
+            parts.append(escape(now))
         detail.update("\n".join(parts))
 
     def _update_budget(self) -> None:
