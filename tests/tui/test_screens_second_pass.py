@@ -177,3 +177,26 @@ async def test_below_nuclear_use_escalation_is_flagged_and_must_be_pressed_twice
         assert app.session.state.outcome.termination.value == "nuclear_use"
         log = [e.event for e in app.session.state.log if e.kind == "crisis"]
         assert {"red": "hold", "blue": "escalate"} in [getattr(e, "choices", None) for e in log]
+
+
+async def test_the_crisis_cause_is_the_scenarios_words_in_the_games_language(tmp_path):
+    from conftest import RULES
+
+    text = open(RULES, encoding="utf-8").read()
+    plain = "start_crisis: {between: [self, others]}"
+    assert plain in text
+    scenario = tmp_path / "rules.yaml"
+    scenario.write_text(text.replace(plain, "start_crisis: {between: [self, others], "
+                                            "text: {en: 'A [b]scare[/b] at sea.', zh: '海上[b]险情[/b]。'}}"),
+                        encoding="utf-8")
+    app = make_app(scenario=str(scenario), seats="red=human,blue=hawk", lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.session.state.phase is not Phase.DECIDE:
+            await pilot.press("d")
+            await pilot.pause()
+        moves = app.screen.query_one("#moves")
+        moves.highlighted = moves.get_option_index("provoke")
+        await pilot.press("space", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, CrisisScreen)
+        assert str(app.screen.query_one("#crisis-cause").visual) == "起因: 海上[b]险情[/b]。"  # shown literally

@@ -119,7 +119,9 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
                 yield Static("\n".join(lines), id="ladder")
                 with VerticalScroll(id="crisis-side"):
                     yield Static(self._previews(view), id="crisis-previews")
-                    rounds = [e for e in view.log if e.turn == view.turn and isinstance(
+                    this_turn = [e for e in view.log if e.turn == view.turn]
+                    began = next((i for i, e in enumerate(this_turn) if isinstance(e.event, events.CrisisRungReached)), 0)
+                    rounds = [e for e in this_turn[began:] if isinstance(
                         e.event, events.CrisisRoundPlayed | events.Narration) and e.kind == "crisis"]
                     yield Static("\n".join(present.log_markup(e.kind, e.text.get(lang)) for e in rounds[-4:]),
                                  id="crisis-log")
@@ -135,10 +137,13 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
         lang = self.session.language
         log = [e for e in view.log if e.turn == view.turn]
         start = next((i for i, e in enumerate(log) if isinstance(e.event, events.CrisisStarted)), None)
-        cause = view.crisis.cause
-        if cause:
-            told = next((e for e in log if isinstance(e.event, events.Narration) and e.text.get() == cause), None)
-            return told.text.get(lang) if told is not None else cause
+        # the scenario's words for each start (a crisis others were drawn into has several)
+        told = [e.text.get(lang) for e, after in zip(log, log[1:], strict=False)
+                if isinstance(e.event, events.Narration) and isinstance(after.event, events.CrisisStarted)]
+        if told:
+            return " ".join(dict.fromkeys(told))
+        if view.crisis.cause:
+            return view.crisis.cause
         if start is None:
             return t("none", lang)
         scenario = self.session.game.scenario
@@ -206,6 +211,8 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
         return ""
 
     def on_mount(self) -> None:
+        warning = self.query_one("#crisis-warning", Static)
+        warning.display = bool(str(warning.visual))
         self.query_one("#hold", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -215,7 +222,9 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
         if choice == "escalate" and self.escalate_can_end and not self.confirming:
             self.confirming = True  # the second press sends it; 1 or 2 choose otherwise
             view = self.session.game.view(self.session.state, self.seat)
-            self.query_one("#crisis-warning", Static).update(self._warning(view))
+            warning = self.query_one("#crisis-warning", Static)
+            warning.update(self._warning(view))
+            warning.display = True
             return
         self.dismiss(choice)
 

@@ -99,11 +99,15 @@ def turning_points(view, language: str, start_clock: float, limit: int = 3, line
     assessment: nuclear use), in turn order, each with what happened on it."""
     outcome = view.outcome
     biggest = sorted((a for a in view.assessments if a.clock_change), key=lambda a: (-abs(a.clock_change), a.turn))
+    # how far the clock really moved (the change is clamped at midnight and at the clock's maximum)
+    was = dict(zip((a.turn for a in view.assessments), [start_clock, *(a.clock for a in view.assessments)],
+                   strict=False))
     headlines: dict[int, str] = {}
     for a in biggest[:limit]:
         way = t("toward_midnight", language) if a.clock_change > 0 else t("away_from_midnight", language)
         risk = present.num(round(a.risk, 1)) if a.risk is not None else "?"
-        headlines[a.turn] = t("point_clock", language, d=present.num(round(abs(a.clock_change), 2)), way=way,
+        moved = abs(was[a.turn] - a.clock) or abs(a.clock_change)
+        headlines[a.turn] = t("point_clock", language, d=present.num(round(moved, 2)), way=way,
                               clock=present.num(round(a.clock, 2)), risk=risk)
     assessed = {a.turn for a in view.assessments}
     if outcome is not None and outcome.catastrophe and outcome.turn not in assessed:
