@@ -19,6 +19,7 @@ from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 from tui.screens.base import AppScreen
 from tui.screens.dialogs import BriefScreen, DraftDialog
+from tui.widgets.briefing import TurnBriefing
 from tui.widgets.decide import DecidePane
 from tui.widgets.log import GameLog
 from tui.widgets.propose import ProposePane
@@ -47,6 +48,7 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
             yield SituationPanel(id="situation")
             with TabbedContent(id="tabs", initial="act"):
                 with TabPane(t("act"), id="act"):
+                    yield TurnBriefing(id="briefing")  # what this turn's events say
                     with ContentSwitcher(id="panes", initial="wait"):
                         yield Static(t("waiting"), id="wait")
                         yield ProposePane(id="propose")
@@ -85,6 +87,7 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
         self.query_one(SituationPanel).show(game, view, lang)
         self.query_one(TalksPanel).show(game, view, lang)
         self.query_one(GameLog).show(game, view, session.notes_for(viewer), lang)
+        self.query_one(TurnBriefing).show(game, view, lang)
         switcher = self.query_one("#panes", ContentSwitcher)
         if seat is None:
             switcher.current = "wait"
@@ -127,7 +130,15 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
         current = self.query_one("#panes", ContentSwitcher).current
         if current is None or current == "wait":
             return
-        self.app.submit(self._pane(current).submission(self.seat))
+        seat, pane = self.seat, self._pane(current)
+
+        def submit() -> None:
+            self.app.submit(pane.submission(seat))
+
+        if isinstance(pane, DecidePane):
+            pane.confirm_then(submit)  # a decision that breaches an agreement is confirmed first
+        else:
+            submit()
 
     def action_brief(self) -> None:
         if self.seat is not None:

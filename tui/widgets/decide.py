@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -105,14 +106,9 @@ class ConfirmBreach(ModalScreen[bool]):
 class DecidePane(Vertical):
     """Pick this turn's secret moves within the budget."""
 
-    # `d` while the pane has focus: as the screen's Done, but a decision that breaches an
-    # agreement in force is confirmed first.
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("d", "done_checked", "Done: submit", id="game.done")]
-
-    def action_done_checked(self) -> None:
-        done = getattr(self.screen, "action_done", None)
-        if done is None:
-            return
+    def confirm_then(self, done: Callable[[], None]) -> None:
+        """Call `done` (the screen's submit), after asking first when the decision breaches an
+        agreement in force. The game screen's Done comes here, wherever the focus is."""
         breaking = [m for m in self.chosen if self.by_id[m].breaches]
         if not breaking:
             done()
