@@ -20,6 +20,14 @@ PHRASES: dict[str, dict[str, str]] = {
     "accepted": {"en": "{actor} accepts {template}.", "zh": "{actor} 接受 {template}。"},
     "rejected": {"en": "{actor} rejects {template}.", "zh": "{actor} 拒绝 {template}。"},
     "lapsed": {"en": "The proposal of {template} lapses.", "zh": "{template} 提案失效。"},
+    "lapsed_duplicate": {
+        "en": "{actor}'s proposal of {template} lapses: it is already in force between these parties.",
+        "zh": "{actor} 的 {template} 提案失效:该协议已在这些当事方之间生效。",
+    },
+    "lapsed_talks_over": {
+        "en": "{actor}'s counter-proposal of {template} lapses unanswered: the talks of this turn are over.",
+        "zh": "{actor} 的 {template} 反提案未获答复即失效:本回合谈判已结束。",
+    },
     "void": {"en": "{actor}'s offer of {template} is void: {reason}.", "zh": "{actor} 的 {template} 提议作废:{reason}。"},
     "signed": {
         "en": "Agreement in force: {template} between {parties}.",

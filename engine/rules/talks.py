@@ -12,7 +12,6 @@ from engine.rules.phrases import phrase
 from engine.rules.state import Agreement, Answer, Phase, Proposal
 from engine.rules.work import Work
 from engine.scenario.models import AgreementTemplate, Parameter
-from engine.scenario.text import Text
 
 
 def agenda_systems(scenario, turn: int) -> tuple[str, ...] | None:
@@ -283,26 +282,11 @@ def in_force_problem(work: Work, proposal: Proposal) -> str | None:
     return None
 
 
-# Talks' sentences of their own (what: "lapsed"), in each language the engine speaks.
-_LAPSES: dict[str, dict[str, str]] = {
-    "lapsed_duplicate": {
-        "en": "{actor}'s proposal of {template} lapses: it is already in force between these parties.",
-        "zh": "{actor} 的 {template} 提案失效:该协议已在这些当事方之间生效。",
-    },
-    "lapsed_talks_over": {
-        "en": "{actor}'s counter-proposal of {template} lapses unanswered: the talks of this turn are over.",
-        "zh": "{actor} 的 {template} 反提案未获答复即失效:本回合谈判已结束。",
-    },
-}
-
-
 def _say_lapse(work: Work, proposal: Proposal, key: str) -> None:
     actor = work.game.actor(proposal.proposer).name
     label = work.game.template(proposal.template).label
-    forms = _LAPSES[key]
-    text = Text({language: forms.get(language, forms["en"]).format(actor=actor.get(language), template=label.get(language))
-                 for language in dict.fromkeys(("en", *work.scenario.languages))})
-    work.say(events.TalksNews(proposal.id, "lapsed"), text, proposal.parties)
+    work.say(events.TalksNews(proposal.id, "lapsed"), phrase(key, work.scenario.languages, actor=actor, template=label),
+             proposal.parties)
 
 
 def sign(work: Work, proposal: Proposal) -> None:
