@@ -112,7 +112,9 @@ def options_to_wire(options: SeatOptions | FacilitatorOptions, language: str | N
              "parameters": [{"id": p.id, "label": plain(p.label, language), "min": p.min, "max": p.max,
                              "default": p.default, "step": p.step} for p in t.parameters],
              "eligible_parties": list(t.eligible_parties), "min_parties": t.min_parties,
-             "max_parties": t.max_parties, "available": t.available, "reason": t.reason}
+             "max_parties": t.max_parties, "available": t.available, "reason": t.reason,
+             # When the template's own defaults would be refused: which terms would do, in words.
+             "acceptable": t.acceptable}
             for t in options.templates
         ]
     elif options.phase is Phase.RESPOND:
