@@ -36,7 +36,7 @@ def assert_clear_failure(status, err, elapsed, peak):
     first = err.strip().splitlines()[0]
     assert first.startswith("midnight: ") and len(first) < 400
     assert "Traceback" not in err
-    assert elapsed < 1.0, f"took {elapsed:.2f} s of CPU time"  # a guard against runaway work, not a benchmark
+    assert elapsed < 3.0, f"took {elapsed:.2f} s of CPU time"  # a guard against runaway work, not a benchmark
     assert peak < 200 * 2**20
 
 
