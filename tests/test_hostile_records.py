@@ -330,6 +330,7 @@ def mutated_records(draw):
     return yaml.safe_dump(data, sort_keys=False).encode()
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_records())
 def test_no_mutation_of_a_valid_record_crashes_replay(raw):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
+import pytest
 from conftest import RULES, make_app, play_to_end, shown
 
 from tui.screens.resolution import ResolutionScreen
@@ -51,6 +52,7 @@ def table_text(app) -> str:
     return "\n".join(cells)
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_markup_in_scenario_names_is_shown_literally_through_a_whole_game(tmp_path):
     app = make_app(scenario=hostile_scenario(tmp_path))
     seen = []

@@ -3,6 +3,7 @@ now (in full one key away), and a decision that breaches an agreement in force i
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_app, shown
 
 from engine.rules.state import Phase
@@ -23,6 +24,7 @@ def highlighted_in_sight(moves) -> bool:
     return first <= top and bottom <= first + moves.scrollable_content_region.height
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_the_highlighted_move_is_always_in_sight_at_80x24():
     from tui.widgets.decide import MoveList
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_app, play_to_end, shown
 
 from engine import Phase
@@ -27,6 +28,7 @@ async def test_the_game_screen_shows_the_seat_at_a_glance():
         assert "Warhead cap" in text and "Hotline" in text
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_a_whole_game_against_a_bot_by_keys_alone():
     app = make_app()
     seen = {"resolution": 0, "decide": 0}

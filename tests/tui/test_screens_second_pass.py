@@ -3,6 +3,7 @@ the crisis screen's cause, ladder and previews; how the resolution screen explai
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_app, play_to_end, shown
 
 from engine import FACILITATOR, Phase
@@ -49,6 +50,7 @@ async def provoke_on_turn_2(pilot, crisis=None, max_steps=200, clock_lines=None)
 
 # -- 1. the end screen ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_after_nuclear_use_everyone_lost_and_the_turning_point_tells_what_happened():
     app = make_app(seats="red=human,blue=human")
     clock_lines: list[str] = []
@@ -77,6 +79,7 @@ async def test_after_nuclear_use_everyone_lost_and_the_turning_point_tells_what_
         assert clock_lines[-1] == f"Doomsday Clock: {was} → 0 s (nuclear use: midnight, whatever the risk)"
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_turning_points_are_the_turns_with_the_largest_clock_moves():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -147,6 +150,7 @@ async def test_the_crisis_screen_shows_the_cause_the_ladder_and_what_each_choice
         assert "THE GAME ENDS" not in previews
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_below_nuclear_use_escalation_is_flagged_and_must_be_pressed_twice():
     app = make_app(seats="red=human,blue=human")
     seen: list[str] = []

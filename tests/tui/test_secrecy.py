@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_app, play_to_end, shown
 
 from engine import FACILITATOR, Phase
@@ -16,6 +17,7 @@ def hidden_lines(app, seat):
     return [e.text.get("en") for e in state.log if not e.visible_to(seat)]
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_hot_seat_never_shows_one_seat_the_others_secret_moves():
     app = make_app(seats="red=human,blue=human")
     checked = {"blue": 0, "shared": 0}
@@ -58,6 +60,7 @@ async def test_hot_seat_never_shows_one_seat_the_others_secret_moves():
     assert checked["blue"] > 3 and checked["shared"] > 3
 
 
+@pytest.mark.slow  # a whole game or many: CI runs it (-m slow)
 async def test_bot_reasons_never_tell_a_secret_or_an_undecided_choice():
     app = make_app(seats="red=human,blue=random", seed=11)
     looked = 0
