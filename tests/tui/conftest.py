@@ -88,3 +88,17 @@ async def play_to_end(pilot, choose=None, max_steps=400):
         else:
             raise AssertionError(f"unexpected screen {screen!r}")
     raise AssertionError("the game did not end")
+
+
+async def provoke_a_crisis(app, pilot) -> None:
+    """From the start of a game on the rules fixture: skip the talks, then play Provoke, which
+    puts Red and Blue in a crisis (the app then shows the crisis screen)."""
+    from engine import Phase
+
+    while app.session.state.phase is not Phase.DECIDE:
+        await pilot.press("d")
+        await pilot.pause()
+    moves = app.screen.query_one("#moves")
+    moves.highlighted = moves.get_option_index("provoke")
+    await pilot.press("space", "d")
+    await pilot.pause()

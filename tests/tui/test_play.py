@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, play_to_end, shown
+from conftest import make_app, play_to_end, provoke_a_crisis, shown
 
 from engine import Phase
 from tui.screens.crisis import CrisisScreen
@@ -127,14 +127,7 @@ async def test_proposing_and_answering_through_the_dialogs():
 async def test_crisis_screen_shows_the_ladder_and_takes_a_choice():
     app = make_app(seats="red=human,blue=hawk")
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.session.state.phase is not Phase.DECIDE:
-            await pilot.press("d")
-            await pilot.pause()
-        # Provoke starts a crisis
-        moves = app.screen.query_one("#moves")
-        moves.highlighted = moves.get_option_index("provoke")
-        await pilot.press("space", "d")
-        await pilot.pause()
+        await provoke_a_crisis(app, pilot)
         assert isinstance(app.screen, CrisisScreen)
         text = shown(app)
         assert "Crisis: Red, Blue" in text

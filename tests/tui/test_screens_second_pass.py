@@ -4,7 +4,7 @@ the crisis screen's cause, ladder and previews; how the resolution screen explai
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, play_to_end, shown
+from conftest import make_app, play_to_end, provoke_a_crisis, shown
 
 from engine import FACILITATOR, Phase
 from tui import present
@@ -129,13 +129,7 @@ async def test_the_clock_rule_is_shown_literally_whatever_the_formula_holds():
 async def test_the_crisis_screen_shows_the_cause_the_ladder_and_what_each_choice_risks():
     app = make_app(seats="red=human,blue=hawk")
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.session.state.phase is not Phase.DECIDE:
-            await pilot.press("d")
-            await pilot.pause()
-        moves = app.screen.query_one("#moves")
-        moves.highlighted = moves.get_option_index("provoke")
-        await pilot.press("space", "d")
-        await pilot.pause()
+        await provoke_a_crisis(app, pilot)
         assert isinstance(app.screen, CrisisScreen)
         assert "blue" in app.session.state.submissions  # the bot chose first: the previews must not read it
         cause = app.screen.query_one("#crisis-cause")
@@ -195,12 +189,6 @@ async def test_the_crisis_cause_is_the_scenarios_words_in_the_games_language(tmp
                         encoding="utf-8")
     app = make_app(scenario=str(scenario), seats="red=human,blue=hawk", lang="zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.session.state.phase is not Phase.DECIDE:
-            await pilot.press("d")
-            await pilot.pause()
-        moves = app.screen.query_one("#moves")
-        moves.highlighted = moves.get_option_index("provoke")
-        await pilot.press("space", "d")
-        await pilot.pause()
+        await provoke_a_crisis(app, pilot)
         assert isinstance(app.screen, CrisisScreen)
         assert str(app.screen.query_one("#crisis-cause").visual) == "起因: 海上[b]险情[/b]。"  # shown literally
