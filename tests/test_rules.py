@@ -608,3 +608,16 @@ def test_a_counter_made_in_the_last_round_lapses_and_its_parties_are_told_the_ta
     (lapse,) = [e for e in caused if isinstance(e.event, TalksNews) and e.event.what == "lapsed"]
     assert lapse.text.get() == "Blue's counter-proposal of Warhead cap lapses unanswered: the talks of this turn are over."
     assert set(lapse.audience) == {"red", "blue"}
+
+
+def test_a_crisis_round_can_be_previewed_without_reading_or_changing_anyones_choice(game):
+    from engine.rules.previews import round_results
+
+    state = apply_all(game, skip_talks(game, game.start(1)), decide("red", "provoke"), decide("blue"))
+    state, _ = game.apply(state, crisis("blue", "escalate"))  # Blue has chosen: the preview must not read it
+    results = round_results(game, state, "red")
+    assert set(results) == {"back_down", "hold", "escalate"}
+    both_escalate = dict(results["escalate"])[("escalate",)]
+    assert both_escalate.rung == 2 and not both_escalate.ends  # as test_escalation_by_all_climbs_two_rungs
+    assert dict(results["back_down"])[("back_down",)].ends  # all backing down ends the crisis
+    assert state.submissions["blue"].choice.value == "escalate" and "red" not in state.submissions

@@ -3,72 +3,22 @@ what each choice risks, and the choice to back down, hold or escalate."""
 
 from __future__ import annotations
 
-from itertools import product
 from typing import ClassVar
 
-import attrs
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
-from engine import Game
-from engine.errors import MidnightError
 from engine.play.table import Session
 from engine.rules import events
-from engine.rules.state import GameState, LogEntry
+from engine.rules.previews import CHOICES, RoundResult, round_results
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 from tui.screens.dialogs import BriefScreen
-
-CHOICES = ("back_down", "hold", "escalate")
-
-
-@attrs.frozen
-class Result:
-    """Where one round would leave the crisis: the rung, and whether the crisis ends there."""
-
-    rung: int
-    ends: bool
-
-
-def round_results(game: Game, state: GameState, seat: str) -> dict[str, list[tuple[tuple[str, ...], Result]]]:
-    """For each choice of `seat`, where the round would leave the crisis for every combination of the
-    other participants' choices (in their seat order). The engine plays each combination from the
-    state without any submission already made (so nobody's real choice is read), and nothing more
-    than the ladder's rung is kept. Empty when the round cannot be worked out."""
-    crisis = state.crisis
-    if crisis is None:
-        return {}
-    seats = [a for a in crisis.participants if a in state.active]
-    others = [a for a in seats if a != seat]
-    blank = attrs.evolve(state, submissions={})
-    top = len(game.scenario.crisis.rungs) - 1
-    results: dict[str, list[tuple[tuple[str, ...], Result]]] = {}
-    try:
-        for choice in CHOICES:
-            results[choice] = []
-            for combo in product(CHOICES, repeat=len(others)):
-                after, entries = blank, list[LogEntry]()
-                for who, chosen in ((seat, choice), *zip(others, combo, strict=True)):
-                    after, new = game.apply(after, {"seat": who, "kind": "crisis", "choice": chosen})
-                    entries.extend(new)
-                rung, ends = crisis.rung, False
-                for entry in entries:
-                    if isinstance(entry.event, events.CrisisRungReached):
-                        rung = entry.event.rung
-                    elif isinstance(entry.event, events.CrisisEnded):
-                        rung, ends = entry.event.rung, True
-                        break
-                    elif isinstance(entry.event, events.GameOver):
-                        break
-                results[choice].append((combo, Result(rung, ends or rung == top)))
-    except MidnightError:
-        return {}
-    return results
 
 
 class CrisisScreen(LocalizedKeys, Screen[str]):
@@ -155,7 +105,7 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
             starters = [e for e in log[:start] if e.kind in ("move", "event", "breach")][-1:]
         return " ".join([*(e.text.get(lang) for e in starters), log[start].text.get(lang)])
 
-    def _outcome(self, result: Result, now: int) -> str:
+    def _outcome(self, result: RoundResult, now: int) -> str:
         lang = self.session.language
         rungs = self.session.game.scenario.crisis.rungs
         label = escape(rungs[result.rung].label.get(lang))
