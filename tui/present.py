@@ -198,21 +198,3 @@ def describe_input(game: Game, value: dict, language: str) -> str:
 
 def factor_labels(game: Game, language: str) -> dict[str, str]:
     return {f.id: f.label.get(language) for f in game.scenario.risk.factors}
-
-
-def turning_points(view: SeatView, language: str, limit: int = 8) -> list[tuple[int, str]]:
-    """The turns that mattered: the largest clock moves, deals signed, breaches caught, crises."""
-    points: list[tuple[int, str]] = []
-    moves = sorted((a for a in view.assessments if a.clock_change), key=lambda a: -abs(a.clock_change))[:3]
-    for a in moves:
-        way = "toward midnight" if a.clock_change > 0 else "away from midnight"
-        risk = num(round(a.risk, 1)) if a.risk is not None else "?"
-        points.append((a.turn, f"the clock moved {num(abs(a.clock_change))} s {way} (risk {risk})"))
-    seen_crisis: set[int] = set()
-    for entry in view.log:
-        if entry.kind in ("agreement", "breach", "end") or (entry.kind == "crisis" and entry.turn not in seen_crisis):
-            if entry.kind == "crisis":
-                seen_crisis.add(entry.turn)
-            points.append((entry.turn, entry.text.get(language)))
-    points.sort(key=lambda p: p[0])
-    return points[-limit:] if len(points) > limit else points
