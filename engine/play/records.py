@@ -27,7 +27,7 @@ from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
 from engine.rules.state import GameState
 from engine.scenario.converter import LoadError, Problem, structure_document
-from engine.scenario.loading import load_yaml, read_bytes_limited
+from engine.scenario.loading import read_document
 from engine.version import __version__
 
 RECORD_FORMAT = 1
@@ -450,11 +450,8 @@ def write_record(path: str | os.PathLike[str], record: Record) -> None:
 
 def read_record(source: str | os.PathLike[str] | bytes, *, filename: str | None = None) -> Record:
     """Load a record file (untrusted): every problem positioned, never a traceback."""
-    if isinstance(source, bytes | bytearray):
-        raw, name = bytes(source), filename or "<record>"
-    else:
-        raw, name = read_bytes_limited(source, kind="record"), filename or os.fspath(source)
-    document = load_yaml(raw, filename=name, kind="record")
+    document = read_document(source, kind="record", filename=filename)
+    name = document.filename
     if isinstance(document.data, Mapping) and "midnight_record" not in document.data:
         raise LoadError([Problem(name, 1, 1, "", "not a Midnight record (no 'midnight_record' key)")])
     record = structure_document(document, Record, what="a record")

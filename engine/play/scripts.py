@@ -19,7 +19,7 @@ from engine.play.loop import Controller
 from engine.rules.game import Game
 from engine.rules.state import CrisisChoice, GameState, Phase
 from engine.scenario.converter import LoadError, Problem, format_path, structure_document
-from engine.scenario.loading import Document, load_yaml, read_bytes_limited
+from engine.scenario.loading import Document, read_document
 
 SCRIPT_FORMAT = 1
 CRISIS_CHOICES = tuple(choice.value for choice in CrisisChoice)
@@ -85,11 +85,8 @@ def read_script(source: str | os.PathLike[str] | bytes, *, filename: str | None 
     Checked here, without the scenario: the format version, turn numbers (at least 1, each once),
     crisis choices and answers. `check_script` checks the rest against a game.
     """
-    if isinstance(source, bytes | bytearray):
-        raw, name = bytes(source), filename or "<script>"
-    else:
-        raw, name = read_bytes_limited(source, kind="script"), filename or os.fspath(source)
-    document = load_yaml(raw, filename=name, kind="script")
+    document = read_document(source, kind="script", filename=filename)
+    name = document.filename
     if isinstance(document.data, Mapping) and "midnight_script" not in document.data:
         raise LoadError([Problem(name, 1, 1, "", "not a Midnight script (no 'midnight_script: 1' key)")])
     if isinstance(document.data, Mapping):

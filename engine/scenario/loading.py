@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "LIMITS",
     "Document",
+    "read_document",
     "Limits",
     "LoadError",
     "Problem",
@@ -869,3 +870,13 @@ def resolve_scenario(ref: str) -> Path:
 def scenario_content_hash(raw: bytes) -> str:
     """`sha256:<hex>` of a scenario file's bytes, with CRLF line ends read as LF."""
     return "sha256:" + hashlib.sha256(bytes(raw).replace(b"\r\n", b"\n")).hexdigest()
+
+
+def read_document(source: str | os.PathLike[str] | bytes, *, kind: str, filename: str | None = None) -> Document:
+    """An untrusted file of a kind ("record", "script"), or its bytes, read as YAML within that
+    kind's limits. Errors name `filename` (default: the path, or `<kind>` for bytes)."""
+    if isinstance(source, bytes | bytearray):
+        raw, name = bytes(source), filename or f"<{kind}>"
+    else:
+        raw, name = read_bytes_limited(source, kind=kind), filename or os.fspath(source)
+    return load_yaml(raw, filename=name, kind=kind)
