@@ -96,7 +96,7 @@ class System:
 
 @attrs.frozen
 class Track:
-    """A named number with bounds and a visibility.
+    """A named number with bounds and a visibility (`headline`: charted in the debrief report).
 
     `initial` is one number, or a mapping: by actor id for actor tracks, by "a/b" for pair tracks
     (pairs are unordered); `default` fills the entries the mapping leaves out.
@@ -113,6 +113,9 @@ class Track:
     system: str | None = None
     description: Text = EMPTY_TEXT
     source: str | None = None
+    # A track the debrief report charts turn by turn (the few figures a discussion turns on); it
+    # changes nothing in play.
+    headline: bool = False
 
 
 @attrs.frozen
