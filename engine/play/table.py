@@ -15,7 +15,7 @@ from engine.errors import MidnightError, RecordError
 from engine.play.loop import BotController, PlayedInput, default_controller
 from engine.play.records import Record, Recorder, clean_stale_temps, write_record
 from engine.rules.game import Game
-from engine.rules.inputs import input_to_dict, parse_input
+from engine.rules.inputs import Input, input_to_dict, parse_input
 from engine.rules.state import FACILITATOR, SPECTATOR, GameState, Phase
 
 HUMAN = "human"
@@ -217,7 +217,7 @@ class Session:
         """A person's input. Raises IllegalInput/InvalidInput (nothing changes) if it is not legal."""
         self._apply(value, "")
 
-    def _apply(self, value: Mapping, reason: str) -> None:
+    def _apply(self, value: Mapping | Input, reason: str) -> None:
         before = self.state
         typed = parse_input(value)
         after, _ = self.game.apply(before, typed)
@@ -294,3 +294,410 @@ class Session:
         """The engine's view for `viewer`: the engine alone decides what a seat, or the public
         (SPECTATOR), may see."""
         return self.game.view(state if state is not None else self.state, viewer)
+
+
+# -- the networked table: timers, fallbacks, the facilitator's hand, the record kept on disk ---------
+
+TEAM = "team"  # `--seats us=team`: a person (a team) plays the seat, as `human` in local play
+NO_MOVE = "no-move"  # a seat's fallback at the deadline: the phase's empty input instead of its bot
+
+
+def no_move(phase: Phase, seat: str) -> dict | None:
+    """The input that does nothing in `phase` (a crisis has none: holding is a choice, so its bot plays)."""
+    return {
+        Phase.PROPOSE: {"seat": seat, "kind": "propose", "offers": []},
+        Phase.RESPOND: {"seat": seat, "kind": "respond", "replies": []},
+        Phase.DECIDE: {"seat": seat, "kind": "decide", "moves": []},
+    }.get(phase)
+
+
+@attrs.frozen
+class Timer:
+    """A phase's countdown as data. Time is an input: the table is given `now` (seconds, from any
+    monotonic clock) and decides the deadline; nothing here reads a clock.
+
+    Running: `deadline` is set. Paused or not started: `remaining` holds what is left. No timer at
+    all: both None."""
+
+    deadline: float | None = None
+    remaining: float | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.deadline is not None
+
+    def left(self, now: float) -> float | None:
+        if self.deadline is not None:
+            return max(0.0, self.deadline - now)
+        return self.remaining
+
+    def start(self, now: float) -> Timer:
+        if self.deadline is not None or self.remaining is None:
+            return self
+        return Timer(deadline=now + self.remaining)
+
+    def pause(self, now: float) -> Timer:
+        if self.deadline is None:
+            return self
+        return Timer(remaining=max(0.0, self.deadline - now))
+
+    def extend(self, seconds: float, now: float) -> Timer:
+        if self.deadline is not None:
+            return Timer(deadline=max(self.deadline, now) + seconds)
+        return Timer(remaining=max(0.0, (self.remaining or 0.0) + seconds))
+
+    def expired(self, now: float) -> bool:
+        return self.deadline is not None and now >= self.deadline
+
+
+@attrs.frozen
+class TableEntry:
+    """A line of the table's own log (what the facilitator did, a fallback, a message): for
+    everyone (`audience` empty) or for the seats named (the facilitator reads every line)."""
+
+    index: int
+    turn: int
+    kind: str  # fallback, inject, adjust, undo, handover, message, timer, pause, end
+    text: str
+    audience: tuple[str, ...] = ()
+
+    def visible_to(self, seat: str) -> bool:
+        return not self.audience or seat == FACILITATOR or seat in self.audience
+
+
+MAX_MESSAGE = 2_000  # characters in a facilitator's message or reason
+
+
+class Table(Session):
+    """A Session with what a facilitated exercise adds: team seats, a phase timer with fallbacks
+    at the deadline, the facilitator's actions (inject, adjust, undo, hand a seat over, messages,
+    pause, end) and the record written to `record_path` as each input is accepted.
+
+    Pure apart from that record: every method that depends on time takes `now`; the server (or a
+    test) supplies it. Errors are MidnightError subclasses with a one-line reason; nothing changes.
+    """
+
+    def __init__(
+        self,
+        game: Game,
+        seed: int | None = None,
+        seats: Mapping[str, str] | None = None,
+        language: str = "en",
+        record_path: Path | None = None,
+        *,
+        phase_seconds: float | Mapping[str, float] | None = None,
+        fallbacks: Mapping[str, str] | None = None,
+        recorder: Recorder | None = None,
+        state: GameState | None = None,
+    ) -> None:
+        seats = {s: (HUMAN if w == TEAM else w) for s, w in (seats or {}).items()}
+        if not seats:
+            seats = {s: HUMAN for s in game.seats}
+        super().__init__(game, seed, seats, language, record_path, recorder=recorder, state=state)
+        self.record_path = self.save_path if record_path is not None else None
+        lengths: Mapping[str, float] = {}
+        if isinstance(phase_seconds, Mapping):
+            lengths = phase_seconds
+        elif phase_seconds:
+            lengths = {p.value: float(phase_seconds) for p in Phase if p is not Phase.OVER}
+        self.phase_seconds: dict[str, float] = {k: float(v) for k, v in lengths.items() if v and v > 0}
+        self.fallbacks = dict(fallbacks or {})  # seat -> BOT (the default) or NO_MOVE
+        self.timer = Timer()
+        self.timer_paused = True  # the facilitator starts the clock
+        self.paused = False  # the facilitator paused the game: no seat may act
+        self.ended: str | None = None  # the facilitator ended the game (the reason)
+        self.entries: list[TableEntry] = []
+        self.version = 0  # goes up with every change a client should see
+        self.run_bots()  # bots answer at once: the teams see who they still wait for
+        self._phase = phase_key(self.state)
+        self._reset_timer()
+        self.persist()
+
+    @classmethod
+    def resume_table(cls, game: Game, record: Record, path: Path, language: str = "en", **options) -> Table:
+        """Reopen a table from its record (verified as `replay --verify` does): every accepted
+        input is back; the timer waits for the facilitator."""
+        seats, notices = resume_seats(game, record.seats)
+        recorder, state = Recorder.resume(game, record)
+        recorder.seats = dict(seats)
+        table = cls(game, record.seed, seats, language, path, recorder=recorder, state=state, **options)
+        table.notices = notices
+        table.resumed_inputs = table.inputs_played()
+        table._say("timer", f"The table was reopened from its record ({table.resumed_inputs} inputs).")
+        return table
+
+    # -- what the table tells -------------------------------------------------------------------
+    def _say(self, kind: str, text: str, audience: tuple[str, ...] = ()) -> TableEntry:
+        entry = TableEntry(len(self.entries), self.state.turn, kind, text, audience)
+        self.entries.append(entry)
+        self.version += 1
+        return entry
+
+    def entries_for(self, seat: str, start: int = 0) -> list[TableEntry]:
+        return [e for e in self.entries[start:] if e.visible_to(seat)]
+
+    def seconds_left(self, now: float) -> float | None:
+        return self.timer.left(now)
+
+    @property
+    def open(self) -> bool:
+        """Whether seats may act: the game is neither over, ended nor paused."""
+        return not (self.state.over or self.ended or self.paused)
+
+    def submitted(self) -> frozenset[str]:
+        """Who has submitted in this round (never what: the engine's views keep that)."""
+        return frozenset(self.state.submissions)
+
+    # -- seats acting ---------------------------------------------------------------------------
+    def act(self, seat: str, value: Mapping, now: float) -> None:
+        """A team's input, as the server receives it. Raises IllegalInput/InvalidInput naming why
+        it is refused (another seat's, the deadline passed, the game paused or over, or the
+        engine's rules); otherwise it is applied, the bots play, and the record is written."""
+        from engine.errors import IllegalInput
+        from engine.rules.inputs import parse_input
+
+        if seat not in self.game.seats:
+            raise IllegalInput(f"{seat} is not a seat that plays")
+        typed = parse_input({**value, "seat": value.get("seat", seat)} if isinstance(value, Mapping) else value)
+        if typed.seat != seat:
+            raise IllegalInput(f"this connection plays {seat}, not {typed.seat}")
+        if seat in self.expire(now):
+            raise IllegalInput("the deadline has passed: the fallback played for this phase")
+        if self.ended:
+            raise IllegalInput(f"the facilitator ended the game ({self.ended})")
+        if self.state.over:
+            raise IllegalInput("the game is over")
+        if self.paused:
+            raise IllegalInput("the facilitator has paused the game; wait for it to go on")
+        if self.seats.get(seat) != HUMAN:
+            raise IllegalInput(f"{seat} is played by a bot now; the facilitator may hand it back")
+        if typed.kind in ("inject", "adjust"):
+            raise IllegalInput("only the facilitator may inject events or adjust tracks")
+        self._apply(typed, "")
+        self._after_input(now)
+
+    def expire(self, now: float) -> list[str]:
+        """At the deadline, each team seat still missing gets its fallback (its bot, or no move),
+        logged as such. Returns the seats that fell back."""
+        fallen: list[str] = []
+        while self.timer.expired(now) and self.open:
+            missing = [s for s in self.humans if s in self.game.awaiting(self.state)]
+            if not missing:
+                self.timer = Timer()  # nobody left to wait for in this round: the timer stops
+                break
+            for seat in missing:
+                self._fallback(seat)
+            fallen += missing
+            before = self._phase
+            self._after_input(now)
+            if self._phase == before:
+                self.timer = Timer()
+                break
+        return fallen
+
+    def _fallback(self, seat: str) -> None:
+        value = no_move(self.state.phase, seat) if self.fallbacks.get(seat) == NO_MOVE else None
+        name = self.name(seat)
+        if value is not None:
+            self._apply(value, "")
+            self._say("fallback", f"Time ran out: {name} made no move this phase.")
+            return
+        bot = self.controllers.get(seat) or default_controller(self.game, seat)
+        played, reason = bot.act(self.game, self.state, seat)
+        self._apply(played, reason or "the time ran out")
+        self._say("fallback", f"Time ran out: {name}'s bot played for it this phase.")
+
+    def _after_input(self, now: float) -> None:
+        """After an accepted input: the bots play, a new round gets a fresh timer, the record is written."""
+        self.run_bots()
+        self.version += 1
+        if phase_key(self.state) != self._phase:
+            self._phase = phase_key(self.state)
+            self._reset_timer(now)
+        self.persist()
+
+    def _reset_timer(self, now: float | None = None) -> None:
+        length = self.phase_seconds.get(self.state.phase.value)
+        if length is None or self.state.over:
+            self.timer = Timer()
+            return
+        self.timer = Timer(remaining=length)
+        if not self.timer_paused and not self.paused and now is not None:
+            self.timer = self.timer.start(now)
+
+    def persist(self) -> Path | None:
+        """Write the record (atomically) when the table has a record path; errors propagate, so
+        an input is never acknowledged unwritten."""
+        if self.record_path is None:
+            return None
+        return self.save(self.record_path)
+
+    def autosave(self) -> Path | None:
+        return None if self.record_path is not None else super().autosave()  # persist() writes it
+
+    # -- the facilitator ---------------------------------------------------------------------------
+    def start_timer(self, now: float, seconds: float | None = None) -> None:
+        """Run the phase's countdown (with `seconds`, this phase's length first)."""
+        if seconds is not None:
+            self.timer = Timer(remaining=_positive(seconds, "the timer's length"))
+        elif self.timer.remaining is None and self.timer.deadline is None:
+            from engine.errors import IllegalInput
+
+            raise IllegalInput("this phase has no length: give the timer's length in seconds")
+        self.timer_paused = False
+        if not self.paused:
+            self.timer = self.timer.start(now)
+        self._say("timer", f"The clock runs: {self.timer.left(now):.0f} seconds for this phase.")
+
+    def pause_timer(self, now: float) -> None:
+        self.timer_paused = True
+        self.timer = self.timer.pause(now)
+        self._say("timer", "The facilitator stopped the clock.")
+
+    def extend_timer(self, seconds: float, now: float) -> None:
+        self.timer = self.timer.extend(_positive(seconds, "the extension"), now)
+        self._say("timer", f"The facilitator gave {seconds:g} more seconds.")
+
+    def inject(self, event: str, reason: str, now: float) -> None:
+        """Play a scenario event by hand; `reason` goes into the log and the record."""
+        self._facilitate({"seat": FACILITATOR, "kind": "inject", "event": event}, reason, now)
+        self._say("inject", f"The facilitator injected '{event}': {_reason(reason)}")
+
+    def adjust(self, track: str, value: float, reason: str, now: float,
+               actor: str | None = None, other: str | None = None) -> None:
+        """Set a track slot, with `reason` (required) in the log and the record."""
+        from engine.errors import IllegalInput
+
+        if not reason.strip():
+            raise IllegalInput("an adjustment needs a reason, for the log")
+        data: dict = {"seat": FACILITATOR, "kind": "adjust", "track": track, "value": value, "reason": reason}
+        if actor is not None:
+            data["actor"] = actor
+        if other is not None:
+            data["other"] = other
+        self._facilitate(data, "", now)
+
+    def _facilitate(self, data: Mapping, reason: str, now: float) -> None:
+        from engine.errors import IllegalInput
+
+        if self.ended or self.state.over:
+            raise IllegalInput("the game is over")
+        if len(reason) > MAX_MESSAGE:
+            raise IllegalInput(f"a reason is at most {MAX_MESSAGE} characters")
+        self._apply(data, reason, note=False)
+        self._after_input(now)
+
+    def undo(self, reason: str, now: float) -> int:
+        """Undo the last resolution: the record drops the inputs since the current turn began
+        (if there are none yet, the whole previous turn's) and the game is replayed from its seed
+        without them. Returns the inputs dropped."""
+        from engine.errors import IllegalInput
+
+        if not reason.strip():
+            raise IllegalInput("an undo needs a reason, for the log")
+        recorder = self.recorder
+        entries = [entry for turn in recorder.turns for entry in turn.inputs]
+        # Back to the start of the current turn; when only bots have played in it yet (they would
+        # play the same again), back to the start of the turn before: its resolution is undone.
+        dropped = len(recorder._inputs)
+        people = (*self.humans, FACILITATOR)
+        if not any(entry.get("seat") in people for entry in recorder._inputs) and recorder.turns:
+            dropped += len(recorder.turns[-1].inputs)
+        if not dropped:
+            raise IllegalInput("nothing has been played yet")
+        kept = [*entries, *recorder._inputs][: len(entries) + len(recorder._inputs) - dropped]
+        fresh = Recorder(self.game, self.seed, self.seats)
+        state = self.game.start(self.seed)
+        for entry in kept:
+            value = {k: v for k, v in entry.items() if k != "why"}
+            after, _ = self.game.apply(state, value)
+            why = entry.get("why", "")
+            fresh.record(state, PlayedInput(state.turn, state.phase.value, value, why if isinstance(why, str) else ""), after)
+            state = after
+        self.recorder, self.state = fresh, state
+        self.notes = [n for n in self.notes if n.turn < state.turn]
+        self.reports = []
+        self.turn_start = state
+        self.ended = None
+        self._phase = phase_key(state)
+        self._reset_timer(now)
+        self._say("undo", f"The facilitator undid the last resolution (back to turn {state.turn}, "
+                          f"{state.phase.value}): {_reason(reason)}")
+        # Bots whose inputs were dropped play again (they answer the same state the same way).
+        self._after_input(now)
+        return dropped
+
+    def hand_over(self, seat: str, to: str, now: float) -> None:
+        """Give `seat` to a bot (`bot` or a persona) or back to its team (`team`)."""
+        from engine.bots import persona_names
+        from engine.errors import IllegalInput
+
+        if seat not in self.game.seats:
+            raise IllegalInput(f"no seat '{seat}' (seats: {', '.join(self.game.seats)})")
+        if to in (TEAM, HUMAN):
+            self.seats[seat] = HUMAN
+            self.controllers.pop(seat, None)
+            text = f"{self.name(seat)} is played by its team again."
+        elif to in (BOT, "default") or to in persona_names():
+            self.seats[seat] = BOT if to == "default" else to
+            self.controllers[seat] = self._controller(seat, to)
+            text = f"{self.name(seat)} is played by a bot now."
+        else:
+            raise IllegalInput(f"no player '{to}' (team, bot, or a persona: {', '.join(persona_names())})")
+        self.recorder.seats = dict(self.seats)
+        self._say("handover", text)
+        if self.open:
+            self._after_input(now)
+        else:
+            self.persist()
+
+    def message(self, text: str, to: str | None = None) -> TableEntry:
+        """The facilitator's message to one seat (`to`) or to all (None)."""
+        from engine.errors import IllegalInput
+
+        text = text.strip()
+        if not text or len(text) > MAX_MESSAGE or not all(c.isprintable() or c == "\n" for c in text):
+            raise IllegalInput(f"a message is 1 to {MAX_MESSAGE} printable characters")
+        if to is not None and to not in self.game.seats:
+            raise IllegalInput(f"no seat '{to}' (seats: {', '.join(self.game.seats)})")
+        return self._say("message", text, (to,) if to else ())
+
+    def pause(self, now: float) -> None:
+        """Pause the game: no seat may act and the clock stops until `go_on`."""
+        self.paused = True
+        self.timer = self.timer.pause(now)
+        self._say("pause", "The facilitator paused the game.")
+
+    def go_on(self, now: float) -> None:
+        self.paused = False
+        if not self.timer_paused:
+            self.timer = self.timer.start(now)
+        self._say("pause", "The game goes on.")
+
+    def end(self, reason: str) -> None:
+        """End the exercise here (the record stays a save: the game itself did not end)."""
+        self.ended = reason.strip() or "ended by the facilitator"
+        self.timer = Timer()
+        self._say("end", f"The facilitator ended the game: {self.ended}")
+        self.persist()
+
+    # -- Session's apply, with the facilitator's reasons kept out of the bots' notes ----------------
+    def _apply(self, value: Mapping | Input, reason: str, note: bool = True) -> None:
+        if note:
+            super()._apply(value, reason)
+            return
+        notes = len(self.notes)
+        super()._apply(value, reason)
+        del self.notes[notes:]
+
+
+def _positive(seconds: object, what: str) -> float:
+    from engine.errors import IllegalInput
+
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 86_400:
+        raise IllegalInput(f"{what} must be a number of seconds between 0 and 86400")
+    return float(seconds)
+
+
+def _reason(reason: str) -> str:
+    return reason.strip() or "no reason given"

@@ -1,0 +1,167 @@
+"""The table layer a workshop server drives: timers as data (time is an input), fallbacks at the
+deadline, the facilitator's actions, undo by replay, and the record written as inputs are accepted."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import FACILITATOR, Game, IllegalInput
+from engine.play.records import read_record, replay
+from engine.play.table import BOT, HUMAN, NO_MOVE, Table, Timer
+
+
+@pytest.fixture(scope="module")
+def game():
+    return Game.load("trilateral-2026")
+
+
+def table(game, tmp_path, **options) -> Table:
+    seats = options.pop("seats", {"us": "team", "russia": "team", "china": "hawk"})
+    return Table(game, 7, seats, record_path=tmp_path / "table.yaml", **options)
+
+
+def test_timer_is_data_and_time_an_input():
+    timer = Timer(remaining=60)
+    assert not timer.running and timer.left(1000) == 60
+    running = timer.start(10)
+    assert running.deadline == 70 and running.left(40) == 30 and not running.expired(69)
+    assert running.expired(70)
+    paused = running.pause(40)
+    assert paused.remaining == 30 and not paused.expired(10_000)
+    assert paused.extend(15, 50).remaining == 45
+    assert running.extend(15, 20).deadline == 85
+
+
+def test_deadline_gives_the_bot_or_no_move_and_logs_it(game, tmp_path):
+    t = table(game, tmp_path, phase_seconds=60, fallbacks={"russia": NO_MOVE})
+    t.start_timer(0)
+    assert t.expire(59) == []
+    assert t.state.turn == 1 and t.state.phase.value == "propose"
+    fallen = t.expire(60)
+    assert fallen == ["us", "russia"]
+    texts = [e.text for e in t.entries if e.kind == "fallback"]
+    assert any("United States's bot" in text for text in texts)
+    assert any("Russia made no move" in text for text in texts)
+    # Russia's no move is an empty proposal in the record; the US bot's input has its reason.
+    record = read_record(tmp_path / "table.yaml")
+    inputs = [dict(i) for i in record.turns[-1].inputs]
+    assert {"seat": "russia", "kind": "propose", "offers": []} in inputs
+    # The next round has a fresh deadline from the time the last one ran out.
+    assert t.timer.deadline == 120
+
+
+def test_input_after_the_deadline_is_refused(game, tmp_path):
+    t = table(game, tmp_path, phase_seconds=30)
+    t.start_timer(0)
+    with pytest.raises(IllegalInput, match="deadline has passed"):
+        t.act("us", {"kind": "propose", "offers": []}, 31)
+
+
+def test_a_seat_acts_only_for_itself_and_only_when_a_team_plays_it(game, tmp_path):
+    t = table(game, tmp_path)
+    with pytest.raises(IllegalInput, match="plays us, not russia"):
+        t.act("us", {"seat": "russia", "kind": "propose", "offers": []}, 0)
+    with pytest.raises(IllegalInput, match="bot"):
+        t.act("china", {"kind": "propose", "offers": []}, 0)
+    with pytest.raises(IllegalInput, match="facilitator"):
+        t.act("us", {"kind": "inject", "event": "putin_offer"}, 0)
+    t.act("us", {"kind": "propose", "offers": []}, 0)
+    assert "us" in t.submitted()
+
+
+def test_each_accepted_input_is_in_the_record_at_once(game, tmp_path):
+    t = table(game, tmp_path)
+    t.act("us", {"kind": "propose", "offers": []}, 0)
+    inputs = read_record(tmp_path / "table.yaml").inputs()
+    assert {"seat": "us", "kind": "propose", "offers": []} in inputs
+    assert len(inputs) == t.inputs_played()
+
+
+def test_inject_and_adjust_go_into_log_and_record_with_reasons(game, tmp_path):
+    t = table(game, tmp_path)
+    t.inject("putin_offer", "the room wanted it", 0)
+    slot = next(o for o in game.options(t.state, FACILITATOR).tracks if o.actor == "us")
+    with pytest.raises(IllegalInput, match="reason"):
+        t.adjust(slot.track, slot.min, "  ", 0, actor=slot.actor, other=slot.other)
+    t.adjust(slot.track, slot.min, "adjudicated by control", 0, actor=slot.actor, other=slot.other)
+    record = read_record(tmp_path / "table.yaml")
+    entries = [dict(i) for turn in record.turns for i in turn.inputs]
+    assert {"seat": "facilitator", "kind": "inject", "event": "putin_offer", "why": "the room wanted it"} in entries
+    assert any(e.get("kind") == "adjust" and e.get("reason") == "adjudicated by control" for e in entries)
+    assert any("the room wanted it" in e.text for e in t.entries)
+    assert any("adjudicated by control" in str(e.text) for e in t.view_for(FACILITATOR).log)
+    assert replay(game, record).divergence is None
+
+
+def test_undo_drops_the_turns_inputs_and_replays(game, tmp_path):
+    t = table(game, tmp_path, seats={"us": "team", "russia": "bot", "china": "bot"})
+    start = t.state
+    while t.state.turn == 1:
+        seat = t.next_human()
+        assert seat is not None
+        t.act(seat, _bot_input(t, seat), 0)
+    played_turn_2 = t.state
+    assert played_turn_2.turn == 2
+    dropped = t.undo("the US misread the brief", 0)
+    assert dropped > 0
+    assert t.state == start  # the start of turn 1 again, the bots' first inputs replayed alike
+    assert any("misread the brief" in e.text for e in t.entries if e.kind == "undo")
+    record = read_record(tmp_path / "table.yaml")
+    assert all(turn.turn == 1 for turn in record.turns) and replay(game, record).divergence is None
+    with pytest.raises(IllegalInput, match="reason"):
+        t.undo("", 0)
+
+
+def test_hand_a_seat_to_a_bot_and_back(game, tmp_path):
+    t = table(game, tmp_path, seats={"us": "team", "russia": "bot", "china": "bot"})
+    t.hand_over("us", BOT, 0)
+    assert t.state.turn > 1 or t.state.over  # with no team left the bots play on at once
+    assert t.seats["us"] == BOT and read_record(tmp_path / "table.yaml").seats["us"] == BOT
+    t2 = table(game, tmp_path, seats={"us": "team", "russia": "team", "china": "bot"})
+    t2.hand_over("russia", "dove", 0)
+    t2.hand_over("russia", "team", 0)
+    assert t2.seats["russia"] == HUMAN
+    with pytest.raises(IllegalInput, match="no player"):
+        t2.hand_over("russia", "nobody", 0)
+
+
+def test_messages_reach_only_their_seat(game, tmp_path):
+    t = table(game, tmp_path)
+    t.message("Russia: see me at the break", to="russia")
+    t.message("Ten minutes left")
+    assert [e.text for e in t.entries_for("us") if e.kind == "message"] == ["Ten minutes left"]
+    assert len([e for e in t.entries_for("russia") if e.kind == "message"]) == 2
+    assert len([e for e in t.entries_for(FACILITATOR) if e.kind == "message"]) == 2
+    with pytest.raises(IllegalInput):
+        t.message("", to="russia")
+
+
+def test_pause_stops_seats_and_clock_and_end_closes_the_table(game, tmp_path):
+    t = table(game, tmp_path, phase_seconds=60)
+    t.start_timer(0)
+    t.pause(10)
+    assert t.timer.remaining == 50 and t.expire(1000) == []
+    with pytest.raises(IllegalInput, match="paused"):
+        t.act("us", {"kind": "propose", "offers": []}, 20)
+    t.go_on(100)
+    assert t.timer.deadline == 150
+    t.end("time for the debrief")
+    with pytest.raises(IllegalInput, match="ended"):
+        t.act("us", {"kind": "propose", "offers": []}, 101)
+
+
+def test_resume_reopens_every_accepted_input(game, tmp_path):
+    t = table(game, tmp_path)
+    t.act("us", {"kind": "propose", "offers": []}, 0)
+    t.inject("putin_offer", "why not", 0)
+    record = read_record(tmp_path / "table.yaml")
+    again = Table.resume_table(game, record, tmp_path / "table.yaml")
+    assert again.state == t.state and again.inputs_played() == t.inputs_played()
+    assert again.seats == t.seats
+
+
+def _bot_input(t: Table, seat: str) -> dict:
+    from engine.play.loop import default_controller
+
+    value, _ = default_controller(t.game, seat).act(t.game, t.state, seat)
+    return value
