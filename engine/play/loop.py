@@ -47,7 +47,7 @@ class BotController:
         if bot is None:
             bot = bot_for(self.persona, dict(self.weights))
             object.__setattr__(self, "_bot", bot)
-        options = game.options(state, seat)
+        options = game.options(state, seat, lean=True)  # as the full options, less the words bots never read
         assert isinstance(options, SeatOptions)  # bots play actors' seats
         context = BotContext(game, game.view(state, seat), options, state.seed, state.step)
         return bot.act(context)

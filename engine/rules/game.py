@@ -242,15 +242,18 @@ class Game:
             required = None
 
     # -- what seats may do and see -----------------------------------------------------------
-    def options(self, state: GameState, seat: str) -> SeatOptions | FacilitatorOptions:
+    def options(self, state: GameState, seat: str, lean: bool = False) -> SeatOptions | FacilitatorOptions:
         """What `seat` may do now: an actor's choices; the facilitator's events and tracks
-        (`FacilitatorOptions`); nothing for the spectator. Raises IllegalInput for an unknown seat."""
+        (`FacilitatorOptions`); nothing for the spectator. Raises IllegalInput for an unknown seat.
+
+        `lean` options (what bots ask for) leave out what only people read: a template option's
+        `acceptable` words are None (its terms are the same). Everything else is equal."""
         check_seat(self, seat)
         if seat == FACILITATOR:
             return facilitator_options(self, state)
         if seat == SPECTATOR:
             return spectator_options(state)
-        return seat_options(self, self._reader(state), seat, seat in self.awaiting(state))
+        return seat_options(self, self._reader(state), seat, seat in self.awaiting(state), lean)
 
     def view(self, state: GameState, seat: str):
         """What `seat` may see (SPECTATOR: the public view). Raises IllegalInput for an unknown seat."""

@@ -271,7 +271,9 @@ def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:
     return basics
 
 
-def template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
+def template_options(game, work: Work, seat: str, lean: bool = False) -> tuple[TemplateOption, ...]:
+    """The templates `seat` may see, each with whether it may propose it and at what terms.
+    `lean` (bots): the same options without the words of the terms that would do (`acceptable`)."""
     in_force: dict[str, set[frozenset[str]]] = {}
     for agreement in work.agreements:
         in_force.setdefault(agreement.template, set()).add(frozenset(agreement.parties))
@@ -283,7 +285,7 @@ def template_options(game, work: Work, seat: str) -> tuple[TemplateOption, ...]:
         if problem is None:
             problem = talks.acceptance_problem(work, seat, template, defaults)
             if problem is not None and template.parameters:
-                other = talks.acceptable_terms(work, seat, template, defaults)
+                other = talks.acceptable_terms(work, seat, template, defaults, words=not lean)
                 if other is not None:
                     problem = None
         if problem is None and _all_in_force(in_force.get(template.id), seat, template, eligible):

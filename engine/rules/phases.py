@@ -40,7 +40,7 @@ class PhaseRule(Generic[_I]):
     required: Callable[[Game, Work | GameState, list[str]], tuple[str, ...]]
     check: Callable[[Work, _I], None]
     complete: Callable[[Work], None]
-    options: Callable[[Game, Work, str, bool], SeatOptions]
+    options: Callable[[Game, Work, str, bool, bool], SeatOptions]  # (game, work, seat, must_act, lean)
 
 
 # -- propose: each seat with something it may propose offers agreements (or passes) ------------
@@ -49,8 +49,8 @@ def _proposers(game: Game, state: Work | GameState, active: list[str]) -> tuple[
     return tuple(seat for seat in active if game.may_propose(state, seat))
 
 
-def _propose_options(game: Game, work: Work, seat: str, must_act: bool) -> SeatOptions:
-    return SeatOptions(seat, work.phase, must_act, templates=options.template_options(game, work, seat),
+def _propose_options(game: Game, work: Work, seat: str, must_act: bool, lean: bool) -> SeatOptions:
+    return SeatOptions(seat, work.phase, must_act, templates=options.template_options(game, work, seat, lean),
                        max_proposals=game.scenario.decisions.max_proposals)
 
 
@@ -70,7 +70,7 @@ def _complete_respond(work: Work) -> None:
         work.phase = Phase.DECIDE
 
 
-def _respond_options(game: Game, work: Work, seat: str, must_act: bool) -> SeatOptions:
+def _respond_options(game: Game, work: Work, seat: str, must_act: bool, lean: bool) -> SeatOptions:
     return SeatOptions(seat, work.phase, must_act, to_answer=options.proposals_to_answer(game, work, seat))
 
 
@@ -89,7 +89,7 @@ def _complete_decide(work: Work) -> None:
         _assess(work)
 
 
-def _decide_options(game: Game, work: Work, seat: str, must_act: bool) -> SeatOptions:
+def _decide_options(game: Game, work: Work, seat: str, must_act: bool, lean: bool) -> SeatOptions:
     return SeatOptions(seat, work.phase, must_act, moves=options.move_options(game, work, seat),
                        budget=resolution.budget_of(work, seat), max_moves=game.scenario.decisions.max_moves)
 
@@ -105,7 +105,7 @@ def _complete_crisis(work: Work) -> None:
         _assess(work)
 
 
-def _crisis_options(game: Game, work: Work, seat: str, must_act: bool) -> SeatOptions:
+def _crisis_options(game: Game, work: Work, seat: str, must_act: bool, lean: bool) -> SeatOptions:
     in_crisis = seat in crisis.crisis_seats(work)
     return SeatOptions(seat, work.phase, must_act, crisis_choices=tuple(CrisisChoice) if in_crisis else ())
 
@@ -127,9 +127,10 @@ PHASES: Mapping[Phase, PhaseRule[Any]] = MappingProxyType({
 })
 
 
-def seat_options(game: Game, work: Work, seat: str, must_act: bool) -> SeatOptions:
-    """What `seat` may do now (`must_act`: whether the game waits for its input)."""
+def seat_options(game: Game, work: Work, seat: str, must_act: bool, lean: bool = False) -> SeatOptions:
+    """What `seat` may do now (`must_act`: whether the game waits for its input). `lean` leaves
+    out what only people read (bots ask for it): see Game.options."""
     rule = PHASES.get(work.phase)
     if rule is None:  # the game is over
         return SeatOptions(seat, work.phase, must_act)
-    return rule.options(game, work, seat, must_act)
+    return rule.options(game, work, seat, must_act, lean)

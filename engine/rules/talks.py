@@ -125,11 +125,14 @@ def _grid(p: Parameter) -> list[float]:
     return sorted({p.min, p.default, p.max})
 
 
-def acceptable_terms(work: Work, seat: str, template: AgreementTemplate, defaults: Mapping[str, float]) -> tuple | None:
+def acceptable_terms(work: Work, seat: str, template: AgreementTemplate, defaults: Mapping[str, float],
+                     words: bool = True) -> tuple | None:
     """Allowed terms `seat` would meet when it does not meet the defaults: ((id, value) ..., words),
     the terms nearest the defaults, or None. One parameter: every allowed value is tried, and the
     words give the ranges that do; several: each one moved alone along its range, then the ends of
-    every range together (a few dozen checks at most), and the words give the terms found."""
+    every range together (a few dozen checks at most), and the words give the terms found.
+    Without `words` (bots read only the terms) the words are None, and one parameter's values are
+    tried nearest first until one does: the same terms, found with a few checks instead of all."""
     params = template.parameters
     grids = {p.id: _grid(p) for p in params}
     spans = {p.id: (p.max - p.min) or 1.0 for p in params}
@@ -137,6 +140,11 @@ def acceptable_terms(work: Work, seat: str, template: AgreementTemplate, default
     def distance(terms: dict[str, float]) -> float:
         return sum(abs(terms[k] - defaults[k]) / spans[k] for k in terms)
 
+    if len(params) == 1 and not words:
+        (p,) = params
+        nearest_first = sorted(grids[p.id], key=lambda v: (abs(v - defaults[p.id]), v))
+        found = next((v for v in nearest_first if acceptance_problem(work, seat, template, {p.id: v}) is None), None)
+        return None if found is None else (((p.id, found),), None)
     if len(params) == 1:
         (p,) = params
         good = [v for v in grids[p.id] if acceptance_problem(work, seat, template, {p.id: v}) is None]
@@ -161,7 +169,7 @@ def acceptable_terms(work: Work, seat: str, template: AgreementTemplate, default
     for terms in sorted(candidates, key=lambda t: (distance(t), tuple(t.values()))):
         if acceptance_problem(work, seat, template, terms) is None:
             chosen = tuple((p.id, terms[p.id]) for p in params)
-            return chosen, "e.g. " + ", ".join(f"{k} {v:g}" for k, v in chosen)
+            return chosen, "e.g. " + ", ".join(f"{k} {v:g}" for k, v in chosen) if words else None
     return None
 
 
