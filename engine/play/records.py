@@ -5,6 +5,9 @@ each seat, when) and then the inputs turn by turn, each turn closed by a digest 
 few readable figures (clock, risk, tracks). Replaying re-executes the inputs and compares each
 turn's digest; on a mismatch it names the first turn and the first field that differ.
 A save is a record of a game in progress (its last turn has no `after`).
+A branch (engine/play/branch.py) is a record whose game starts as another record's did and
+leaves it at a turn: it holds the source's turns before that turn and a `branched_from` section
+(the source, the turn, the digest of the state at its start), which replay checks too.
 See docs/records.md.
 """
 
@@ -31,6 +34,8 @@ from engine.scenario.loading import read_document
 from engine.version import __version__
 
 RECORD_FORMAT = 1
+BRANCH_FORMAT = 2  # a record with `branched_from`: an older engine refuses it by its version, clearly
+READABLE_FORMATS = (RECORD_FORMAT, BRANCH_FORMAT)
 MAX_SEED = 2**63 - 1
 MAX_TURN = 100_000
 MAX_WHY = 10_000  # characters in a reason
@@ -98,6 +103,17 @@ class RecordedTurn:
 
 
 @attrs.frozen
+class BranchedFrom:
+    """Where a branch came from: the source record (its name, for people), the turn at whose start
+    the branch leaves it, the digest of the state there, and when the source was played."""
+
+    record: str
+    turn: int
+    digest: str
+    played: str = ""
+
+
+@attrs.frozen
 class Record:
     midnight_record: int
     scenario: ScenarioRef
@@ -105,6 +121,7 @@ class Record:
     engine: str = ""
     seats: Mapping[str, str] = attrs.field(factory=dict)
     played: str = ""
+    branched_from: BranchedFrom | None = None
     result: Mapping[str, Any] | None = None
     turns: tuple[RecordedTurn, ...] = ()
 
@@ -194,6 +211,7 @@ class Recorder:
         self._inputs: list[dict] = []
         self._turn = 1
         self.final: GameState | None = None
+        self.branched_from: BranchedFrom | None = None  # kept through saves of a branch
 
     @classmethod
     def resume(cls, game: Game, record: Record) -> tuple[Recorder, GameState]:
@@ -211,6 +229,7 @@ class Recorder:
             raise RecordError(f"the game in it is over (turn {result.final.turn}); "
                               "watch it with `midnight replay FILE` instead")
         recorder = cls(game, record.seed, record.seats)
+        recorder.branched_from = record.branched_from
         state = game.start(record.seed)
         for turn in record.turns:
             for entry in turn.inputs:
@@ -241,15 +260,21 @@ class Recorder:
         if self._inputs:
             turns.append(RecordedTurn(self._turn, tuple(self._inputs), None))
         return Record(
-            midnight_record=RECORD_FORMAT,
+            midnight_record=RECORD_FORMAT if self.branched_from is None else BRANCH_FORMAT,
             scenario=ScenarioRef(self.game.scenario.id, self.game.scenario.version, self.game.content_hash, self.game.source),
             seed=self.seed,
             engine=__version__,
             seats=dict(self.seats),
-            played=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+            played=now(),
+            branched_from=self.branched_from,
             result=result_of(self.final) if self.final is not None else None,
             turns=tuple(turns),
         )
+
+
+def now() -> str:
+    """When a record is written: UTC, to the second."""
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
 
 
 def record_game(
@@ -289,6 +314,10 @@ def _plain(record: Record) -> dict[str, Any]:
             del turn["after"]
     if data["result"] is None:
         del data["result"]
+    if data["branched_from"] is None:
+        del data["branched_from"]  # an ordinary record stays as format 1 wrote it
+    elif not data["branched_from"]["played"]:
+        del data["branched_from"]["played"]
     return data
 
 
@@ -456,9 +485,17 @@ def read_record(source: str | os.PathLike[str] | bytes, *, filename: str | None 
         raise LoadError([Problem(name, 1, 1, "", "not a Midnight record (no 'midnight_record' key)")])
     record = structure_document(document, Record, what="a record")
     problems = []
-    if record.midnight_record != RECORD_FORMAT:
+    if record.midnight_record not in READABLE_FORMATS:
+        readable = " and ".join(str(f) for f in READABLE_FORMATS)
         problems.append(Problem(name, *document.position(("midnight_record",)), "midnight_record",
-                                f"record format {record.midnight_record} is not supported (this engine reads {RECORD_FORMAT})"))
+                                f"record format {record.midnight_record} is not supported (this engine reads {readable})"))
+    elif (record.branched_from is not None) != (record.midnight_record == BRANCH_FORMAT):
+        problems.append(Problem(name, *document.position(("midnight_record",)), "midnight_record",
+                                f"a record with 'branched_from' is format {BRANCH_FORMAT}, one without it format "
+                                f"{RECORD_FORMAT}"))
+    if record.branched_from is not None and not 1 <= record.branched_from.turn <= MAX_TURN:
+        problems.append(Problem(name, *document.position(("branched_from", "turn")), "branched_from.turn",
+                                f"a turn number is between 1 and {MAX_TURN}"))
     if not -MAX_SEED <= record.seed <= MAX_SEED:
         problems.append(Problem(name, *document.position(("seed",)), "seed", f"the seed is out of range (at most {MAX_SEED})"))
     for i, turn in enumerate(record.turns):
@@ -593,6 +630,25 @@ def _result_difference(recorded: Mapping[str, Any], replayed: Mapping[str, Any])
     return None
 
 
+def _branch_point_difference(
+    game: Game, branched: BranchedFrom, states: Sequence[GameState], closed: int
+) -> Divergence | None:
+    """A branch's claim about where it left its source: the state at the start of its turn, after
+    the source's turns before it (which the branch holds, closed), has the digest it names."""
+    turn = branched.turn
+    if turn - 1 > closed:
+        return Divergence(turn, "branched_from.turn", message=f"the branch leaves its source at turn {turn}, but "
+                          f"holds only {closed} closed turn(s) of it (turns 1 to {turn - 1} are needed)")
+    start = states[turn - 1]
+    if start.over or start.turn != turn:
+        return Divergence(turn, "branched_from.turn", message=f"the game is not at the start of turn {turn} "
+                          "where the branch says it leaves its source")
+    replayed = digest(game, start)
+    if replayed != branched.digest:
+        return Divergence(turn, "branched_from.digest", branched.digest, replayed)
+    return None
+
+
 def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Replay:
     """Re-execute a record and check it against every claim it makes. Raises RecordError if an
     input is illegal on replay.
@@ -602,6 +658,7 @@ def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Re
     added), that only a save's last turn lacks an `after`, and the `result` (termination, turn,
     catastrophe, clock, scores, shared) against the replayed outcome: a record whose game is
     not over on replay has lost turns; a save whose game is over on replay has lost its result.
+    A branch's `branched_from` digest is checked against the state at the start of its turn.
     """
     check_scenario_matches(game, record)
     state = game.start(record.seed)
@@ -654,6 +711,8 @@ def replay(game: Game, record: Record, *, stop_at_divergence: bool = True) -> Re
             divergence = Divergence(turn.turn, *difference)
             if stop_at_divergence:
                 break
+    if divergence is None and record.branched_from is not None:
+        divergence = _branch_point_difference(game, record.branched_from, states, checked)
     if divergence is None:
         replayed = result_of(state)
         if record.result is not None and replayed is None:

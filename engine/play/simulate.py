@@ -9,6 +9,10 @@ files: the `midnight simulate` command does that with what these functions retur
                         lineup={"us": "hawk"}, jobs=2)
     summary = summarize(results)            # plain dict: rates with CIs, quartiles, means
     diff = compare(results, other_results)  # paired differences, same seeds
+
+A batch may start mid-game (`Batch.opening`, an `Opening`): every game then goes on from the
+state at the start of a recorded turn, with seed `base_seed + i` for what chance does from there
+(engine/play/branch.py builds openings from records: `midnight simulate --from RECORD`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from engine.errors import MidnightError
 from engine.play.loop import BotController, Controller, PlayedInput, default_controller, step
 from engine.rules.events import AgreementSigned, CrisisRungReached, CrisisStarted
 from engine.rules.game import Game
+from engine.rules.inputs import parse_input
 from engine.rules.state import GameState
 
 Z95 = 1.959963984540054
@@ -138,15 +143,19 @@ class _CrisisWatch:
 
 
 def play_game(
-    game: Game, seed: int, controllers: Mapping[str, Controller], index: int = 0, max_steps: int = 100_000
+    game: Game, seed: int, controllers: Mapping[str, Controller], index: int = 0, max_steps: int = 100_000,
+    start: Start | None = None,
 ) -> tuple[GameResult, list[PlayedInput]]:
-    """Play one game headless; return its result and its inputs (a record can be made of them)."""
-    state = game.start(seed)
+    """Play one game headless; return its result and its inputs (a record can be made of them).
+
+    With `start`, the game goes on from a state mid-game (an opening's): the result is still the
+    whole game's (its log holds the turns before), and the inputs are those played from there."""
+    state = game.start(seed) if start is None else start.state
     watch = _CrisisWatch()
     watch.see(state.log, state)
     history: list[PlayedInput] = []
-    min_clock = state.clock
-    max_risk = state.risk
+    min_clock = state.clock if start is None else start.min_clock
+    max_risk = state.risk if start is None else start.max_risk
     error = None
 
     def observe(before: GameState, played: PlayedInput, after: GameState) -> None:
@@ -194,23 +203,107 @@ def play_game(
     return result, history
 
 
+# -- games that start mid-game -------------------------------------------------------------------
+
+
+@attrs.frozen
+class Start:
+    """A state mid-game to play on from, with the extremes the game reached before it."""
+
+    state: GameState
+    min_clock: float
+    max_risk: float
+
+
+@attrs.frozen
+class PinnedController:
+    """A seat that submits given inputs in one turn (each in the phase of its kind, in order) and
+    leaves everything else to `inner`: a recorded turn's talks and decisions, as played or changed."""
+
+    inner: Controller
+    turn: int
+    inputs: tuple[Mapping, ...]
+    _used: list[int] = attrs.field(factory=list, init=False, eq=False, repr=False)  # how many are spent
+
+    def act(self, game: Game, state: GameState, seat: str) -> tuple[dict, str]:
+        if state.turn == self.turn:
+            kind = state.phase.value
+            spent = sum(1 for i in self._used if self.inputs[i]["kind"] == kind)
+            mine = [i for i, value in enumerate(self.inputs) if value["kind"] == kind]
+            if spent < len(mine):
+                self._used.append(mine[spent])
+                return dict(self.inputs[mine[spent]]), ""
+        return self.inner.act(game, state, seat)
+
+
+@attrs.frozen
+class Opening:
+    """Where a batch's games start: the state at the start of turn `turn` of a recorded game (its
+    seed `record_seed` and the inputs before that turn), its digest, and the inputs pinned in that
+    turn per seat (the talks and decisions as played, or changed). Each game goes on with its own
+    seed from there: the same state, other chances and the bots' play after the pinned inputs."""
+
+    record_seed: int
+    turn: int
+    digest: str
+    prefix: tuple[Mapping, ...]
+    pinned: Mapping[str, tuple[Mapping, ...]] = attrs.field(factory=dict)
+
+    def start(self, game: Game, seed: int) -> Start:
+        """The opening's state with the game's own seed for what chance does from here."""
+        key = (id(game), self.record_seed, self.turn, self.digest, len(self.prefix))
+        opened = _OPENINGS.get(key)
+        if opened is None:
+            opened = self._replay(game)
+            _OPENINGS.clear()
+            _OPENINGS[key] = opened
+        # No generator lives in a state: draws are BLAKE2b(seed, step, n), so a new seed is a new
+        # course of chance from the very same position.
+        return attrs.evolve(opened, state=attrs.evolve(opened.state, seed=seed))
+
+    def _replay(self, game: Game) -> Start:
+        from engine.play.records import digest
+
+        state = game.start(self.record_seed)
+        low, high = state.clock, state.risk
+        for value in self.prefix:
+            state, _ = game.apply(state, parse_input(value))
+            low, high = min(low, state.clock), max(high, state.risk)
+        if state.turn != self.turn or digest(game, state) != self.digest:
+            raise MidnightError(f"the opening does not lead to the recorded state at the start of turn {self.turn}")
+        return Start(state, low, high)
+
+    def controllers(self, controllers: Mapping[str, Controller]) -> dict[str, Controller]:
+        return {seat: PinnedController(c, self.turn, tuple(self.pinned[seat])) if self.pinned.get(seat) else c
+                for seat, c in controllers.items()}
+
+
+_OPENINGS: dict[tuple, Start] = {}
+
+
 # -- many games ----------------------------------------------------------------------------------
 
 
 @attrs.frozen
 class Batch:
-    """A batch's plan: which scenario, which line-up, which seeds."""
+    """A batch's plan: which scenario, which line-up, which seeds, and where games start (the
+    beginning, or an opening mid-game)."""
 
     source: ScenarioSource
     lineup: Mapping[str, str] = attrs.field(factory=dict)
     base_seed: int = 0
+    opening: Opening | None = None
 
     def seed(self, index: int) -> int:
         return self.base_seed + index
 
     def play(self, index: int) -> tuple[GameResult, list[PlayedInput]]:
         game = self.source.load()
-        return play_game(game, self.seed(index), controllers_for(game, self.lineup), index)
+        controllers = controllers_for(game, self.lineup)
+        if self.opening is None:
+            return play_game(game, self.seed(index), controllers, index)
+        start = self.opening.start(game, self.seed(index))
+        return play_game(game, self.seed(index), self.opening.controllers(controllers), index, start=start)
 
 
 def _play_chunk(batch: Batch, indices: Sequence[int]) -> list[GameResult]:
