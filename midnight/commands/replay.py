@@ -52,4 +52,8 @@ def run(args) -> int:
         else:
             print(printable(f"{args.record}: a game in progress, reproduced exactly up to turn {result.final.turn} "
                             f"({result.turns_checked} turns closed, {inputs} inputs, seed {record.seed})"))
+        if record.branched_from is not None:  # a what-if branch: its source too, when it is at hand
+            from engine.play.branch import check_source
+
+            print(printable(f"{args.record}: {check_source(game, record, args.record)}"))
     return 0
