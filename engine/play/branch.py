@@ -230,7 +230,7 @@ def check_change(point: BranchPoint, change: Change) -> dict | None:
     for move in (*change.add, *(change.exactly or ())):
         option = offered.get(move)
         if option is None or not option.available:
-            why = "is not a move" if option is None else "is not open to"
+            why = "is not a move of" if option is None else "is not open to"
             raise BranchError(f"--change {change}: '{move}' {why} {change.seat} in turn {point.turn} "
                               f"(moves it could choose: {open_moves})")
     value = {"seat": change.seat, "kind": "decide", "moves": change.moves(played)}

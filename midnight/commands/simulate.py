@@ -19,7 +19,9 @@ def add_parser(sub) -> None:
                     "Game i uses seed SEED+i, so any game can be replayed from the batch's seed "
                     "and its index.",
     )
-    parser.add_argument("scenario", nargs="?", default="trilateral-2026", help="built-in id or scenario file")
+    parser.add_argument("scenario", nargs="?", default=None,
+                        help="built-in id or scenario file (default trilateral-2026; with --from: the record's "
+                             "scenario, or this file if given)")
     parser.add_argument("--runs", type=int, default=1000, help="how many games (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="base seed: game i uses seed SEED+i (default 0)")
     parser.add_argument("--seats", metavar="SEAT=PERSONA,...", default="",
@@ -28,12 +30,20 @@ def add_parser(sub) -> None:
     parser.add_argument("--out", metavar="FILE.csv", help="write one CSV row per game")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of text")
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--compare", metavar="SEAT=PERSONA,...",
-                       help="also play line-up B (these seats changed) on the same seeds and report B - A")
+    group.add_argument("--compare", metavar="SEAT=PERSONA,...", nargs="?", const="",
+                       help="also play line-up B (these seats changed) on the same seeds and report B - A; "
+                            "with --from and --change, alone: compare the change with the game as played")
     group.add_argument("--compare-scenario", metavar="FILE",
                        help="also play this scenario variant on the same seeds and report B - A")
     parser.add_argument("--record-run", nargs=2, metavar=("K", "FILE"),
                         help="write game K as a record (replay it with `midnight replay FILE --verify`)")
+    what_if = parser.add_argument_group("what if (docs/branches.md)")
+    what_if.add_argument("--from", dest="from_record", metavar="RECORD",
+                         help="continue a recorded game from the start of --turn N, many times, with bots")
+    what_if.add_argument("--turn", type=int, metavar="N", help="with --from: the turn to continue from")
+    what_if.add_argument("--change", action="append", default=[], metavar="SEAT:CHANGE",
+                         help="with --from: change SEAT's decision in turn N: SEAT:-MOVE, SEAT:+MOVE, "
+                              "SEAT:moves=A,B (moves= for none) or SEAT:bot; B = the change, A = as played")
     parser.add_argument("--progress", action=argparse_bool(), default=None,
                         help="show a progress bar on stderr (default: when stderr is a terminal)")
     parser.set_defaults(run=run)
@@ -86,6 +96,14 @@ def run(args) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     if jobs < 1:
         raise MidnightError("--jobs must be 1 or more")
+    if args.from_record:
+        return run_from(args, jobs)
+    if args.turn is not None or args.change:
+        raise MidnightError(f"{'--turn' if args.turn is not None else '--change'} needs --from RECORD "
+                            "(continue a recorded game from a turn)")
+    if args.compare == "":
+        raise MidnightError("--compare: name the seats of line-up B, e.g. --compare us=dove")
+    args.scenario = args.scenario or "trilateral-2026"
     source = ScenarioSource.from_ref(args.scenario)
     game = source.load()
     lineup = parse_seats(args.seats, game.seats)
@@ -297,3 +315,166 @@ def print_report(report: dict, game, out) -> None:
     for actor, stat in diff["scores"].items():
         print(_diff_line(f"score: {actor}", stat), file=out)
     print(_diff_line("shared outcome", diff["shared"]), file=out)
+
+
+# -- what if: continuations of a recorded game -------------------------------------------------------
+
+
+def run_from(args, jobs: int) -> int:
+    """`simulate --from RECORD --turn N [--change SEAT:CHANGE ...]`: bot continuations from the
+    start of turn N, as played (A) and changed (B), on the same seeds (docs/branches.md)."""
+    from engine.play.branch import Change, branch_point, opening
+    from engine.play.records import check_scenario_matches, read_record
+    from engine.play.simulate import Batch, ScenarioSource, compare, run_batch, seat_labels, summarize
+    from midnight.commands.run import parse_seats
+
+    if args.turn is None:
+        raise MidnightError("--from needs --turn N: the turn to continue the game from")
+    if args.compare_scenario:
+        raise MidnightError("--compare-scenario does not go with --from: a record is of one scenario")
+    if args.record_run:
+        raise MidnightError("--record-run does not go with --from; to play a continuation yourself, "
+                            "write a branch with `midnight branch RECORD --turn N --out FILE`")
+    changes = [Change.parse(text) for text in args.change]
+    record = read_record(args.from_record)
+    ref = args.scenario or record.scenario.to_load(None, args.from_record)
+    source = ScenarioSource.from_ref(ref)
+    game = source.load()
+    try:
+        check_scenario_matches(game, record)
+    except MidnightError as error:
+        raise MidnightError(f"{args.from_record}: {error}") from None
+    lineup = parse_seats(args.seats, game.seats)
+    point = branch_point(game, record, args.from_record, args.turn)
+    opening_a = opening(point)
+    if changes:
+        batch_b = Batch(source, lineup, args.seed, opening(point, changes))
+    elif args.compare:
+        batch_b = Batch(source, {**lineup, **parse_seats(args.compare, game.seats)}, args.seed, opening_a)
+    elif args.compare == "":
+        raise MidnightError("--compare with --from needs what to compare: --change SEAT:CHANGE (a decision "
+                            "of turn N) or --compare SEAT=PERSONA (other bots after it)")
+    else:
+        batch_b = None
+    batch_a = Batch(source, lineup, args.seed, opening_a)
+    opening_a.start(game, args.seed)  # replayed once here: the workers inherit it
+
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    started = time.perf_counter()
+    results_a = run_batch(batch_a, args.runs, jobs, ProgressBar("as played" if batch_b else "games") if show else None)
+    results_b = run_batch(batch_b, args.runs, jobs, ProgressBar("changed") if show else None) if batch_b else None
+    seconds = time.perf_counter() - started
+
+    report: dict = {
+        "scenario": {"id": game.scenario.id, "version": game.scenario.version, "hash": game.content_hash},
+        "from": {"record": args.from_record, "seed": record.seed, "turn": point.turn, "digest": point.digest,
+                 "clock": point.state.clock, "risk": point.state.risk},
+        "runs": args.runs,
+        "base_seed": args.seed,
+        "seats": seat_labels(game, lineup),
+        "as_played": {"decisions": _decisions(point), "summary": summarize(results_a, game)},
+        "seconds": seconds,
+    }
+    if batch_b is not None:
+        assert results_b is not None  # played with batch_b
+        if changes:
+            pinned = batch_b.opening.pinned if batch_b.opening is not None else {}
+            report["changed"] = {"changes": [str(c) for c in changes],
+                                 "decisions": {c.seat: "bot" if c.bot else _moves(pinned.get(c.seat, ()))
+                                               for c in changes}}
+        else:
+            report["changed"] = {"seats": seat_labels(game, batch_b.lineup)}
+        report["changed"]["summary"] = summarize(results_b, game)
+        report["difference"] = compare(results_a, results_b)
+    if args.out:
+        write_csv(args.out, game, results_a, results_b)
+
+    out = sys.stdout
+    if args.json:
+        json.dump(_json_safe(report), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        print_what_if(report, game, out)
+        if args.out:
+            print(f"one row per game written to {args.out}", file=out)
+    errors = report["as_played"]["summary"]["errors"] + (report["changed"]["summary"]["errors"] if batch_b else 0)
+    if errors:
+        first = report["as_played"]["summary"]["first_error"] or report["changed"]["summary"]["first_error"]
+        print(f"midnight: {errors} game(s) failed; first: {first}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _moves(values) -> list[str]:
+    return next((list(v.get("moves", ())) for v in values if v.get("kind") == "decide"), [])
+
+
+def _decisions(point) -> dict[str, list[str]]:
+    """Each seat's recorded decision in the branch turn."""
+    return {v["seat"]: list(v.get("moves", ())) for v in point.inputs_of_turn() if v.get("kind") == "decide"}
+
+
+def _rate(summary: dict) -> str:
+    cat = summary["catastrophe"]
+    return f"{_pct(cat['rate']):>11}   {_pct(cat['low']):>6} to {_pct(cat['high']):<6}"
+
+
+def print_what_if(report: dict, game, out) -> None:
+    """The counterfactual table: the catastrophe rate from the branch point as played and changed."""
+    p = lambda text="": print(text, file=out)  # noqa: E731
+    start = report["from"]
+    seats = ", ".join(f"{k}={v.removeprefix('bot:')}" for k, v in report["seats"].items())
+    first, last = report["base_seed"], report["base_seed"] + report["runs"] - 1
+    p(f"What if: {game.scenario.title.get()} ({report['scenario']['id']} v{report['scenario']['version']}), "
+      f"{start['record']} (seed {start['seed']}) from the start of turn {start['turn']}")
+    p(f"The state then: clock {_num(start['clock'])} seconds to midnight, risk {_num(start['risk'])} ({start['digest']})")
+    p(f"{report['runs']} continuations per row, seeds {first}..{last}: turn {start['turn']}'s talks and decisions "
+      "as the record has them (changed where a row says), then chance and the bots")
+    p(f"Bots after that: {seats}")
+    p()
+    name = lambda seat: game.actor(seat).name.get() if seat in game.seats else seat  # noqa: E731
+    decided = report["as_played"]["decisions"]
+    p(f"  {'':<34} {'catastrophe':>11}   {'95% CI':<16} {'final clock':>11}")
+    changed = report.get("changed")
+    rows = [("as played", report["as_played"]["summary"])]
+    if changed is not None:
+        label = ", ".join(changed["changes"]) if "changes" in changed else \
+            ", ".join(f"{k}={v.removeprefix('bot:')}" for k, v in changed["seats"].items() if v != report["seats"][k])
+        rows.append((label, changed["summary"]))
+    for label, summary in rows:
+        clock = summary["clock"].get("mean", math.nan) if summary["clock"] else math.nan
+        p(f"  {label[:34]:<34} {_rate(summary)} {_num(clock):>11}")
+    if changed is not None:
+        diff = report["difference"]
+        cat = diff["catastrophe"]
+        interval = "" if cat["n"] < 2 else f"   (95% CI {_points(cat['low'])} to {_points(cat['high'])})"
+        clear = "" if cat["n"] < 2 or cat["low"] <= 0 <= cat["high"] else "  * the interval excludes 0"
+        p(f"  {'difference (paired, same seeds)':<34} {_points(cat['mean']):>11}{interval}{clear}")
+    p()
+    turn = start["turn"]
+    for seat, moves in decided.items():
+        p(f"As played, {name(seat)} decided in turn {turn}: {', '.join(moves) or 'no move'}")
+    if changed is not None and "decisions" in changed:
+        for seat, moves in changed["decisions"].items():
+            what = "its bot plays the turn" if moves == "bot" else f"decides {', '.join(moves) or 'no move'}"
+            p(f"Changed: {name(seat)} {what}")
+    if changed is not None:
+        diff = report["difference"]
+        p()
+        p(f"Changed - as played, paired on the same {diff['pairs']} seeds (* : the 95% CI excludes 0):")
+        p(f"  {'':<34} {'played':>8}    {'changed':>8}   difference")
+        p(_diff_line("catastrophe rate", diff["catastrophe"], percent=True))
+        p(_diff_line("final clock", diff["clock"]))
+        p(_diff_line("closest approach to midnight", diff["min_clock"]))
+        p(_diff_line("crises per game", diff["crises"]))
+        for actor, stat in diff["scores"].items():
+            p(_diff_line(f"score: {actor}", stat))
+    for label, summary in rows:
+        if summary["errors"]:
+            p(f"Failed games ({label}): {summary['errors']} (first: {summary['first_error']})")
+    p(f"({2 if changed is not None else 1} x {report['runs']} games in {report['seconds']:.1f} s)")
+
+
+def _points(x: float) -> str:
+    """A difference of two rates, in percentage points."""
+    return "-" if math.isnan(x) else f"{100 * x:+.1f} pts"
