@@ -662,6 +662,20 @@ class Table(Session):
             raise IllegalInput(f"no seat '{to}' (seats: {', '.join(self.game.seats)})")
         return self._say("message", text, (to,) if to else ())
 
+    def facilitator_left(self, now: float) -> bool:
+        """The facilitator's connection is gone: the clock waits for them (no seat loses time to a
+        dropped network). Returns whether a running clock was stopped (to start again on return)."""
+        if not self.timer.running:
+            return False
+        self.timer = self.timer.pause(now)
+        self._say("timer", "The facilitator lost the connection: the clock waits.")
+        return True
+
+    def facilitator_back(self, now: float) -> None:
+        if not self.timer_paused and not self.paused:
+            self.timer = self.timer.start(now)
+            self._say("timer", "The facilitator is back: the clock runs again.")
+
     def pause(self, now: float) -> None:
         """Pause the game: no seat may act and the clock stops until `go_on`."""
         self.paused = True
