@@ -327,7 +327,7 @@ def dump_record(record: Record) -> str:
     header = {k: v for k, v in data.items() if k != "turns"}
     text = "# Midnight game record: replay with `midnight replay FILE --verify`\n"
     text += yaml.dump(header, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    text += "turns:\n"
+    text += "turns:\n" if data["turns"] else "turns: []\n"  # a branch at turn 1 has none
     for turn in data["turns"]:
         text += f"  - turn: {turn['turn']}\n    inputs:\n" if turn["inputs"] else f"  - turn: {turn['turn']}\n    inputs: []\n"
         for entry in turn["inputs"]:
