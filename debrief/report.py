@@ -1,0 +1,89 @@
+"""Make a debrief report from a record file: load, verify by replay, build for a reader, render, write.
+
+    text = report_text("game.yaml", seat="facilitator", language="en", fmt="html")
+    path = write_report("game.yaml", "debrief.html")
+
+Every problem is a MidnightError with one line saying what to fix: an unreadable or malformed
+record, one that does not verify, an unknown seat or language, an unwritable output.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from debrief import html, markdown
+from debrief.story import Debrief, build
+from debrief.words import LANGUAGES
+from engine import FACILITATOR, Game
+from engine.errors import IllegalInput, MidnightError, RecordError
+from engine.play.records import Record, check_writable, load_record_game, read_record, replay, write_atomic
+from engine.rules.views import check_seat
+
+FORMATS = ("html", "md")
+
+
+def load_verified(path: str | os.PathLike[str], scenario: str | None = None):
+    """The record at `path`, its game and its replay; raises RecordError unless it reproduces exactly."""
+    name = os.fspath(path)
+    record = read_record(path)
+    game = load_record_game(record, path, scenario)
+    try:
+        result = replay(game, record)
+    except RecordError as error:
+        raise RecordError(f"{name}: does not verify: {error}") from None
+    if result.divergence is not None:
+        raise RecordError(f"{name}: does not verify: DIVERGED at {result.divergence}; "
+                          "a report is made only from a record that replays exactly (check it with `midnight replay --verify`)")
+    return game, record, result
+
+
+def debrief_of(game: Game, record: Record, states, *, seat: str = FACILITATOR, language: str = "en",
+               record_name: str = "") -> Debrief:
+    """The report's facts for `seat` (checked against the game's seats) in `language`."""
+    if language not in LANGUAGES:
+        raise MidnightError(f"no report language '{language}' (languages: {', '.join(LANGUAGES)})")
+    try:
+        check_seat(game, seat)
+    except IllegalInput as error:
+        raise MidnightError(str(error)) from None
+    return build(game, record, states, seat=seat, language=language, record_name=record_name)
+
+
+def render(debrief: Debrief, fmt: str = "html") -> str:
+    if fmt not in FORMATS:
+        raise MidnightError(f"no report format '{fmt}' (formats: {', '.join(FORMATS)})")
+    return html.render(debrief) if fmt == "html" else markdown.render(debrief)
+
+
+def report_text(path: str | os.PathLike[str], *, seat: str = FACILITATOR, language: str = "en", fmt: str = "html",
+                scenario: str | None = None) -> str:
+    game, record, result = load_verified(path, scenario)
+    debrief = debrief_of(game, record, result.states, seat=seat, language=language, record_name=Path(path).name)
+    return render(debrief, fmt)
+
+
+def default_output(record_path: str | os.PathLike[str], seat: str = FACILITATOR, fmt: str = "html") -> Path:
+    """Where a report of `record_path` goes by default: next to it, `NAME.debrief.html` (a seat's:
+    `NAME.debrief-SEAT.html`)."""
+    path = Path(record_path)
+    suffix = "" if seat == FACILITATOR else f"-{seat}"
+    return path.with_name(f"{path.stem}.debrief{suffix}.{fmt}")
+
+
+def write_report(record_path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
+                 seat: str = FACILITATOR, language: str = "en", fmt: str = "html", scenario: str | None = None) -> Path:
+    """Write the report of a record file atomically; returns where it went."""
+    target = Path(out) if out is not None else default_output(record_path, seat, fmt)
+    check_writable(target, "the report")
+    text = report_text(record_path, seat=seat, language=language, fmt=fmt, scenario=scenario)
+    write_atomic(target, text)
+    return target
+
+
+def write_debrief(debrief: Debrief, out: str | os.PathLike[str], fmt: str = "html") -> Path:
+    """Write a report already built (the terminal UI's, from the game in memory) atomically."""
+    target = Path(out)
+    check_writable(target, "the report")
+    write_atomic(target, render(debrief, fmt))
+    return target
