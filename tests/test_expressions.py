@@ -971,3 +971,30 @@ def test_specialized_expressions_pickle():
     expression = compile_expression("is_self('us') ? 2 : x", _IS).specialize({("is_self", ("us",)): False})
     again = pickle.loads(pickle.dumps(expression))
     assert again.evaluate({"x": 7.0}) == 7.0 == expression.evaluate({"x": 7.0})
+
+
+class _Row(dict):
+    """Variables with a row of numbers, as Expression.bind's results read them."""
+
+    def __init__(self, row, names=()):
+        super().__init__(names)
+        self.row = row
+
+
+def test_bind_reads_named_positions_from_the_row_and_other_names_by_name():
+    expression = compile_expression("is_self('us') ? 0 : x * 2 + y", _IS)
+    bound = expression.bind({("is_self", ("us",)): False}, {"x": 1})
+    assert bound.evaluate(_Row([5.0, 3.0], {"y": 1.0})) == 7.0  # x from the row, y by name
+    assert bound.evaluate(_Row([5.0, 3.0], {"x": 100.0, "y": 1.0})) == 7.0  # never x by name
+    assert bound.names == {"x", "y"} and bound.source == expression.source
+    with pytest.raises(ExpressionEvalError, match="unknown name 'y'"):
+        bound.evaluate(_Row([5.0, 3.0]))
+    again = pickle.loads(pickle.dumps(bound))
+    assert again.evaluate(_Row([5.0, 4.0], {"y": 0.5})) == 8.5
+
+
+def test_bound_names_refuse_what_unbound_names_refuse():
+    bound = compile_expression("x + 1").bind({}, {"x": 0})
+    with pytest.raises(ExpressionEvalError, match="name 'x'"):
+        bound.evaluate(_Row([math.inf]))
+    assert bound.evaluate(_Row([2])) == 3.0  # an int is converted, as by name

@@ -1,8 +1,10 @@
 """The fast paths bots and `simulate` take give exactly what the full paths give.
 
 Bots ask for lean options (`Game.options(..., lean=True)`): the same choices, less the words only
-people read. These tests walk bot games from random seeds and line-ups and compare the two paths
-at every decision (benchmarks/fingerprint.py compares whole games the same way, in bulk).
+people read. Formulas are compiled for the game once per self and other, with track names bound
+to slots (engine.rules.context): the same values as looking each name up. These tests walk bot
+games from random seeds and line-ups and compare the two paths at every decision
+(benchmarks/fingerprint.py compares whole games the same way, in bulk).
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from engine import load_game
 from engine.bots import persona_names
 from engine.play.loop import step
 from engine.play.simulate import controllers_for
+from engine.errors import ScenarioRuntimeError
 from engine.rules import talks
+from engine.rules.context import SPECIALS
+from engine.rules.functions import GameFunctions
 from engine.rules.options import SeatOptions
+from engine.scenario.expressions import ExpressionError
+from engine.scenario.names import Namespace
 
 GAME = load_game("trilateral-2026")
 SOME = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,3 +76,45 @@ def test_nearest_terms_found_without_words_are_the_terms_found_with_them(seed, l
             lean = talks.acceptable_terms(work, seat, template, defaults, words=False)
             assert (full and full[0]) == (lean and lean[0])
             assert lean is None or lean[1] is None
+
+
+def formulas(game):
+    """Every move effect's condition and amount, and every template's conditions, with where."""
+    for move in game.scenario.moves:
+        for effect in move.effects:
+            for formula in (effect.when, effect.delta, effect.set, effect.chance):
+                if formula is not None:
+                    yield formula
+    for template in game.scenario.agreements:
+        for formula in (template.accept_requires, template.breach and template.breach.when):
+            if formula is not None:
+                yield formula
+
+
+def by_name(work, expression, self_actor, other, extra):
+    """`expression` evaluated as written: every name looked up, every call made."""
+    namespace = Namespace(GAME.layout, work, SPECIALS, self_actor, other, extra)
+    try:
+        return expression.evaluate(namespace, GameFunctions(work, self_actor))
+    except ExpressionError:
+        return "error"
+
+
+@SOME
+@given(seed=st.integers(0, 10_000), lineup=lineups())
+def test_formulas_bound_to_slots_give_what_names_give(seed, lineup):
+    params = {"param.cap": 1800.0, "param.ceiling": 30.0}
+    checked = 0
+    for state, _ in decisions(seed, lineup, turns=6):
+        work = GAME._reader(state)
+        for expression in formulas(GAME):
+            for self_actor in (None, *GAME.seats):
+                for other in (None, *GAME.seats):
+                    try:
+                        fast = work.evaluate(expression, self_actor, other, params)
+                    except ScenarioRuntimeError:
+                        fast = "error"
+                    slow = by_name(work, expression, self_actor, other, params)
+                    assert fast == slow and type(fast) is type(slow), expression.source
+                    checked += 1
+    assert checked > 0

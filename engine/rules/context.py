@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from engine.errors import ScenarioRuntimeError
 from engine.rules.functions import GameFunctions
-from engine.scenario.expressions import Expression, ExpressionError
+from engine.scenario.expressions import Expression, ExpressionError, ExpressionEvalError
 from engine.scenario.names import Namespace
+from engine.scenario.vocabulary import SELF_TEST
 
 if TYPE_CHECKING:
     from engine.rules.game import Game
@@ -32,17 +33,24 @@ SPECIALS = {
 }
 
 
+_LIMIT = 4096  # as engine.rules.memo.LIMIT (which imports this module)
+
+
 class EvaluationContext:
-    """The namespaces and function tables of one game, pointed at one Work at a time."""
+    """The namespaces and function tables of one game, pointed at one Work at a time, and each
+    formula compiled for the game once per (self, other) it is evaluated with."""
 
     def __init__(self, game: Game) -> None:
         self._scenario_id = game.scenario.id
         self._layout = game.layout
+        self._actor_ids = game.layout.actor_ids
         self._work: Work | None = None
         self._plain: dict[tuple[str | None, str | None], tuple[Namespace, GameFunctions]] = {}
         # Names given with a call (an agreement's params, a crisis round's counts) are read
         # first: one more namespace per self/other, handed each call's `extra` in turn.
         self._with_extra: dict[tuple[str | None, str | None], Namespace] = {}
+        # (id(expression), self, other) -> (expression, its closure as bound, namespace, functions)
+        self._bound: dict[tuple[int, str | None, str | None], tuple] = {}
 
     def _point_at(self, work: Work) -> None:
         self._work = work
@@ -57,21 +65,43 @@ class EvaluationContext:
         """The value of `expression` in `work`, or a ScenarioRuntimeError naming `where`."""
         if self._work is not work:
             self._point_at(work)
+        bound = self._bound.get((id(expression), self_actor, other))
+        if bound is None or bound[0] is not expression:  # the entry keeps the id from reuse
+            bound = self._bind(work, expression, self_actor, other)
+        _, fn, namespace, functions = bound
+        if extra:
+            with_extra = self._with_extra.get((self_actor, other))
+            if with_extra is None:
+                with_extra = self._with_extra[self_actor, other] = Namespace(
+                    self._layout, work, SPECIALS, self_actor, other)
+            with_extra.use_extra(extra)
+            namespace = with_extra
+        try:
+            return fn(namespace, functions)
+        except ExpressionError as error:
+            raise self._error(expression, where, error) from None
+        except RecursionError:  # only reachable when the caller is already deep in its own stack
+            message = "the expression is nested too deeply to evaluate here"
+            raise self._error(expression, where, ExpressionEvalError(message, None, expression.source)) from None
+
+    def _bind(self, work: Work, expression: Expression, self_actor: str | None, other: str | None) -> tuple:
+        """`expression` compiled for this game, self and other: `is_self(...)` answered (most such
+        formulas gate a rule to one actor and fold to a constant for the others) and every track
+        name it reads resolved to its slot. Bounded like every memo (engine.rules.memo.LIMIT)."""
         key = (self_actor, other)
         pair = self._plain.get(key)
         if pair is None:
             pair = self._plain[key] = (Namespace(self._layout, work, SPECIALS, self_actor, other),
                                        GameFunctions(work, self_actor))
-        namespace, functions = pair
-        if extra:
-            with_extra = self._with_extra.get(key)
-            if with_extra is None:
-                with_extra = self._with_extra[key] = Namespace(self._layout, work, SPECIALS, self_actor, other)
-            with_extra.use_extra(extra)
-            namespace = with_extra
-        try:
-            return expression.evaluate(namespace, functions)
-        except ExpressionError as error:
-            raise ScenarioRuntimeError(
-                f"scenario {self._scenario_id}: {where or 'expression'} {expression.source!r}: {error}"
-            ) from None
+        calls = {}
+        if self_actor is not None and SELF_TEST in expression.functions:
+            calls = {(SELF_TEST, (actor,)): actor == self_actor for actor in self._actor_ids}
+        row = self._layout.row(expression.names, self_actor, other)
+        compiled = expression.bind(calls, row) if calls or row else expression
+        bound = (expression, compiled.closure(), *pair)
+        if len(self._bound) < _LIMIT:
+            self._bound[id(expression), self_actor, other] = bound
+        return bound
+
+    def _error(self, expression: Expression, where: str, error: ExpressionError) -> ScenarioRuntimeError:
+        return ScenarioRuntimeError(f"scenario {self._scenario_id}: {where or 'expression'} {expression.source!r}: {error}")

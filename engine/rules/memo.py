@@ -60,7 +60,6 @@ class GameMemo:
         self.risk = tuple((f.id, f.value, f"risk.factors.{f.id}") for f in game.scenario.risk.factors)
         self.steps: dict = {}  # effects: each effect list ready to apply, per place and self
         self.turns: dict = {}  # assessment.begin_turn: a turn's opening line and possible events
-        self.constants: dict = {}  # Work.evaluate: the value of each formula that reads nothing
         self.selves: dict = {}  # for_self
         self.params: dict = {}  # param_names
         self.dates: dict[int, str] = {}  # Game.date_of

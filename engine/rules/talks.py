@@ -158,8 +158,8 @@ def acceptable_terms(work: Work, seat: str, template: AgreementTemplate, default
                 runs[-1].append(v)
             else:
                 runs.append([v])
-        words = " or ".join(f"{r[0]:g}" if len(r) == 1 else f"{r[0]:g}–{r[-1]:g}" for r in runs)
-        return ((p.id, best),), f"{p.id} {words}"
+        ranges = " or ".join(f"{r[0]:g}" if len(r) == 1 else f"{r[0]:g}–{r[-1]:g}" for r in runs)
+        return ((p.id, best),), f"{p.id} {ranges}"
     candidates = [dict(defaults, **{p.id: v}) for p in params for v in grids[p.id]]
     if len(params) <= 6:
         corners: list[dict[str, float]] = [{}]

@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from engine.rules.memo import remember
 from engine.rules.state import Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal, frozen_map
 from engine.scenario.expressions import Expression
 from engine.scenario.text import Text
-from engine.scenario.vocabulary import SELF_TEST
 
 if TYPE_CHECKING:
     from engine.rules.events import LogEvent
@@ -111,19 +109,8 @@ class Work:
         extra: Mapping[str, float] | None = None,
         where: str = "",
     ):
-        if self_actor is not None and SELF_TEST in expression.functions:
-            # Most `is_self` formulas gate a rule to one actor: compiled once per actor, knowing
-            # whom `is_self` names, they fold to a constant for the others (see GameMemo.for_self).
-            expression = self.memo.for_self(expression, self_actor)
-        if not expression.names and not expression.functions:
-            # A constant (most move costs are): its value never changes, so compute it once.
-            constants = self.memo.constants
-            known = constants.get(id(expression))
-            if known is not None and known[0] is expression:  # the entry keeps the id from reuse
-                return known[1]
-            value = self.memo.context.evaluate(self, expression, None, None, None, where)
-            remember(constants, id(expression), (expression, value))
-            return value
+        # Compiled for this game, self and other on first use (names bound to slots, `is_self`
+        # answered): see EvaluationContext.
         return self.memo.context.evaluate(self, expression, self_actor, other, extra, where)
 
     # -- tracks -----------------------------------------------------------------------------

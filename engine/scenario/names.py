@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from engine.scenario.expressions import ExpressionEvalError
 from engine.scenario.models import Scenario, Scope
-from engine.scenario.vocabulary import RELATIVE_ACTORS, SPECIAL_NAMES
+from engine.scenario.vocabulary import CRISIS_NAMES, RELATIVE_ACTORS, SPECIAL_NAMES
 
 
 class TrackLayout:
@@ -62,6 +62,32 @@ class TrackLayout:
         """A slot as a dotted name: `tension.russia.us`."""
         return self.labels[slot]
 
+    def row(self, names, self_actor: str | None, other_actor: str | None) -> dict[str, int]:
+        """The slot of each of `names` that always reads a track slot with this self and other,
+        as Expression.bind takes it: a formula compiled with it reads those names by position.
+        Left out (read by name, as Namespace does): special names, names a caller may give with
+        a call (`param.<id>`, the crisis counts: they are read first), a pair of one actor with
+        itself (always 0), names with no slot."""
+        row = {}
+        for name in names:
+            if name in SPECIAL_NAMES or name in CRISIS_NAMES or name.startswith("param."):
+                continue
+            parsed = self.parsed.get(name)
+            if parsed is None:
+                parsed = self.parsed[name] = _parse(self, name)
+            track, first, second = parsed
+            if parsed is _UNKNOWN:
+                continue
+            actors = [self_actor if part == "self" else other_actor if part == "other" else part
+                      for part in (first, second) if part is not None]
+            if None in actors or (len(actors) == 2 and actors[0] == actors[1]):
+                continue
+            try:
+                row[name] = self.slot(track, *actors)
+            except KeyError:
+                continue
+        return row
+
 
 class Namespace(Mapping):
     """The names an expression sees, resolved lazily against a working copy of the state.
@@ -70,7 +96,7 @@ class Namespace(Mapping):
     nothing is computed for names an expression does not use.
     """
 
-    __slots__ = ("_layout", "_work", "_specials", "_self", "_other", "_extra", "_slots")
+    __slots__ = ("_layout", "_work", "_specials", "_self", "_other", "_extra", "_slots", "row")
 
     def __init__(
         self,
@@ -83,6 +109,7 @@ class Namespace(Mapping):
     ) -> None:
         self._layout = layout
         self._work = work
+        self.row = work.tracks  # the slots' values, for formulas bound to slots (Expression.bind)
         self._specials = specials
         self._self = self_actor
         self._other = other_actor
@@ -95,6 +122,7 @@ class Namespace(Mapping):
     def point_at(self, work) -> None:
         """Read from this working state from now on."""
         self._work = work
+        self.row = work.tracks
 
     def use_extra(self, extra: Mapping[str, float]) -> None:
         """Read these names first from now on (a namespace serves one evaluation at a time)."""

@@ -19,6 +19,7 @@ class _TypeChecks:
     specs: Mapping[str, FunctionSpec]
     name_kinds: Mapping[str, str]
     known_calls: Mapping[tuple[str, tuple[Any, ...]], Value]
+    row: Mapping[str, int]  # names read by position (Expression.bind)
     names: set[str]
     used_functions: set[str]
 

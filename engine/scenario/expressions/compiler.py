@@ -41,6 +41,12 @@ class Expression:
             message = "the expression is nested too deeply to evaluate here"
             raise ExpressionEvalError(message, None, self.source) from None
 
+    def closure(self) -> Callable[[Any, Any], Value]:
+        """The compiled function itself, fn(variables, functions), for a caller that evaluates
+        this expression very often: it skips `evaluate`'s frame, and must then turn a
+        RecursionError into an error of its own (as `evaluate` does)."""
+        return self._fn
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_recompile, self._recipe)
 
@@ -52,10 +58,18 @@ class Expression:
         `not is_self('china') or x > 1` becomes the constant true. The result is the same value
         for every evaluation where those calls would have returned those results.
         """
+        return self.bind(known_calls, {})
+
+    def bind(self, known_calls: Mapping[tuple[str, tuple[Any, ...]], Value], row: Mapping[str, int]) -> Expression:
+        """As `specialize`, and with the number names in `row` read by position: such a name is
+        `variables.row[row[name]]` instead of `variables[name]`, so the variables passed to the
+        result must offer `row`, a sequence (a state's track values, read without looking up
+        a name). For a caller that knows once where each name lives."""
         source, specs, name_kinds = self._recipe[:3]
         known = tuple(sorted(known_calls.items(), key=repr))
-        parser, node = _parse(source, dict(specs), dict(name_kinds), dict(known))
-        recipe = (source, specs, name_kinds, known)
+        positions = tuple(sorted(row.items()))
+        parser, node = _parse(source, dict(specs), dict(name_kinds), dict(known), dict(positions))
+        recipe = (source, specs, name_kinds, known, positions)
         if node.is_const:  # it reads nothing now: say so, so that callers can treat it as a value
             return Expression(source, frozenset(), frozenset(), node.kind, node.fn, recipe)
         return Expression(
@@ -63,7 +77,9 @@ class Expression:
         )
 
 
-def _recompile(source: str, specs: tuple, name_kinds: tuple, known_calls: tuple = ()) -> Expression:
+def _recompile(source: str, specs: tuple, name_kinds: tuple, known_calls: tuple = (), row: tuple = ()) -> Expression:
+    if row:
+        return compile_expression(source, dict(specs), name_kinds=dict(name_kinds)).bind(dict(known_calls), dict(row))
     return compile_expression(source, dict(specs), name_kinds=dict(name_kinds), known_calls=dict(known_calls))
 
 
@@ -133,8 +149,9 @@ def compile_expression(
     )
 
 
-def _parse(source: str, specs: dict, kinds: dict, known_calls: Mapping | None) -> tuple[_Parser, _Node]:
-    parser = _Parser(source, specs, kinds, known_calls)
+def _parse(source: str, specs: dict, kinds: dict, known_calls: Mapping | None,
+           row: Mapping[str, int] | None = None) -> tuple[_Parser, _Node]:
+    parser = _Parser(source, specs, kinds, known_calls, row)
     try:
         return parser, parser.parse()
     except RecursionError:  # a safety net only: MAX_DEPTH keeps the parser far from the limit

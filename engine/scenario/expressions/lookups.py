@@ -37,7 +37,17 @@ class _LookupNodes(_TypeChecks):
                 source,
             )
 
-        if kind == NUMBER:
+        index = self.row.get(name)
+        if kind == NUMBER and index is not None:
+
+            def lookup(v: Any, f: Any) -> Value:
+                # Bound to a position (Expression.bind): no lookup by name, and never missing.
+                value = v.row[index]
+                if type(value) is float and not value - value:
+                    return value
+                return slow(value)
+
+        elif kind == NUMBER:
 
             def lookup(v: Any, f: Any) -> Value:
                 try:

@@ -61,11 +61,13 @@ class _Parser(_OperatorNodes, _LookupNodes):
         specs: Mapping[str, FunctionSpec],
         name_kinds: Mapping[str, str],
         known_calls: Mapping[tuple[str, tuple[Any, ...]], Value] | None = None,
+        row: Mapping[str, int] | None = None,
     ):
         self.source = source
         self.specs = specs
         self.name_kinds = name_kinds
         self.known_calls = known_calls or {}
+        self.row = row or {}  # names read by position, as variables.row[i] (Expression.bind)
         self.tokens = _tokenize(source)
         self.i = 0
         self.depth = 0
