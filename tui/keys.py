@@ -53,6 +53,7 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
     ),
     "End of game": (
         ("r", "replay", "Replay this game", "end.replay", True),
+        ("w", "report", "Write the debrief report", "end.report", True),
         ("q,escape", "app.quit", "Quit", "end.quit", True),
     ),
     "Replay viewer": (
@@ -60,6 +61,8 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
         ("left,h,p", "step(-1)", "Previous turn", "replay.prev", True),
         ("home", "jump(0)", "The start", "replay.first", True),
         ("end", "jump(-1)", "The last turn", "replay.last", True),
+        ("w", "report", "Write the debrief report", "replay.report", True),
+        ("b", "branch", "Branch here", "replay.branch", True),
         ("q,escape", "close", "Close", "replay.quit", True),
     ),
     "Dialogs (brief, help, drafting)": (

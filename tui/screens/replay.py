@@ -1,4 +1,5 @@
-"""The replay viewer: step through a record turn by turn, forward and back, seeing what each seat did."""
+"""The replay viewer: step through a record turn by turn, forward and back, seeing what each seat did;
+and branch it: `b` makes the start of the shown turn a new game, played on in the game screen."""
 
 from __future__ import annotations
 
@@ -7,19 +8,22 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Label, Static
 
 from engine import FACILITATOR, Game
+from engine.errors import MidnightError
 from engine.play.records import Record, Replay
+from engine.scenario.safe_text import printable
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
+from tui.screens.base import AppScreen
 
 
-class ReplayScreen(LocalizedKeys, Screen[None]):
+class ReplayScreen(LocalizedKeys, AppScreen[None]):
     """Shows the state after turn `index` (0: the start) of a replayed record, as the facilitator sees it."""
 
     # Home and End go to the first and last turn even while a panel has the focus (where they
@@ -61,6 +65,61 @@ class ReplayScreen(LocalizedKeys, Screen[None]):
     def action_jump(self, where: int) -> None:
         self.index = self.last if where < 0 else where
         self.show()
+
+    @property
+    def branch_turn(self) -> int:
+        """The turn a branch starts at: the shown one, played again (the start shows turn 1's)."""
+        return max(1, self.index)
+
+    def action_branch(self) -> None:
+        """Ask which seat the user takes, then play on from the start of the shown turn."""
+        turn, lang = self.branch_turn, self.language
+        state = self.replay.states[turn - 1]
+        if self.replay.divergence is not None or state.over or state.turn != turn:
+            reason = "diverged" if self.replay.divergence is not None else "over"
+            self.notify(words(f"cannot_branch_{reason}", lang, turn=turn), severity="warning", markup=False)
+            return
+        self.app.push_screen(BranchDialog(self.game, turn, lang), self._branch)
+
+    def _branch(self, seat: str | None) -> None:
+        if seat is None:
+            return
+        from engine.play.branch import branch_point, branch_record, branch_seats, write_branch
+        from engine.play.table import Session, midnight_home
+
+        turn, lang = self.branch_turn, self.language
+        source = str(getattr(self.app, "replay_path", None) or f"{self.game.scenario.id} game of {self.record.played}")
+        try:
+            point = branch_point(self.game, self.record, source, turn)
+            chosen = {s: ("human" if s == seat else "bot") for s in self.game.seats}
+            record = branch_record(point, branch_seats(self.game, self.record.seats, chosen))
+            stamp = record.played.replace(":", "").replace("-", "")[:15]
+            path = midnight_home() / "saves" / f"{self.game.scenario.id}-branch-t{turn}-{stamp}-{record.seed}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_branch(path, record)
+            session = Session.resume(self.game, record, path, lang)
+        except (MidnightError, OSError) as error:
+            self.notify(printable(f"{words('branch_failed', lang)}: {error}"), severity="error", timeout=30, markup=False)
+            return
+        self.notify(printable(words("branched", lang, turn=turn, path=str(path))), timeout=10, markup=False)
+        self.app.begin(session)  # the game screen, as for a new game or a resumed save
+
+    def action_report(self) -> None:
+        """Write the facilitator's debrief report of this record next to it, and say where (docs/debrief.md)."""
+        from pathlib import Path
+
+        from engine.play.table import midnight_home
+        from tui.screens.end import write_report_for
+
+        source = getattr(self.app, "replay_path", None)  # the record's file, when opened from one
+        if source:
+            out = Path(source).with_name(f"{Path(source).stem}.debrief.html")
+        else:
+            out = midnight_home() / "saves" / f"{self.game.scenario.id}-{self.record.seed}.debrief.html"
+            out.parent.mkdir(parents=True, exist_ok=True)
+        states = self.replay.states if self.replay.divergence is None else None  # else refused, with the reason
+        write_report_for(self, self.game, self.record, out, self.language, states=states,
+                         record_name=Path(source).name if source else "")
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 2:
@@ -113,3 +172,60 @@ class ReplayScreen(LocalizedKeys, Screen[None]):
         changes.update("\n".join(diff) or t("none", lang))
         number = turn.turn if turn else self.index
         log.update("\n".join(present.log_markup(e.kind, e.text.get(lang)) for e in view.log if e.turn == number))
+
+
+# The branch's few words, kept here while tui/i18n.py is being reworked by others.
+WORDS: dict[str, dict[str, str]] = {
+    "branch_title": {"en": "Branch at turn {turn}", "zh": "从第 {turn} 回合分支"},
+    "branch_ask": {"en": "The game goes on from the start of turn {turn} as a new game. Which seat do you take? "
+                         "The others are played by their bots.",
+                   "zh": "对局从第 {turn} 回合开始处作为新对局继续。你执掌哪一方?其余各方由机器人执掌。"},
+    "cancel": {"en": "Cancel", "zh": "取消"},
+    "branched": {"en": "A new game from turn {turn}, saved to {path}", "zh": "从第 {turn} 回合开始的新对局,已保存到 {path}"},
+    "branch_failed": {"en": "Could not branch", "zh": "无法分支"},
+    "cannot_branch_diverged": {"en": "This record does not reproduce: it cannot be branched",
+                               "zh": "此记录无法复现:不能分支"},
+    "cannot_branch_over": {"en": "The game was over before turn {turn}: choose an earlier turn",
+                           "zh": "第 {turn} 回合之前对局已结束:请选更早的回合"},
+}
+
+
+def words(key: str, language: str = "en", **values: object) -> str:
+    entry = WORDS[key]
+    return entry.get(language, entry["en"]).format(**values)
+
+
+class BranchDialog(LocalizedKeys, ModalScreen[str | None]):
+    """Which seat the user takes in a branch: one button per seat (or its number key); Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Dialogs (brief, help, drafting)")
+
+    def __init__(self, game: Game, turn: int, language: str) -> None:
+        super().__init__()
+        self.game, self.turn, self.language = game, turn, language
+
+    def compose(self) -> ComposeResult:
+        lang = self.language
+        with Vertical(id="dialog"):
+            yield Label(f"[b]{escape(words('branch_title', lang, turn=self.turn))}[/b]", id="dialog-title")
+            yield Static(escape(words("branch_ask", lang, turn=self.turn)))
+            with Vertical(id="branch-seats"):
+                for number, seat in enumerate(self.game.seats, 1):
+                    name = present.actor_name(self.game, seat, lang)
+                    yield Button(f"{number}  {name}", id=f"seat-{seat}", compact=True)
+            with Horizontal(id="dialog-buttons"):
+                yield Button(words("cancel", lang), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event) -> None:
+        if event.character and event.character.isdigit():
+            number = int(event.character)
+            if 1 <= number <= len(self.game.seats):
+                event.stop()
+                self.dismiss(self.game.seats[number - 1])
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        self.dismiss(button.removeprefix("seat-") if button.startswith("seat-") else None)
