@@ -87,3 +87,16 @@ def write_debrief(debrief: Debrief, out: str | os.PathLike[str], fmt: str = "htm
     check_writable(target, "the report")
     write_atomic(target, render(debrief, fmt))
     return target
+
+
+def write_game_report(game: Game, record: Record, out: str | os.PathLike[str], *, language: str = "en",
+                      states=None, record_name: str = "") -> Path:
+    """Write the facilitator's report of a game held in memory (the terminal UI's end screen and
+    replay viewer): `states` from its replay, else the record is replayed (and must reproduce)."""
+    if states is None:
+        result = replay(game, record)
+        if result.divergence is not None:
+            raise RecordError(f"the game does not reproduce: DIVERGED at {result.divergence}")
+        states = result.states
+    debrief = debrief_of(game, record, states, language=language, record_name=record_name)
+    return write_debrief(debrief, out)

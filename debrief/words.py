@@ -142,6 +142,8 @@ WORDS: dict[str, dict[str, str]] = {
     "sources_intro": {"en": "Real-world figures in this report come from the scenario's sources, cited as [n].",
                       "zh": "本报告中的现实数据来自剧本所列资料,以[n]标注。"},
     "no_sources": {"en": "The scenario cites no sources.", "zh": "本剧本未列出资料来源。"},
+    "report_written": {"en": "Debrief report written: {path}", "zh": "复盘报告已写入:{path}"},
+    "report_failed": {"en": "The debrief report was not written: {error}", "zh": "复盘报告未能写入:{error}"},
     "generated": {"en": "Written by midnight report from a record that replays exactly.",
                   "zh": "由 midnight report 根据可精确重放的对局记录生成。"},
     # the facilitator's questions

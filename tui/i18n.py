@@ -158,9 +158,9 @@ KEY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "respond.accept": "接受高亮的提案", "respond.reject": "拒绝该提案", "respond.counter": "以其他条款反提案",
         "crisis.back_down": "退让", "crisis.hold": "坚持", "crisis.escalate": "升级", "crisis.brief": "简报",
         "next.continue": "继续",
-        "end.replay": "回放本局", "end.quit": "退出",
+        "end.replay": "回放本局", "end.report": "写出复盘报告", "end.quit": "退出",
         "replay.next": "下一回合", "replay.prev": "上一回合", "replay.first": "开局", "replay.last": "最后一回合",
-        "replay.quit": "关闭",
+        "replay.report": "写出复盘报告", "replay.quit": "关闭",
         "dialog.close": "关闭/取消",
     },
 }

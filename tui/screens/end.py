@@ -81,6 +81,31 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
     def action_replay(self) -> None:
         self.app.open_replay(self.session.game, self.session.recorder.to_record())
 
+    def action_report(self) -> None:
+        """Write the facilitator's debrief report next to the game's save, and say where (docs/debrief.md)."""
+        session = self.session
+        out = session.save_path.with_name(f"{session.save_path.stem}.debrief.html")
+        write_report_for(self, session.game, session.recorder.to_record(), out, session.language,
+                         record_name=session.save_path.name)
+
+
+def write_report_for(screen, game, record, out, language: str, states=None, record_name: str = "") -> None:
+    """Write a debrief report (debrief/) in a thread, as its charts take a second or two, and tell
+    the screen where it went (or why not)."""
+    from debrief.report import write_game_report
+    from debrief.words import word
+    from engine.errors import MidnightError
+
+    def work() -> None:
+        try:
+            path = write_game_report(game, record, out, language=language, states=states, record_name=record_name)
+            message, severity = word("report_written", language, path=path), "information"
+        except (MidnightError, OSError) as error:
+            message, severity = word("report_failed", language, error=error), "error"
+        screen.app.call_from_thread(screen.notify, message, severity=severity, markup=False, timeout=15)
+
+    screen.run_worker(work, thread=True, exclusive=True, group="debrief")
+
 
 # What happened on a turn, as the end screen tells it: moves, deals, breaches, crises, events, the end.
 _TOLD = (events.MovePlayed, events.AgreementSigned, events.AgreementEnded, events.BreachFound, events.CrisisStarted,
