@@ -15,6 +15,7 @@ from engine.errors import MidnightError
 from engine.play.records import Record
 from engine.play.table import Session, TurnReport
 from engine.scenario.safe_text import printable
+from tui import present
 from tui.i18n import t
 from tui.keys import bindings
 
@@ -82,7 +83,8 @@ class MidnightApp(App[int]):
         try:
             self.playing.submit(value)
         except MidnightError as error:
-            self.notify(printable(error), title="Not allowed", severity="error", markup=False)
+            said = present.reason(self.playing.game, str(error), self.ui_language)
+            self.notify(printable(said), title=t("not_allowed", self.ui_language), severity="error", markup=False)
             return False
         self.advance()
         return True
@@ -93,7 +95,7 @@ class MidnightApp(App[int]):
         try:
             session.run_bots()
         except MidnightError as error:  # a bot or scenario bug: say so, do not crash
-            self.notify(printable(f"A bot could not play: {error}"), severity="error", timeout=30, markup=False)
+            self.notify(printable(t("bot_failed", self.ui_language, error=error)), severity="error", timeout=30, markup=False)
         if session.last_error:
             self.notify(printable(session.last_error), severity="warning", markup=False)
             session.last_error = None
@@ -154,7 +156,7 @@ class MidnightApp(App[int]):
         try:
             path = self.session.save()
         except (OSError, MidnightError) as error:
-            self.notify(printable(f"Could not save: {error}"), severity="error", markup=False)
+            self.notify(printable(t("save_failed", self.ui_language, error=error)), severity="error", markup=False)
             return
         self.notify(printable(t("saved", self.ui_language, path=str(path))), title=t("saved_title", self.ui_language),
                     markup=False)
@@ -178,8 +180,10 @@ class MidnightApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: every key", "List the keys of every screen", self.action_help)
+        lang = self.ui_language
+        yield SystemCommand(t("command_help", lang), t("command_help_help", lang), self.action_help)
         if self.session is not None and not self.session.state.over:
-            yield SystemCommand("Save the game", f"Write the save file ({self.session.save_path})", self.save_game)
+            yield SystemCommand(t("command_save", lang), t("command_save_help", lang, path=self.session.save_path),
+                                self.save_game)
             if self.game_screen is not None and self.current_seat:
-                yield SystemCommand("Show my brief", "Objectives, red lines, what you know", self.game_screen.action_brief)
+                yield SystemCommand(t("command_brief", lang), t("command_brief_help", lang), self.game_screen.action_brief)

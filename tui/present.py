@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 
 from engine import Game
+from engine.bots import wording
+from engine.rules import events, phrases
 from engine.rules.views import SeatView, TrackReading
 from engine.scenario.safe_text import printable
+from tui.i18n import t
 
 CLOCK_BANDS = ((30, "-critical"), (60, "-danger"), (100, "-tense"))
 
@@ -66,12 +70,12 @@ def actor_name(game: Game, actor: str | None, language: str) -> str:
 
 
 def names(game: Game, actors: Iterable[str], language: str) -> str:
-    return ", ".join(actor_name(game, a, language) for a in actors)
+    return t("list_separator", language).join(actor_name(game, a, language) for a in actors)
 
 
 def system_name(game: Game, system: str | None, language: str) -> str:
     if system is None:
-        return "General" if language != "zh" else "综合"
+        return t("general", language)
     for s in game.scenario.systems:
         if s.id == system:
             return s.name.get(language)
@@ -134,23 +138,70 @@ def move_label(game: Game, move_id: str, language: str) -> str:
 
 
 KIND_LABELS = {
-    "turn": "", "event": "event", "hint": "hint", "story": "story", "talks": "talks",
-    "agreement": "deal", "move": "move", "breach": "breach", "crisis": "crisis", "clock": "clock",
-    "actor": "table", "adjudication": "umpire", "end": "end", "why": "why",
+    "en": {"turn": "", "event": "event", "hint": "hint", "story": "story", "talks": "talks", "agreement": "deal",
+           "move": "move", "breach": "breach", "crisis": "crisis", "clock": "clock", "actor": "table",
+           "adjudication": "umpire", "end": "end", "why": "why"},
+    "zh": {"turn": "", "event": "事件", "hint": "提示", "story": "剧情", "talks": "谈判", "agreement": "协议",
+           "move": "行动", "breach": "违约", "crisis": "危机", "clock": "时钟", "actor": "各方",
+           "adjudication": "裁定", "end": "结束", "why": "理由"},
 }
 KIND_STYLES = {
     "event": "$warning", "breach": "$error", "crisis": "$error", "agreement": "$success",
     "clock": "$accent", "end": "bold $error", "why": "$text-muted", "talks": "$secondary",
 }
+LABEL_CELLS = 6  # a log line's label is padded to this many cells, so the texts line up
 
 
-def log_markup(kind: str, text: str) -> str:
-    """One log line as Textual markup, its kind as a coloured label."""
+def log_markup(kind: str, text: str, language: str = "en") -> str:
+    """One log line as Textual markup, its kind as a coloured label in `language`."""
     if kind == "turn":
         return f"[b]── {escape(text)}[/b]"
-    label = KIND_LABELS.get(kind, kind)
+    label = KIND_LABELS.get(language, KIND_LABELS["en"]).get(kind) or KIND_LABELS["en"].get(kind, kind)
     style = KIND_STYLES.get(kind, "$text-muted")
-    return f"[{style}]{label:<6}[/] {escape(text)}"
+    return f"[{style}]{escape(label)}{' ' * max(0, LABEL_CELLS - cell_len(label))}[/] {escape(text)}"
+
+
+def entry_text(game: Game, entry, language: str) -> str:
+    """A log entry's sentence in `language`. The engine says its sentences in every language, but a
+    few carry an English piece in all of them (the clock's "3.6s back", a crisis round's choices, a
+    void offer's reason): in another language those are told again here from the typed event."""
+    text = entry.text.get(language)
+    event = entry.event
+    if language == "en":
+        return text
+    if isinstance(event, events.ClockMoved):
+        change = round(event.change, 1)
+        moved = (t("log_closer", language, d=f"{abs(change):.1f}") if change > 0
+                 else t("log_back", language, d=f"{abs(change):.1f}") if change < 0 else t("log_unmoved", language))
+        return t("log_clock", language, clock=f"{event.clock:.1f}", change=moved)
+    if isinstance(event, events.CrisisRoundPlayed):
+        said = t("list_separator", language).join(
+            t("name_choice", language, name=actor_name(game, actor, language), choice=t(f"chose_{choice}", language))
+            for actor, choice in event.choices.items())
+        return t("log_crisis_round", language, round=event.round, choices=said)
+    if isinstance(event, events.OfferVoided):
+        try:
+            who, template = game.actor(event.actor).name, game.template(event.template).label
+        except KeyError:
+            return text
+        return phrases.new_phrase("void", (language,), actor=who, template=template,
+                                  reason=reason(game, event.reason, language)).get(language)
+    return text
+
+
+def entry_markup(game: Game, entry, language: str) -> str:
+    """A log entry as one line of markup, in `language`."""
+    return log_markup(entry.kind, entry_text(game, entry, language), language)
+
+
+def reason(game: Game, text: str | None, language: str) -> str:
+    """Why the rules close a choice or refuse an input (English in the engine), in `language`."""
+    return phrases.reason_in(text or "", language, game.scenario)
+
+
+def bot_reason(game: Game, text: str, language: str) -> str:
+    """A bot's reason for what it played (English in the engine), in `language`."""
+    return wording.reason_in(text, language, game.scenario)
 
 
 DETAIL_INDENT = " " * 7  # under the text of a log line, past its 6-cell label and a space
@@ -170,30 +221,36 @@ def detail_markup(text: str, width: int | None = None) -> list[str]:
     return lines
 
 
-def describe_input(game: Game, value: dict, language: str) -> str:
+def describe_input(game: Game, value: dict, language: str = "en") -> str:
     """A recorded input in words: 'Red decides: Build warheads, Hide a stockpile'."""
     seat = actor_name(game, value.get("seat"), language) or str(value.get("seat"))
     kind = value.get("kind")
+    nothing = t("nothing", language)
     if kind == "decide":
         moves = [move_label(game, m, language) for m in value.get("moves", [])]
-        return f"{seat} decides: {', '.join(moves) or 'nothing'}"
+        return t("input_decide", language, seat=seat, what=t("list_separator", language).join(moves) or nothing)
     if kind == "propose":
         offers = [
-            template_label(game, o["template"], language) + params_text(game, o["template"], o.get("params"), language)
-            + " to " + names(game, o.get("parties", []), language)
+            t("input_offer", language, template=template_label(game, o["template"], language)
+              + params_text(game, o["template"], o.get("params"), language), parties=names(game, o.get("parties", []), language))
             for o in value.get("offers", [])
         ]
-        return f"{seat} proposes: {'; '.join(offers) or 'nothing'}"
+        return t("input_propose", language, seat=seat, what="; ".join(offers) or nothing)
     if kind == "respond":
-        replies = [f"#{r['proposal']} {r['answer']}" for r in value.get("replies", [])]
-        return f"{seat} answers: {', '.join(replies) or 'nothing'}"
+        replies = [f"#{r['proposal']} {t('answer_' + str(r['answer']), language)}" for r in value.get("replies", [])]
+        return t("input_respond", language, seat=seat, what=", ".join(replies) or nothing)
     if kind == "crisis":
-        return f"{seat} chooses to {str(value.get('choice', '')).replace('_', ' ')}"
+        return t("input_crisis", language, seat=seat, choice=t(f"chose_{value.get('choice', '')}", language))
     if kind == "inject":
-        return f"the facilitator plays {value.get('event')}"
+        return t("input_inject", language, event=value.get("event"))
     if kind == "adjust":
-        return f"the facilitator sets {value.get('track')} to {value.get('value')}"
+        return t("input_adjust", language, track=value.get("track"), value=value.get("value"))
     return str(value)
+
+
+def how_it_ended(termination, language: str) -> str:
+    """How a game ended (an engine Termination), in words: "last turn", "nuclear use"."""
+    return t(f"termination_{termination.value}", language)
 
 
 def factor_labels(game: Game, language: str) -> dict[str, str]:

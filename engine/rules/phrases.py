@@ -5,7 +5,10 @@ Arguments may be `Text` (scenario names, labels) and are rendered in the sentenc
 
 from __future__ import annotations
 
-from engine.scenario.text import Text
+import re
+from collections.abc import Iterator, Mapping
+
+from engine.scenario.text import DEFAULT_LANGUAGE, Text
 
 PHRASES: dict[str, dict[str, str]] = {
     "turn_start": {"en": "Turn {turn} begins ({date}).", "zh": "第 {turn} 回合开始({date})。"},
@@ -113,3 +116,205 @@ def new_phrase(key: str, languages: tuple[str, ...], **args: object) -> Text:
         template = forms.get(language, forms["en"])
         values[language] = template.format(**{k: _render(v, language) for k, v in args.items()})
     return Text(values)
+
+
+# -- reasons in other languages ------------------------------------------------------------------
+# The rules say why a choice is closed ("costs 3, the budget is 2") in English, and records and
+# fingerprints carry those sentences as they are. A front end shows them in another language with
+# `reason_in`, which reads the English back against these patterns. In a pattern, {name} is a piece
+# worked out on its own (a scenario's label or id, another reason, a list of them), {name:num} a
+# number, kept as it is. The most specific pattern (the most fixed words) is tried first.
+REASONS: dict[str, dict[str, str]] = {
+    # why a move, a template or an answer is closed (engine.rules.options, talks, resolution)
+    "costs {cost:num}, the budget is {budget:num}": {"zh": "费用 {cost},预算只有 {budget}"},
+    "not open to this actor": {"zh": "此方不可用"},
+    "its conditions are not met": {"zh": "条件未满足"},
+    "not on this turn's agenda": {"zh": "不在本回合议程上"},
+    "too few eligible actors at the table": {"zh": "桌上符合条件的参与方太少"},
+    "its conditions for accepting are not met": {"zh": "接受的条件未满足"},
+    "it would be in breach at once at these terms ({terms})": {"zh": "按这些条款会立即违约({terms})"},
+    "it would be in breach at once at these terms": {"zh": "按这些条款会立即违约"},
+    "already in force with every possible set of parties": {"zh": "已与所有可能的缔约方组合生效"},
+    "already in force between these parties": {"zh": "已在这些缔约方之间生效"},
+    "the game is over": {"zh": "游戏已结束"},
+    # why an input is refused (the rules' IllegalInput messages a player can meet)
+    "these moves cost {cost:num}, more than the budget of {budget:num}": {"zh": "这些行动费用 {cost},超过预算 {budget}"},
+    "at most {n:num} moves a turn": {"zh": "每回合最多 {n} 个行动"},
+    "at most {n:num} proposals a turn": {"zh": "每回合最多 {n} 个提案"},
+    "a move may be played once a turn": {"zh": "每个行动每回合只能使用一次"},
+    "{seat} may not play {move}: {why}": {"zh": "{seat}不能采取{move}:{why}"},
+    "{seat} may not propose {template}: {why}": {"zh": "{seat}不能提出{template}:{why}"},
+    "{seat} cannot accept {template}: {why}": {"zh": "{seat}无法接受{template}:{why}"},
+    "{seat} must be a party to its own proposal of {template}": {"zh": "{seat}必须是自己提出的{template}的缔约方"},
+    "{seat} has already submitted for this phase": {"zh": "{seat}在本阶段已经提交"},
+    "{template} needs at least {n:num} parties": {"zh": "{template}至少需要 {n} 个缔约方"},
+    "{template} allows at most {n:num} parties": {"zh": "{template}最多允许 {n} 个缔约方"},
+    "{template}: a party is named twice": {"zh": "{template}:同一缔约方被列了两次"},
+    "{template} between these parties is already in force": {"zh": "{template}已在这些缔约方之间生效"},
+    "{template}: {parameter} must lie between {low:num} and {high:num}": {
+        "zh": "{template}:{parameter}必须在 {low} 到 {high} 之间"},
+    "{template}: {parameter} must be {low:num} plus a multiple of {step:num}": {
+        "zh": "{template}:{parameter}必须是 {low} 加 {step} 的整数倍"},
+}
+
+# The pieces sentences are made of: lists, possessives, terms. Tried after every sentence, in this
+# order (a sentence's own fixed words place its slots better than a list's comma can).
+PIECES: dict[str, dict[str, str]] = {
+    "{a}; {b}": {"zh": "{a};{b}"},
+    "{a}: {b}": {"zh": "{a}:{b}"},
+    "{a}, {b}": {"zh": "{a}、{b}"},
+    "{a} and {b}": {"zh": "{a}和{b}"},
+    "{a}'s {b}": {"zh": "{a}的{b}"},
+    "{a}' {b}": {"zh": "{a}的{b}"},
+    "{a}'s": {"zh": "{a}的"},
+    "{a}'": {"zh": "{a}的"},
+    "{parameter} {value:num}": {"zh": "{parameter} {value}"},
+}
+
+_SLOT = re.compile(r"\{(\w+)(:num)?\}")
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?%?")
+_MOST_CHARACTERS = 4000  # a longer text is shown as it is: nothing a game says is this long
+
+
+class _Pattern:
+    """One English pattern: its fixed words and slots in order, and its forms in other languages."""
+
+    __slots__ = ("pieces", "forms", "prefix", "suffix", "weight")
+
+    def __init__(self, english: str, forms: Mapping[str, str]) -> None:
+        pieces: list[tuple[str, str, bool]] = []  # (fixed text, "") or ("", slot name, is a number)
+        at = 0
+        for match in _SLOT.finditer(english):
+            if match.start() > at:
+                pieces.append((english[at:match.start()], "", False))
+            pieces.append(("", match.group(1), bool(match.group(2))))
+            at = match.end()
+        if at < len(english):
+            pieces.append((english[at:], "", False))
+        self.pieces, self.forms = tuple(pieces), dict(forms)
+        self.prefix = pieces[0][0]
+        self.suffix = pieces[-1][0]
+        self.weight = sum(len(fixed) for fixed, _, _ in pieces)
+
+    def splits(self, text: str, index: int = 0, at: int = 0) -> Iterator[dict[str, str]]:
+        """Every way `text[at:]` reads as this pattern's pieces from `index` on: the slots' texts."""
+        if index == len(self.pieces):
+            if at == len(text):
+                yield {}
+            return
+        fixed, slot, number = self.pieces[index]
+        if not slot:
+            if text.startswith(fixed, at):
+                yield from self.splits(text, index + 1, at + len(fixed))
+            return
+        if index + 1 == len(self.pieces):
+            ends = [len(text)] if at < len(text) else []
+        else:
+            after = self.pieces[index + 1][0]
+            ends, found = [], text.find(after, at + 1)
+            while found != -1:
+                ends.append(found)
+                found = text.find(after, found + 1)
+        for end in ends:
+            piece = text[at:end]
+            if number and not _NUMBER.fullmatch(piece):
+                continue
+            for rest in self.splits(text, index + 1, end):
+                yield {slot: piece, **rest}
+
+
+def patterns(*tables: Mapping[str, Mapping[str, str]]) -> tuple[_Pattern, ...]:
+    """The patterns of `tables` (English pattern -> its forms by language) in the order to try them:
+    each table's the most specific first, then the common PIECES as they are listed."""
+    result: list[_Pattern] = []
+    for table in tables:
+        result += sorted((_Pattern(english, forms) for english, forms in table.items()), key=lambda p: -p.weight)
+    return (*result, *(_Pattern(english, forms) for english, forms in PIECES.items()))
+
+
+_RULE_PATTERNS = patterns(REASONS)
+_HAS_LETTERS = re.compile(r"[A-Za-z]")
+
+
+def scenario_words(scenario) -> dict[str, Text]:
+    """What a reason may quote from `scenario`, by its English: actors', moves', templates',
+    parameters', tracks', rungs' and systems' labels and ids, and moves' and templates' own reasons."""
+    words: dict[str, Text] = {}
+
+    def add(english: str, text: Text) -> None:
+        if english and english not in words:
+            words[english] = text
+
+    named = [*scenario.actors, *scenario.systems]
+    labelled = [*scenario.moves, *scenario.agreements, *scenario.tracks, *scenario.crisis.rungs]
+    labelled += [p for template in scenario.agreements for p in template.parameters]
+    for thing in named:
+        add(thing.name.get(), thing.name)
+    for thing in labelled:
+        add(thing.label.get(), thing.label)
+    for move in scenario.moves:
+        add(move.unavailable.get(), move.unavailable)
+    for template in scenario.agreements:
+        add(template.refusal.get(), template.refusal)
+    for thing in named:  # ids last: a label that happens to equal an id keeps its own words
+        add(thing.id, thing.name)
+    for thing in labelled:
+        add(thing.id, thing.label)
+    # a track's expression names ("tension.russia.us"): its label, and whose it is
+    actors = [(a.id, a.name) for a in scenario.actors]
+    for track in scenario.tracks:
+        for whose in [[a] for a in actors] + [[a, b] for a in actors for b in actors if a is not b]:
+            name = ".".join([track.id, *(actor_id for actor_id, _ in whose)])
+            languages = set(track.label.values).union(*(actor_name.values for _, actor_name in whose))
+            add(name, Text({language: f"{track.label.get(language)} ("
+                            + "–".join(actor_name.get(language) for _, actor_name in whose) + ")"
+                            for language in languages}))
+    return words
+
+
+_WORDS: dict[int, tuple[object, dict[str, Text]]] = {}
+
+
+def _words_of(scenario) -> dict[str, Text]:
+    known = _WORDS.get(id(scenario))
+    if known is None or known[0] is not scenario:  # the entry keeps its scenario: the id is its own
+        if len(_WORDS) >= 16:
+            _WORDS.clear()
+        known = _WORDS[id(scenario)] = (scenario, scenario_words(scenario))
+    return known[1]
+
+
+def reason_in(text: str, language: str, scenario=None, patterns: tuple[_Pattern, ...] = _RULE_PATTERNS) -> str:
+    """An English reason of the rules (or, with bots' `patterns`, of a bot) in `language`, quoting
+    `scenario`'s words in that language; the English as it is when some part of it is not known."""
+    if language == DEFAULT_LANGUAGE or not text or len(text) > _MOST_CHARACTERS:
+        return text
+    words = _words_of(scenario) if scenario is not None else {}
+    memo: dict[str, str | None] = {}
+
+    def read(piece: str) -> str | None:
+        if piece in memo:
+            return memo[piece]
+        memo[piece] = None  # a piece never reads as itself
+        found = words.get(piece)
+        if found is not None:
+            result: str | None = found.get(language)
+        elif not _HAS_LETTERS.search(piece) or _NUMBER.fullmatch(piece):
+            result = piece
+        else:
+            result = None
+            for pattern in patterns:
+                form = pattern.forms.get(language)
+                if form is None or not piece.startswith(pattern.prefix) or not piece.endswith(pattern.suffix):
+                    continue
+                for slots in pattern.splits(piece):
+                    read_slots = {name: read(value) for name, value in slots.items()}
+                    if all(value is not None for value in read_slots.values()):
+                        result = form.format(**read_slots)
+                        break
+                if result is not None:
+                    break
+        memo[piece] = result
+        return result
+
+    return read(text) or text

@@ -59,7 +59,7 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
                 for index in range(top, -1, -1):
                     rung = rungs[index]
                     label = escape(rung.label.get(lang))
-                    risk = f"[$text-muted]risk {present.num(rung.risk)}[/]"
+                    risk = f"[$text-muted]{escape(t('rung_risk', lang, risk=present.num(rung.risk)))}[/]"
                     if index == crisis.rung:
                         lines.append(f"[b reverse $error] ▶ {label} [/] {risk}")
                     elif index == top:
@@ -73,7 +73,7 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
                     began = next((i for i, e in enumerate(this_turn) if isinstance(e.event, events.CrisisRungReached)), 0)
                     rounds = [e for e in this_turn[began:] if isinstance(
                         e.event, events.CrisisRoundPlayed | events.Narration) and e.kind == "crisis"]
-                    yield Static("\n".join(present.log_markup(e.kind, e.text.get(lang)) for e in rounds[-4:]),
+                    yield Static("\n".join(present.entry_markup(game, e, lang) for e in rounds[-4:]),
                                  id="crisis-log")
             with Horizontal(id="crisis-buttons"):
                 yield Button(t("back_down", lang), id="back_down", variant="success")
@@ -103,7 +103,8 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
                     or (isinstance(e.event, events.EventFired) and e.event.event in fired)]
         if not starters:  # started by something else (a breach, say): the line just before
             starters = [e for e in log[:start] if e.kind in ("move", "event", "breach")][-1:]
-        return " ".join([*(e.text.get(lang) for e in starters), log[start].text.get(lang)])
+        game = self.session.game
+        return " ".join([*(present.entry_text(game, e, lang) for e in starters), present.entry_text(game, log[start], lang)])
 
     def _outcome(self, result: RoundResult, now: int) -> str:
         lang = self.session.language

@@ -52,7 +52,7 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
             for p in self.template.parameters:
                 value = self.start_params.get(p.id, p.default)
                 yield Label(f"{escape(p.label.get(lang))} [$text-muted]({present.num(p.min)}–{present.num(p.max)},"
-                            f" step {present.num(p.step)})[/]")
+                            f" {escape(t('step', lang, step=present.num(p.step)))})[/]")
                 yield Input(present.num(value), type="number", id=f"param-{p.id}", compact=True)
             yield Static(id="dialog-error")
             with Horizontal(id="dialog-buttons"):
@@ -83,7 +83,7 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
                 params[p.id] = float(text)
             except ValueError:
                 label = escape(p.label.get(self.language))
-                self.query_one("#dialog-error", Static).update(f"[$error]{label}: a number, please[/]")
+                self.query_one("#dialog-error", Static).update(f"[$error]{label}: {escape(t('a_number', self.language))}[/]")
                 return
         if self.fixed_parties:
             self.dismiss({"params": params})

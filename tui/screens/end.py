@@ -36,14 +36,15 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
         game = session.game
         view = game.view(session.state, FACILITATOR)
         outcome = view.outcome
-        points = turning_points(view, lang, game.scenario.clock.start)
+        points = turning_points(game, view, lang)
         verdict = t("catastrophe", lang) if outcome.catastrophe else t("no_catastrophe", lang)
         if outcome.catastrophe:
             verdict += f" · {t('everyone_lost', lang)}"
         cls = "-critical" if outcome.catastrophe else "-calm"
         with Vertical(id="end"):
             yield Label(f"[b]{t('game_over', lang)}[/b] · {escape(game.scenario.title.get(lang))} · "
-                        f"{outcome.termination.value.replace('_', ' ')} on turn {outcome.turn}", id="end-title")
+                        f"{escape(t('ended_on', lang, how=present.how_it_ended(outcome.termination, lang), turn=outcome.turn))}",
+                        id="end-title")
             yield Static(f"[b]{verdict}[/b] · {t('seconds', lang, s=present.num(view.clock))}", id="verdict", classes=cls)
             with Horizontal(id="end-body"):
                 with VerticalScroll(id="end-left"):
@@ -60,7 +61,7 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
                 last = view.assessments[-1].turn if view.assessments else 0
                 final = (outcome.turn, view.clock) if outcome.turn > last else None
                 yield TrendChart(view.assessments, game.scenario.clock.start, [p.turn for p in points],
-                                 final=final, id="chart")
+                                 final=final, language=lang, id="chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,10 +120,10 @@ class TurningPoint:
     happened: tuple[str, ...]  # plain text: the log lines of that turn
 
 
-def turning_points(view, language: str, start_clock: float, limit: int = 3, lines: int = 8) -> list[TurningPoint]:
+def turning_points(game, view, language: str, limit: int = 3, lines: int = 8) -> list[TurningPoint]:
     """The turns with the largest clock moves (and the turn a game ended in catastrophe without an
     assessment: nuclear use), in turn order, each with what happened on it."""
-    outcome = view.outcome
+    outcome, start_clock = view.outcome, game.scenario.clock.start
     biggest = sorted((a for a in view.assessments if a.clock_change), key=lambda a: (-abs(a.clock_change), a.turn))
     # how far the clock really moved (the change is clamped at midnight and at the clock's maximum)
     was = dict(zip((a.turn for a in view.assessments), [start_clock, *(a.clock for a in view.assessments)],
@@ -137,11 +138,11 @@ def turning_points(view, language: str, start_clock: float, limit: int = 3, line
     assessed = {a.turn for a in view.assessments}
     if outcome is not None and outcome.catastrophe and outcome.turn not in assessed:
         before = view.assessments[-1].clock if view.assessments else start_clock
-        headlines[outcome.turn] = t("point_end", language, how=outcome.termination.value.replace("_", " "),
+        headlines[outcome.turn] = t("point_end", language, how=present.how_it_ended(outcome.termination, language),
                                     clock=present.num(round(before, 2)))
     points = []
     for turn in sorted(headlines):
-        told = [e.text.get(language) for e in view.log if e.turn == turn and (
+        told = [present.entry_text(game, e, language) for e in view.log if e.turn == turn and (
             isinstance(e.event, _TOLD) or (isinstance(e.event, events.EventFired) and not e.event.hint))]
         if len(told) > lines:
             told = told[:lines - 1] + [t("and_more", language, n=len(told) - lines + 1)]
@@ -154,6 +155,6 @@ def _points_markup(points: list[TurningPoint], language: str) -> str:
         return t("none", language)
     parts = []
     for point in points:
-        parts.append(f"[b]T{point.turn}[/b] {point.headline}")
+        parts.append(f"[b]{escape(t('turn_short', language, turn=point.turn))}[/b] {point.headline}")
         parts.extend(f"  · {escape(text)}" for text in point.happened)
     return "\n".join(parts)

@@ -41,14 +41,14 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         with VerticalScroll(id="resolution"):
             yield Label(f"[b]{t('resolution', lang, turn=report.turn)}[/b] · {game.date_of(report.turn)}", id="resolution-title")
             yield Label(t("moves_revealed", lang), classes="section")
-            lines = [present.log_markup("move", e.text.get(lang)) for e in moves]
+            lines = [present.entry_markup(game, e, lang) for e in moves]
             movers = {e.event.actor for e in moves}
             for seat in game.seats:
                 if seat in report.before.active and seat not in movers:
-                    lines.append(present.log_markup("move", t("no_public_moves", lang, name=session.name(seat))))
+                    lines.append(present.log_markup("move", t("no_public_moves", lang, name=session.name(seat)), lang))
             yield Static("\n".join(lines))
             yield Label(t("what_happened", lang), classes="section")
-            yield Static("\n".join(present.log_markup(e.kind, e.text.get(lang)) for e in others) or f"[i]{t('none', lang)}[/i]")
+            yield Static("\n".join(present.entry_markup(game, e, lang) for e in others) or f"[i]{t('none', lang)}[/i]")
             yield Label(t("why_clock", lang), classes="section")
             yield Static(self._clock_line(view), id="clock-line")
             yield DataTable(id="factors", show_cursor=False, zebra_stripes=True)
@@ -67,12 +67,12 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
             if outcome is not None and outcome.catastrophe and outcome.turn == self.report.turn:
                 # nuclear use ends the game in the crisis, before the turn is assessed: it is midnight
                 was = before.clock if before is not None else self.session.game.scenario.clock.start
-                how = outcome.termination.value.replace("_", " ")
-                return (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b] s"
+                how = present.how_it_ended(outcome.termination, lang)
+                return (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
                         f" ([$error]{t('clock_catastrophe', lang, how=how)}[/])")
             return f"[i]{t('none', lang)}[/i]"
         start = now.clock + now.clock_change
-        text = f"{t('clock', lang)}: {present.num(start)} → [b]{present.num(now.clock)}[/b] s"
+        text = f"{t('clock', lang)}: {present.num(start)} → [b]{present.num(now.clock)}[/b]{t('s_unit', lang)}"
         if now.clock_change > 0:
             text += f" ([$error]{t('closer', lang, d=present.num(now.clock_change))}[/])"
         elif now.clock_change < 0:
@@ -88,7 +88,9 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         """How risk becomes clock seconds: the scenario's formula, and this turn's numbers in it."""
         lang = self.session.language
         source = " ".join(self.session.game.scenario.clock.change.source.split())
-        text = t("clock_rule", lang, formula=escape(source))
+        # in another language the formula's names are said in it too ("risk" is "风险")
+        shown = source if lang == "en" else _RISK_NAMES.sub(lambda m: t(f"formula_{m.group(1)}", lang), source)
+        text = t("clock_rule", lang, formula=escape(shown))
         if now.risk is None:  # risk hidden from this seat: the rule, and only the change it gave
             return text + "\n" + t("clock_rule_hidden", lang, change=present.signed(round(now.clock_change, 2)))
         # previous_risk on the first turn is this turn's risk (there is no turn before)
@@ -97,7 +99,7 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         worked = _RISK_NAMES.sub(lambda m: values[m.group(1)], source)
         change = round(now.clock_change, 2)
         way = t("toward_midnight", lang) if change > 0 else t("away_from_midnight", lang) if change < 0 else ""
-        moved = f"{present.num(abs(change))} s {way}".rstrip()
+        moved = t("moved_seconds", lang, n=present.num(abs(change)), way=way).strip()
         return text + "\n" + t("clock_rule_turn", lang, worked=escape(worked), change=present.signed(change), moved=moved)
 
     def on_mount(self) -> None:

@@ -51,7 +51,7 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
                     fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in ids else (ids[0] if ids else Select.BLANK)
                     initial = self.scenario_ref if self.scenario_ref in ids else fallback
                     yield Select([(i, i) for i in ids], value=initial, id="scenario", allow_blank=not ids, compact=True,
-                                 prompt="(none built in)")
+                                 prompt=t("none_built_in", lang))
                     yield Input(placeholder=t("scenario_file", lang), id="scenario-file", compact=True,
                                 value=self.scenario_ref if self.scenario_ref and self.scenario_ref not in ids else "")
                     yield Static(id="summary")
@@ -150,7 +150,7 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
         try:
             seed = int(text) if text else None
         except ValueError:
-            self.query_one("#start-error", Static).update("[$error]The seed must be a whole number.[/]")
+            self.query_one("#start-error", Static).update(f"[$error]{t('seed_whole', self.language)}[/]")
             return
         seats = {seat: str(self.query_one(f"#seat-{seat}", Select).value)
                  for seat in self.game.seats if self.query(f"#seat-{seat}")}

@@ -17,12 +17,12 @@ from engine.rules.views import SeatView
 from tui import present
 
 
-def briefing_lines(view: SeatView, language: str, width: int | None = None) -> list[str]:
+def briefing_lines(game: Game, view: SeatView, language: str, width: int | None = None) -> list[str]:
     """The events of the view's turn as markup lines: each title, then what it says, indented."""
     lines: list[str] = []
     for entry in view.log:
         if entry.turn == view.turn and isinstance(entry.event, EventFired):
-            lines.append(present.log_markup(entry.kind, entry.text.get(language)))
+            lines.append(present.entry_markup(game, entry, language))
             lines.extend(present.detail_markup(entry.event.detail.get(language), width))
     return lines
 
@@ -44,22 +44,22 @@ class TurnBriefing(VerticalScroll):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._shown: tuple[SeatView, str] | None = None
+        self._shown: tuple[Game, SeatView, str] | None = None
 
     def compose(self):
         yield Static(id="briefing-text")
 
     def show(self, game: Game, view: SeatView, language: str) -> None:
-        self._shown = (view, language)
+        self._shown = (game, view, language)
         self._render_briefing()
         self.scroll_home(animate=False)
 
     def _render_briefing(self) -> None:
         if self._shown is None:
             return
-        view, language = self._shown
+        game, view, language = self._shown
         width = self.size.width - 2 - self.styles.scrollbar_size_vertical - 1  # less padding and scrollbar
-        lines = briefing_lines(view, language, max(width, 0))
+        lines = briefing_lines(game, view, language, max(width, 0))
         self.display = bool(lines)
         self.query_one("#briefing-text", Static).update("\n".join(lines))
 

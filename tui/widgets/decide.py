@@ -144,7 +144,7 @@ class DecidePane(Vertical):
             parts.append(f"\n[b]{escape(w['written'])}[/b]\n[$text-muted]"
                          + "\n".join(f"• {escape(p)}" for p in m.effects.get(lang).split("; ")) + "[/]")
         if not m.available:
-            parts.append(f"[$error]{escape(t('unavailable', lang, reason=m.reason or ''))}[/]")
+            parts.append(f"[$error]{escape(t('unavailable', lang, reason=present.reason(self.game, m.reason, lang)))}[/]")
         parts.append(f"\n[$text-muted]{escape(w['close'])}[/]")
         self.app.push_screen(MoveInfo("\n".join(parts)))
 
@@ -198,7 +198,8 @@ class DecidePane(Vertical):
         secret += " [$error]⚠[/]" if m.breaches else ""
         line = f"{escape(mark)} {label}{secret} [$text-muted]· {cost}[/]"
         if not m.available:
-            line = f"    {label} [$text-muted]· {cost}[/]\n    [i $text-muted]{escape(m.reason or '')}[/]"
+            why = present.reason(self.game, m.reason, self.language)
+            line = f"    {label} [$text-muted]· {cost}[/]\n    [i $text-muted]{escape(why)}[/]"
         return line
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -227,7 +228,7 @@ class DecidePane(Vertical):
         if m.breaches:
             parts.append(f"[$error]{escape(w['breaches'].format(names=breach_names(self.game, m.breaches, lang)))}[/]")
         if not m.available:
-            parts.append(f"[$error]{escape(t('unavailable', lang, reason=m.reason or ''))}[/]")
+            parts.append(f"[$error]{escape(t('unavailable', lang, reason=present.reason(self.game, m.reason, lang)))}[/]")
         now = self._now(m)
         if now:
             parts.append(escape(now))

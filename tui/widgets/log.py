@@ -26,14 +26,14 @@ def log_lines(game: Game, view: SeatView, notes, language: str, width: int | Non
     def flush(turn: int) -> None:
         for note in by_turn.pop(turn, []):
             who = present.actor_name(game, note.seat, language)
-            lines.append(present.log_markup("why", f"{who}: {note.text}"))
+            lines.append(present.log_markup("why", f"{who}: {present.bot_reason(game, note.text, language)}", language))
 
     current = None
     for entry in view.log:
         if current is not None and entry.turn != current:
             flush(current)
         current = entry.turn
-        lines.append(present.log_markup(entry.kind, entry.text.get(language)))
+        lines.append(present.entry_markup(game, entry, language))
         if isinstance(entry.event, EventFired):
             lines.extend(present.detail_markup(entry.event.detail.get(language), width))
     for turn in sorted(by_turn):

@@ -49,7 +49,7 @@ class ProposePane(Vertical):
             if tpl.available:
                 prompt = f"{label} [$text-muted]· {system}[/]"
             else:
-                prompt = f"{label} [$text-muted]· {system}\n  {escape(tpl.reason or '')}[/]"
+                prompt = f"{label} [$text-muted]· {system}\n  {escape(present.reason(game, tpl.reason, language))}[/]"
             templates.add_option(Option(prompt, id=tpl.id, disabled=not tpl.available))
         first = next((i for i, tpl in enumerate(options.templates) if tpl.available), None)
         if first is not None:

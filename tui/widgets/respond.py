@@ -74,7 +74,8 @@ class RespondPane(Vertical):
         style = {"accept": "$success", "reject": "$error"}.get(answer["answer"], "$warning")
         text = f"[{style}]{escape('[' + word + ']')}[/] {escape(proposal_text(self.game, o.proposal, self.language))}"
         if not o.can_accept:
-            text += f"\n  [i $text-muted]{escape(t('cannot_accept', self.language, reason=o.reason or ''))}[/]"
+            why = present.reason(self.game, o.reason, self.language)
+            text += f"\n  [i $text-muted]{escape(t('cannot_accept', self.language, reason=why))}[/]"
         return text
 
     def _detail(self) -> None:
@@ -89,7 +90,8 @@ class RespondPane(Vertical):
             self.post_message(self.CounterRequested(option))
             return
         if event.answer == "accept" and not option.can_accept:
-            self.app.notify(escape(t("cannot_accept", self.language, reason=option.reason or "")), severity="warning")
+            why = present.reason(self.game, option.reason, self.language)
+            self.app.notify(escape(t("cannot_accept", self.language, reason=why)), severity="warning")
             return
         self.set_answer(event.proposal, {"proposal": event.proposal, "answer": event.answer})
 

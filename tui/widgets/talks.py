@@ -27,17 +27,19 @@ class TalksPanel(Static):
     def show(self, game: Game, view: SeatView, language: str) -> None:
         lines = [f"[b]{t('agreements', language)}[/b]"]
         for a in view.agreements:
-            until = f", until turn {a.expires_turn}" if a.expires_turn else ""
+            until = t("until_turn", language, turn=a.expires_turn) if a.expires_turn else ""
             label = present.template_label(game, a.template, language)
             params = present.params_text(game, a.template, a.params, language)
             lines.append(f"• {escape(label + params)} — {escape(present.names(game, a.parties, language))}"
-                         f" [$text-muted](turn {a.signed_turn}{until})[/]")
+                         f" [$text-muted]({escape(t('signed_turn', language, turn=a.signed_turn))}{escape(until)})[/]")
         if not view.agreements:
             lines.append(f"  [i]{t('none', language)}[/i]")
         lines.append("")
         lines.append(f"[b]{t('proposals', language)}[/b]")
         for p in view.proposals:
-            answers = ", ".join(f"{present.actor_name(game, s, language)} {a.value}" for s, a in p.responses.items())
+            answers = t("list_separator", language).join(
+                t("name_choice", language, name=present.actor_name(game, s, language), choice=t(f"answer_{a.value}", language))
+                for s, a in p.responses.items())
             lines.append(f"• {escape(proposal_text(game, p, language))}"
                          + (f" [$text-muted]({escape(answers)})[/]" if answers else ""))
         if not view.proposals:
