@@ -335,3 +335,21 @@ def test_simulate_from_refuses_a_record_that_does_not_verify(folder, capsys):
 def test_turn_and_change_need_from(capsys):
     assert main(["simulate", str(RULES), "--turn", "3", "--runs", "2"]) == 1
     one_error_line(capsys, "--turn needs --from")
+
+
+@pytest.mark.parametrize("named", ["../game.yaml", "/etc/passwd.yaml", "sub/../../game.yaml", "game.txt", "x" * 5000])
+def test_a_branch_never_looks_for_its_source_outside_its_folder(folder, capsys, named):
+    """`branched_from.record` is untrusted: whatever it says, only the branch's folder is looked in."""
+    out = folder / "inner" / "what-if.yaml"
+    out.parent.mkdir()
+    shutil.copy(folder / "rules.yaml", out.parent / "rules.yaml")
+    assert main(["branch", str(folder / "game.yaml"), "--turn", "3", "--out", str(out)]) == 0
+    text = out.read_text()
+    written = read_record(out).branched_from
+    assert written is not None
+    out.write_text(text.replace(f"  record: {written.record}\n", f"  record: '{named}'\n", 1))
+    capsys.readouterr()
+    assert main(["replay", str(out), "--verify", "--scenario", str(out.parent / "rules.yaml")]) == 0
+    said = capsys.readouterr().out.splitlines()[-1]
+    assert "the source is not in the branch's folder: checked against the digest the branch records" in said
+    assert len(said) < 400
