@@ -140,4 +140,12 @@ def replay_on_screen(record_path: str, scenario_ref: str | None, lang: str | Non
     game = load_record_game(record, record_path, scenario_ref)
     app = MidnightApp(replay=(game, record), language=_language(lang))
     setattr(app, "replay_path", record_path)  # noqa: B010 - what a branch names as its source (screens/replay.py)
-    return int(app.run() or 0)
+    result = app.run()
+    session = app.session  # a branch played on from the viewer: say where it is, as `play` does
+    if session is not None and not session.state.over and not app.return_code:
+        try:
+            path = session.save()
+            print(printable(f"midnight: game saved to {path}\nresume with: {resume_command(session, path)}"), file=sys.stderr)
+        except OSError as error:
+            print(printable(f"midnight: could not save the game: {error}"), file=sys.stderr)
+    return app.return_code or int(result or 0)
