@@ -353,3 +353,20 @@ def test_a_branch_never_looks_for_its_source_outside_its_folder(folder, capsys, 
     said = capsys.readouterr().out.splitlines()[-1]
     assert "the source is not in the branch's folder: checked against the digest the branch records" in said
     assert len(said) < 400
+
+
+def test_every_turn_of_a_trilateral_game_branches_to_the_source_digests():
+    """The shipped scenario (talks, agreements, crises): a branch at each turn replays exactly."""
+    from engine import load_game
+
+    game = load_game("trilateral-2026")
+    state, history = play_out(game, game.start(7))
+    source = read_record(dump_record(record_game(game, 7, history, {})).encode())
+    first, last, states = branch_turns(game, source, "game.yaml")
+    assert (first, last) == (1, len(source.turns))
+    for turn in sorted({first, 2, 7, 13, last}):  # every turn is the rules fixture's property test's job
+        point = branch_point(game, source, "game.yaml", turn)
+        branch = read_record(dump_record(branch_record(point, {})).encode())
+        result = replay(game, branch)
+        assert result.divergence is None, turn
+        assert [digest(game, s) for s in result.states] == [digest(game, s) for s in states[:turn]]
