@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.bots import BotContext, bot_for, persona_names
+from engine.bots.base import OptionsOnDemand
 from engine.bots.personas import PERSONAS
 from engine.play.loop import BotController, play_out
 from engine.rules.state import Phase
@@ -63,8 +64,10 @@ def test_an_unknown_persona_is_refused_with_a_suggestion():
 
 
 def test_a_bot_context_holds_the_view_and_options_never_the_state():
-    names = {f.name for f in attrs.fields(BotContext)}
-    assert names == {"game", "view", "options", "seed", "step"}
+    names = {f.alias for f in attrs.fields(BotContext)}
+    # `ask` builds the seat's options on demand (OptionsOnDemand): it offers no state either.
+    assert names == {"game", "view", "options", "seed", "step", "ask"}
+    assert {n for n in dir(OptionsOnDemand) if not n.startswith("_")} == {"options", "may_propose"}
 
 
 @FAST

@@ -1,7 +1,8 @@
 """The fast paths bots and `simulate` take give exactly what the full paths give.
 
 Bots ask for lean options (`Game.options(..., lean=True)`): the same choices, less the words only
-people read. Formulas are compiled for the game once per self and other, with track names bound
+people read, and only when they need them (`Game.may_propose_now` answers a bot that will not
+propose). Formulas are compiled for the game once per self and other, with track names bound
 to slots (engine.rules.context): the same values as looking each name up. These tests walk bot
 games from random seeds and line-ups and compare the two paths at every decision
 (benchmarks/fingerprint.py compares whole games the same way, in bulk).
@@ -15,13 +16,14 @@ from hypothesis import strategies as st
 
 from engine import load_game
 from engine.bots import persona_names
+from engine.errors import ScenarioRuntimeError
 from engine.play.loop import step
 from engine.play.simulate import controllers_for
-from engine.errors import ScenarioRuntimeError
 from engine.rules import talks
 from engine.rules.context import SPECIALS
 from engine.rules.functions import GameFunctions
 from engine.rules.options import SeatOptions
+from engine.rules.state import Phase
 from engine.scenario.expressions import ExpressionError
 from engine.scenario.names import Namespace
 
@@ -58,6 +60,8 @@ def test_lean_options_are_the_full_options_without_their_words(seed, lineup):
         lean = GAME.options(state, seat, lean=True)
         assert lean == without_words(full)
         assert all(t.acceptable is None for t in lean.templates)
+        if state.phase is Phase.PROPOSE:
+            assert GAME.may_propose_now(state, seat) == any(t.available for t in full.templates)
         asked += 1
     assert asked > 0
 

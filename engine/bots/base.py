@@ -17,10 +17,30 @@ from engine.scenario.personas import declare_persona
 
 if TYPE_CHECKING:
     from engine.rules.game import Game
+    from engine.rules.state import GameState
 
 _TWO_TO_53 = float(1 << 53)
 _EIGHT_WORDS = struct.Struct(">8Q")  # a 64-byte digest as eight big-endian 64-bit words
 _BOT_HASH = hashlib.blake2b(digest_size=64, person=b"midnight-bot")  # copied, never updated
+
+
+class OptionsOnDemand:
+    """A seat's lean options at one state (`Game.options(..., lean=True)`), built only when a bot
+    first asks for them. A bot holds this, never the state itself."""
+
+    __slots__ = ("_game", "_state", "_seat")
+
+    def __init__(self, game: Game, state: GameState, seat: str) -> None:
+        self._game, self._state, self._seat = game, state, seat
+
+    def options(self) -> SeatOptions:
+        options = self._game.options(self._state, self._seat, lean=True)
+        assert isinstance(options, SeatOptions)  # bots play actors' seats
+        return options
+
+    def may_propose(self) -> bool:
+        """Whether any template option is available, found without building the options."""
+        return self._game.may_propose_now(self._state, self._seat)
 
 
 @attrs.frozen
@@ -29,13 +49,33 @@ class BotContext:
 
     `chance(n)` is the bot's n-th draw for this decision, fixed by the game's seed, the step
     and the seat, so a bot game replays identically.
+
+    The options may be given, or left to `ask` (options None): they are then built when first
+    read, so a bot that decides from its view alone (a crisis choice, no proposal this turn)
+    never has them built.
     """
 
     game: Game
     view: SeatView
-    options: SeatOptions
+    _options: SeatOptions | None = attrs.field(alias="options")
     seed: int
     step: int
+    _ask: OptionsOnDemand | None = attrs.field(default=None, alias="ask", repr=False)
+
+    @property
+    def options(self) -> SeatOptions:
+        options = self._options
+        if options is None:
+            assert self._ask is not None, "a BotContext needs its options or where to ask for them"
+            options = self._ask.options()
+            object.__setattr__(self, "_options", options)  # built once, on first use
+        return options
+
+    def may_propose(self) -> bool:
+        """Whether any template option is available (without building the options if not yet built)."""
+        if self._options is None and self._ask is not None:
+            return self._ask.may_propose()
+        return any(t.available for t in self.options.templates)
 
     def chance(self, n: int = 0) -> float:
         return uniform(self.seed, self.step, 1_000_000 + _salt(self.view.seat) * 1000 + n)

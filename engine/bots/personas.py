@@ -163,7 +163,7 @@ class PersonaBot:
         return sense
 
     def act(self, context: BotContext) -> tuple[dict, str]:
-        phase = context.options.phase
+        phase = context.view.phase  # the options' phase too; the view is at hand
         if phase is Phase.PROPOSE:
             return self._propose(context)
         if phase is Phase.RESPOND:
@@ -236,11 +236,13 @@ class PersonaBot:
         seat = context.view.seat
         game = context.game
         none = {"seat": seat, "kind": "propose", "offers": []}
+        if context.chance(0) >= self.w("propose"):  # it will not propose: no need for its options
+            if not context.may_propose():
+                return none, "nothing it may propose this turn"
+            return none, f"makes no proposal ({MOTTOS.get(self.name, self.name)})"
         available = [t for t in context.options.templates if t.available]
         if not available:
             return none, "nothing it may propose this turn"
-        if context.chance(0) >= self.w("propose"):
-            return none, f"makes no proposal ({MOTTOS.get(self.name, self.name)})"
         if self.name == "random":
             draws = {t.id: context.chance(20 + i) for i, t in enumerate(available)}
             ranked = [(0.0, t) for t in sorted(available, key=lambda t: (draws[t.id], t.id))]

@@ -13,10 +13,10 @@ from typing import Protocol
 import attrs
 
 from engine.bots import Bot, BotContext, bot_for
+from engine.bots.base import OptionsOnDemand
 from engine.errors import MidnightError
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
-from engine.rules.options import SeatOptions
 from engine.rules.state import GameState
 
 
@@ -47,10 +47,9 @@ class BotController:
         if bot is None:
             bot = bot_for(self.persona, dict(self.weights))
             object.__setattr__(self, "_bot", bot)
-        options = game.options(state, seat, lean=True)  # as the full options, less the words bots never read
-        assert isinstance(options, SeatOptions)  # bots play actors' seats
-        context = BotContext(game, game.view(state, seat), options, state.seed, state.step)
-        return bot.act(context)
+        # The bot asks for (lean) options only if it needs them: see BotContext.
+        return bot.act(BotContext(game, game.view(state, seat), None, state.seed, state.step,
+                                  OptionsOnDemand(game, state, seat)))
 
 
 def default_controller(game: Game, seat: str) -> BotController:

@@ -16,18 +16,22 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
-import attrs
-
 from engine.errors import IllegalInput
 from engine.rules import assessment, events, talks
 from engine.rules.inputs import Adjust, Inject, Input, parse_input
 from engine.rules.memo import GameMemo, remember
-from engine.rules.options import FacilitatorOptions, SeatOptions, facilitator_options, spectator_options
+from engine.rules.options import (
+    FacilitatorOptions,
+    SeatOptions,
+    any_template_available,
+    facilitator_options,
+    spectator_options,
+)
 from engine.rules.phases import PHASES, seat_options
 from engine.rules.phrases import phrase
 from engine.rules.state import FACILITATOR, SPECTATOR, GameState, LogEntry, Phase
 from engine.rules.views import check_seat, seat_view
-from engine.rules.work import Work
+from engine.rules.work import Work, evolve_state
 from engine.scenario.describe import describe_effects
 from engine.scenario.loading import (
     builtin_scenario_ids,
@@ -255,6 +259,11 @@ class Game:
             return spectator_options(state)
         return seat_options(self, self._reader(state), seat, seat in self.awaiting(state), lean)
 
+    def may_propose_now(self, state: GameState, seat: str) -> bool:
+        """Whether any of `seat`'s template options is available (what `options` would say),
+        found without building its options: a bot that will not propose asks only this."""
+        return any_template_available(self, self._reader(state), seat)
+
     def view(self, state: GameState, seat: str):
         """What `seat` may see (SPECTATOR: the public view). Raises IllegalInput for an unknown seat."""
         return seat_view(self, state, seat)
@@ -263,4 +272,4 @@ class Game:
 def _with_submission(state: GameState, value: Input) -> GameState:
     """`state` one step on, holding `value` as its seat's submission: what a transition that
     completes nothing comes to (a Work would give an equal state, at more cost)."""
-    return attrs.evolve(state, step=state.step + 1, submissions={**state.submissions, value.seat: value})
+    return evolve_state(state, step=state.step + 1, submissions={**state.submissions, value.seat: value})

@@ -274,22 +274,12 @@ def _template_basics(game, turn: int, active, seat: str) -> list[tuple]:
 def template_options(game, work: Work, seat: str, lean: bool = False) -> tuple[TemplateOption, ...]:
     """The templates `seat` may see, each with whether it may propose it and at what terms.
     `lean` (bots): the same options without the words of the terms that would do (`acceptable`)."""
-    in_force: dict[str, set[frozenset[str]]] = {}
-    for agreement in work.agreements:
-        in_force.setdefault(agreement.template, set()).add(frozenset(agreement.parties))
+    in_force = _in_force(work)
     basics = _template_basics(game, work.turn, work.active, seat)
     problems = []
     others: list[tuple | None] = []  # (terms, acceptable) when the defaults fail but other terms do
     for template, eligible, defaults, problem in basics:
-        other = None
-        if problem is None:
-            problem = talks.acceptance_problem(work, seat, template, defaults)
-            if problem is not None and template.parameters:
-                other = talks.acceptable_terms(work, seat, template, defaults, words=not lean)
-                if other is not None:
-                    problem = None
-        if problem is None and _all_in_force(in_force.get(template.id), seat, template, eligible):
-            problem, other = "already in force with every possible set of parties", None
+        problem, other = _template_problem(work, seat, in_force, template, eligible, defaults, problem, lean)
         problems.append(problem)
         others.append(other)
     # The options follow from the basics, these problems and terms: memoise the whole tuple on them.
@@ -305,6 +295,41 @@ def template_options(game, work: Work, seat: str, lean: bool = False) -> tuple[T
     if len(cache) < LIMIT:
         cache[key] = (basics, options)
     return options
+
+
+def any_template_available(game, work: Work, seat: str) -> bool:
+    """Whether any of `seat`'s template options is available, found without building them: the
+    templates are tried in order until one is (a bot that will not propose asks only this)."""
+    in_force = _in_force(work)
+    return any(
+        _template_problem(work, seat, in_force, template, eligible, defaults, problem, True)[0] is None
+        for template, eligible, defaults, problem in _template_basics(game, work.turn, work.active, seat)
+    )
+
+
+def _in_force(work: Work) -> dict[str, set[frozenset[str]]]:
+    """The party sets of the agreements in force, per template."""
+    in_force: dict[str, set[frozenset[str]]] = {}
+    for agreement in work.agreements:
+        in_force.setdefault(agreement.template, set()).add(frozenset(agreement.parties))
+    return in_force
+
+
+def _template_problem(work: Work, seat: str, in_force, template, eligible, defaults, problem: str | None,
+                      lean: bool) -> tuple[str | None, tuple | None]:
+    """Why `seat` may not propose `template` now (None if it may), and the other terms it would
+    propose when it refuses the defaults. `problem`: the template's problem on this turn's
+    agenda and table (_template_basics)."""
+    other = None
+    if problem is None:
+        problem = talks.acceptance_problem(work, seat, template, defaults)
+        if problem is not None and template.parameters:
+            other = talks.acceptable_terms(work, seat, template, defaults, words=not lean)
+            if other is not None:
+                problem = None
+    if problem is None and _all_in_force(in_force.get(template.id), seat, template, eligible):
+        problem, other = "already in force with every possible set of parties", None
+    return problem, other
 
 
 def _template_option(template, eligible, defaults, problem: str | None, other: tuple | None) -> TemplateOption:

@@ -67,11 +67,11 @@ class Work:
         self._bounds = self.memo.bounds
         self.scenario = game.scenario
         self.layout = game.layout
-        # Every field of the state, as the rules edit it (see _THAW), and the step it leads to.
-        for name in _FIELD_NAMES:
-            thaw = _THAW.get(name)
-            value = getattr(state, name)
-            setattr(self, name, value if thaw is None else thaw(value))
+        # Every field of the state, as the rules edit it (see _THAW), and the step it leads to:
+        # all read at once, then the few that the rules edit in place thawed.
+        self.__dict__.update(zip(_FIELD_NAMES, _READ_STATE(state), strict=True))
+        for name, thaw in _THAW.items():
+            setattr(self, name, thaw(getattr(state, name)))
         self.step = state.step + 1
         self._original_tracks: tuple[float, ...] = state.tracks
         self.new_log: list[LogEntry] = []
@@ -137,6 +137,17 @@ class Work:
 # How a Work holds each field of a GameState while the rules edit it (fields not named here are
 # held as they are: immutable values that the rules replace whole), and how it gives them back.
 _FIELD_NAMES = tuple(field.name for field in attrs.fields(GameState))
+_READ_STATE = attrgetter(*_FIELD_NAMES)  # a state's fields as a tuple, in _FIELD_NAMES order
+_FIELD_INDEX = {name: i for i, name in enumerate(_FIELD_NAMES)}
+
+
+def evolve_state(state: GameState, **changes: Any) -> GameState:
+    """attrs.evolve(state, **changes), the same state, at less cost: all fields read at once
+    rather than by a walk over their definitions (most inputs only add a submission)."""
+    fields = list(_READ_STATE(state))
+    for name, value in changes.items():
+        fields[_FIELD_INDEX[name]] = value
+    return GameState(*fields)
 _THAW = {
     "tracks": list,
     "submissions": dict,
