@@ -52,7 +52,8 @@ def test_the_rules_reasons_read_in_chinese():
     # a scenario's own reason, in its own Chinese
     assert reason_in("Our force is already above that cap.", "zh", game.scenario) == "我方力量已超过该上限。"
     # an input refused, naming ids: the scenario's words for them
-    assert reason_in("us may not play build: not open to this actor", "zh", game.scenario) == "美国不能采取增加200枚弹头:此方不可用"
+    said = reason_in("us may not play build: not open to this actor", "zh", game.scenario)
+    assert said == "美国不能采取增加200枚弹头:此方不可用"
 
 
 def test_english_stays_as_it_is_and_an_unknown_sentence_is_shown_in_english():

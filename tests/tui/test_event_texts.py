@@ -21,8 +21,8 @@ async def test_the_tutorial_turn_1_lessons_are_in_the_log_under_their_titles():
         await pilot.press("3")
         await pilot.pause()
         text = words(shown(app))
-        assert "hint The clock and the risk The Doomsday Clock stands at 85 seconds." in text
-        assert "Each turn it moves by the RISK" in text
+        assert "hint The clock and the risk The Doomsday Clock stands at 85 seconds to midnight" in text
+        assert "Each turn the clock moves by the risk" in text
         assert "hint Survivability, not totals Adding warheads raises tension and risk." in text
 
 
@@ -33,7 +33,7 @@ async def test_the_lessons_are_in_the_ui_language():
         await pilot.press("3")
         await pilot.pause()
         text = words(shown(app))
-        assert "末日钟与风险" in text and "末日钟停在85秒" in text
+        assert "末日时钟与风险" in text and "末日时钟停在距午夜85秒" in text
         assert "The Doomsday Clock stands" not in text
 
 
@@ -79,7 +79,7 @@ async def test_the_briefing_shows_this_turns_events_and_hides_in_a_turn_without(
         briefing.show(session.game, view, "en")
         await pilot.pause()
         text = words(str(host.query_one("#briefing-text").visual))
-        assert "hint The clock and the risk The Doomsday Clock stands at 85 seconds." in text
+        assert "hint The clock and the risk The Doomsday Clock stands at 85 seconds to midnight" in text
         assert "Turn 1 begins" not in text  # the turn's events only
         assert briefing.display
         rules = make_app().session  # the rules fixture: its events have no text, and turn 1 has one
