@@ -375,8 +375,9 @@ def _decisions(debrief: Debrief) -> str:
             reasons = "<br>".join(f'<span class="reason">{escape(r)}</span>' for r in t.reasons)
             if story.full and not t.reasons:
                 reasons = f'<span class="note">{escape(word("no_reason", lang))}</span>'
+            moves = "<br>".join(escape(x) + _cite(debrief, source) for x, source in t.moves)
             rows.append(f'<tr><td class="num">{t.turn}</td><td>{"<br>".join(escape(x) for x in t.talks)}</td>'
-                        f'<td>{"<br>".join(escape(x) for x in t.moves)}</td><td>{"<br>".join(escape(x) for x in t.crisis)}</td>'
+                        f'<td>{moves}</td><td>{"<br>".join(escape(x) for x in t.crisis)}</td>'
                         f"<td>{reasons if story.full else ''}</td></tr>")
         player = f' <span class="note">({escape(word("played_by", lang, who=story.player))})</span>' if story.player else ""
         parts.append(f'<h3 id="seat-{escape(story.seat)}"><span style="color:{escape(story.colour)}">■</span> '

@@ -168,8 +168,9 @@ def render(debrief: Debrief) -> str:
         out += [w("others_hidden", seat=name), ""]
     for story in debrief.seats:
         out += [f"### {_line(story.name)}" + (f" ({_line(w('played_by', who=story.player))})" if story.player else ""), ""]
-        rows = [[str(t.turn), " / ".join(t.talks), " / ".join(t.moves), " / ".join(t.crisis),
-                 " / ".join(t.reasons) if t.reasons else (w("no_reason") if story.full else "")] for t in story.turns]
+        rows = [[str(t.turn), " / ".join(t.talks), " / ".join(x + _cite(debrief, source) for x, source in t.moves),
+                 " / ".join(t.crisis), " / ".join(t.reasons) if t.reasons else (w("no_reason") if story.full else "")]
+                for t in story.turns]
         out += _table([w("turn"), w("talks_col"), w("moves_col"), w("crisis_col"), w("reasons_col")], rows)
 
     out += [f"## {w('discussion')}", ""]

@@ -137,7 +137,7 @@ class SeatTurn:
 
     turn: int
     talks: list[str] = field(default_factory=list)
-    moves: list[str] = field(default_factory=list)
+    moves: list[tuple[str, str | None]] = field(default_factory=list)  # (label, the source the move cites)
     crisis: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
@@ -241,8 +241,6 @@ def build(game: Game, record: Record, states: tuple[GameState, ...], *, seat: st
     agreements = _agreements(game, log, final_view.agreements, language)
     for agreement in agreements:
         cite(agreement.source)
-    for entry in log:  # the events and moves the reader saw, in the order they happened
-        cite(source_of(game, entry))
     outcome = final_view.outcome
     scores: list[Score] = []
     if outcome is not None:
@@ -251,6 +249,15 @@ def build(game: Game, record: Record, states: tuple[GameState, ...], *, seat: st
             scores.sort(key=lambda s: -s.score)
     crises = _crises(log, language)
     breaches = _breaches(game, log, language)
+    points = _turning_points(game, final_view.assessments, log, start_view.risk, language, outcome)
+    seats = _seats(game, record, steps, final_view.log, templates, seat, language)
+    for point in points:  # then the events and moves the report names, in order
+        for _, source in point.happened:
+            cite(source)
+    for story in seats:
+        for row in story.turns:
+            for _, source in row.moves:
+                cite(source)
     return Debrief(
         language=language,
         seat=seat,
@@ -271,13 +278,13 @@ def build(game: Game, record: Record, states: tuple[GameState, ...], *, seat: st
         factor_labels=factor_labels,
         figures=figures,
         headlines=headlines,
-        points=_turning_points(game, final_view.assessments, log, start_view.risk, language, outcome),
+        points=points,
         proposals=_proposals(log, templates, counters, language),
         agreements=agreements,
         breaches=breaches,
         crises=crises,
         rungs=[(r.label.get(language), r.risk) for r in game.scenario.crisis.rungs],
-        seats=_seats(game, record, steps, final_view.log, templates, seat, language),
+        seats=seats,
         outcome_text=_outcome_text(game, outcome, language),
         catastrophe=bool(outcome and outcome.catastrophe),
         over=outcome is not None,
@@ -581,7 +588,7 @@ def _seats(game: Game, record: Record, steps: list[tuple[GameState, Mapping[str,
         event = line.event
         if isinstance(event, ev.MovePlayed) and event.actor in stories and not stories[event.actor].full:
             move = game.moves.get(event.move)
-            row(event.actor, line.turn).moves.append(move.label.get(language) if move else event.move)
+            row(event.actor, line.turn).moves.append((move.label.get(language), move.source) if move else (event.move, None))
         elif isinstance(event, ev.CrisisRoundPlayed):
             for actor, choice in event.choices.items():
                 if actor in stories and not stories[actor].full:
@@ -623,8 +630,8 @@ def _describe(game: Game, value: Mapping[str, Any], proposals: Mapping[int, str]
             label = move.label.get(language) if move else str(move_id)
             if move is not None and move.secret:
                 label += f" ({word('secret', language)})"
-            target.moves.append(label)
+            target.moves.append((label, move.source if move is not None else None))
         if not moves:
-            target.moves.append(word("no_moves", language))
+            target.moves.append((word("no_moves", language), None))
     elif kind == "crisis":
         target.crisis.append(f"{word('round', language, n=crisis_round)}: {word(str(value.get('choice')), language)}")
