@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from engine import FACILITATOR, IllegalInput, InvalidInput, Phase, Termination
@@ -497,11 +498,16 @@ def test_reaching_a_rung_applies_its_effects_to_the_crisis_participants_once(gam
     assert security() == reached  # staying on a rung does not apply its effects again
 
 
-def test_work_declares_every_field_of_the_state():
-    # Work copies GameState's fields by name at run time; its annotations declare them for the type checker.
-    from engine.rules.work import _FIELD_NAMES, Work
+def test_work_declares_every_field_of_the_state(game):
+    # Work copies GameState's fields one by one, and its annotations declare them for the type checker.
+    from engine.rules.work import _FIELD_NAMES, Work, evolve_state
 
     assert set(Work.__annotations__) == set(_FIELD_NAMES)
+    state = apply_all(game, game.start(1), propose("red", offer("cap", ["red", "blue"], limit=1000)))
+    work = Work(game, state)
+    assert all(hasattr(work, name) for name in _FIELD_NAMES)
+    assert work.freeze() == attrs.evolve(state, step=state.step + 1)  # nothing done: only the step moves
+    assert evolve_state(state, step=7, turn=3) == attrs.evolve(state, step=7, turn=3)
 
 
 def test_an_offer_the_facilitator_made_illegal_before_the_talks_opened_is_void(game):

@@ -49,7 +49,8 @@ class EvaluationContext:
         # Names given with a call (an agreement's params, a crisis round's counts) are read
         # first: one more namespace per self/other, handed each call's `extra` in turn.
         self._with_extra: dict[tuple[str | None, str | None], Namespace] = {}
-        # (id(expression), self, other) -> (expression, its closure as bound, namespace, functions)
+        # (id(expression), self, other) -> (expression, its closure as bound, namespace, functions),
+        # or (expression, its value, None, None) for a formula that reads nothing
         self._bound: dict[tuple[int, str | None, str | None], tuple] = {}
 
     def _point_at(self, work: Work) -> None:
@@ -63,12 +64,14 @@ class EvaluationContext:
     def evaluate(self, work: Work, expression: Expression, self_actor: str | None, other: str | None,
                  extra: Mapping[str, float] | None, where: str):
         """The value of `expression` in `work`, or a ScenarioRuntimeError naming `where`."""
-        if self._work is not work:
-            self._point_at(work)
         bound = self._bound.get((id(expression), self_actor, other))
         if bound is None or bound[0] is not expression:  # the entry keeps the id from reuse
             bound = self._bind(work, expression, self_actor, other)
         _, fn, namespace, functions = bound
+        if namespace is None:  # it reads nothing: fn is its value
+            return fn
+        if self._work is not work:
+            self._point_at(work)
         if extra:
             with_extra = self._with_extra.get((self_actor, other))
             if with_extra is None:
@@ -98,7 +101,12 @@ class EvaluationContext:
             calls = {(SELF_TEST, (actor,)): actor == self_actor for actor in self._actor_ids}
         row = self._layout.row(expression.names, self_actor, other)
         compiled = expression.bind(calls, row) if calls or row else expression
-        bound = (expression, compiled.closure(), *pair)
+        bound: tuple = (expression, compiled.closure(), *pair)
+        if not compiled.names and not compiled.functions:  # a constant (most move costs are)
+            try:
+                bound = (expression, compiled.evaluate({}), None, None)
+            except ExpressionError:
+                pass  # evaluated again each time, to raise with `where` (as 1/0 must)
         if len(self._bound) < _LIMIT:
             self._bound[id(expression), self_actor, other] = bound
         return bound

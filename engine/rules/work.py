@@ -7,13 +7,13 @@ Work so that the rules read as plain steps rather than chains of `evolve`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from engine.rules.state import Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal, frozen_map
+from engine.rules.state import Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
 from engine.scenario.expressions import Expression
 from engine.scenario.text import Text
 
@@ -67,12 +67,29 @@ class Work:
         self._bounds = self.memo.bounds
         self.scenario = game.scenario
         self.layout = game.layout
-        # Every field of the state, as the rules edit it (see _THAW), and the step it leads to:
-        # all read at once, then the few that the rules edit in place thawed.
-        self.__dict__.update(zip(_FIELD_NAMES, _READ_STATE(state), strict=True))
-        for name, thaw in _THAW.items():
-            setattr(self, name, thaw(getattr(state, name)))
-        self.step = state.step + 1
+        # Every field of the state (tests/test_rules.py checks that none is missing), one by
+        # one because a Work is made for nearly every input: those the rules edit in place as
+        # lists and dicts, the others as they are (immutable values the rules replace whole).
+        self.seed = state.seed
+        self.turn = state.turn
+        self.phase = state.phase
+        self.tracks = list(state.tracks)
+        self.active = state.active
+        self.clock = state.clock
+        self.risk = state.risk
+        self.step = state.step + 1  # the step this transition leads to
+        self.talk_round = state.talk_round
+        self.submissions = dict(state.submissions)
+        self.proposals = list(state.proposals)
+        self.agreements = list(state.agreements)
+        self.crisis = state.crisis
+        self.crisis_risk = state.crisis_risk
+        self.fired_events = state.fired_events
+        self.last_played = state.last_played
+        self.next_id = state.next_id
+        self.assessments = list(state.assessments)
+        self.log = state.log
+        self.outcome = state.outcome
         self._original_tracks: tuple[float, ...] = state.tracks
         self.new_log: list[LogEntry] = []
         self._draws = 0
@@ -131,11 +148,33 @@ class Work:
 
     def freeze(self) -> GameState:
         """The state this Work has come to."""
-        return GameState(**{name: freeze(self) for name, freeze in _FREEZE.items()})
+        tracks = tuple(self.tracks)
+        return GameState(
+            seed=self.seed,
+            turn=self.turn,
+            phase=self.phase,
+            # The same tuple when nothing changed, so caches keyed on it (views) stay valid.
+            tracks=self._original_tracks if tracks == self._original_tracks else tracks,
+            active=self.active,
+            clock=self.clock,
+            risk=self.risk,
+            step=self.step,
+            talk_round=self.talk_round,
+            submissions=self.submissions,  # made read-only by GameState
+            proposals=tuple(self.proposals),
+            agreements=tuple(self.agreements),
+            crisis=self.crisis,
+            crisis_risk=self.crisis_risk,
+            fired_events=self.fired_events,
+            last_played=self.last_played,
+            next_id=self.next_id,
+            assessments=tuple(self.assessments),
+            log=self.log + tuple(self.new_log),
+            outcome=self.outcome,
+        )
 
 
-# How a Work holds each field of a GameState while the rules edit it (fields not named here are
-# held as they are: immutable values that the rules replace whole), and how it gives them back.
+# A GameState's fields, in order (Work holds every one of them: tests/test_rules.py checks).
 _FIELD_NAMES = tuple(field.name for field in attrs.fields(GameState))
 _READ_STATE = attrgetter(*_FIELD_NAMES)  # a state's fields as a tuple, in _FIELD_NAMES order
 _FIELD_INDEX = {name: i for i, name in enumerate(_FIELD_NAMES)}
@@ -148,20 +187,3 @@ def evolve_state(state: GameState, **changes: Any) -> GameState:
     for name, value in changes.items():
         fields[_FIELD_INDEX[name]] = value
     return GameState(*fields)
-_THAW = {
-    "tracks": list,
-    "submissions": dict,
-    "proposals": list,
-    "agreements": list,
-    "assessments": list,
-}
-_FREEZE: dict[str, Callable[[Work], Any]] = {name: attrgetter(name) for name in _FIELD_NAMES}
-_FREEZE.update({
-    # The same tuple when nothing changed, so caches keyed on it (views) stay valid.
-    "tracks": lambda work: work._original_tracks if work._original_tracks == tuple(work.tracks) else tuple(work.tracks),
-    "submissions": lambda work: frozen_map(work.submissions),
-    "proposals": lambda work: tuple(work.proposals),
-    "agreements": lambda work: tuple(work.agreements),
-    "assessments": lambda work: tuple(work.assessments),
-    "log": lambda work: work.log + tuple(work.new_log),
-})
