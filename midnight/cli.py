@@ -22,7 +22,7 @@ from engine.errors import MidnightError
 from engine.scenario.safe_text import printable
 
 # Subcommands, in the order `midnight --help` lists them; each module has `add_parser` and `run`.
-COMMANDS = ("play", "run", "replay", "branch", "report", "simulate", "agent", "serve", "validate", "scenarios", "schema")
+COMMANDS = ("play", "run", "replay", "branch", "report", "simulate", "agent", "serve", "join", "validate", "scenarios", "schema")
 
 DESCRIPTION = "Midnight: nuclear arms-control negotiation games after New START."
 

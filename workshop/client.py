@@ -52,15 +52,16 @@ class TableClient:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def connect(cls, address: str, code: str, timeout: float = TIMEOUT) -> TableClient:
-        """Join a table; raises TableError (a wrong code, no server there) with a one-line reason."""
+    async def connect(cls, address: str, code: str, timeout: float = TIMEOUT, *, typed: bool = False) -> TableClient:
+        """Join a table; raises TableError (a wrong code, no server there) with a one-line reason.
+        `typed`: also receive the engine's own view and options (workshop.typed), as the UI uses."""
         uri = address_of(address)
         try:
             ws = await asyncio.wait_for(connect(uri, max_size=16 * 1024 * 1024, open_timeout=timeout), timeout)
         except (OSError, TimeoutError, InvalidURI, WebSocketException) as error:
             raise TableError(f"cannot reach a table at {uri}: {error or type(error).__name__}") from None
         try:
-            await ws.send(json.dumps({"type": "join", "code": code}))
+            await ws.send(json.dumps({"type": "join", "code": code, "typed": typed}))
             welcome = json.loads(await asyncio.wait_for(ws.recv(), timeout))
         except (ConnectionClosed, TimeoutError, ValueError) as error:
             await ws.close()

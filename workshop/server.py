@@ -26,9 +26,11 @@ from websockets.exceptions import ConnectionClosed
 from engine.errors import MidnightError
 from engine.play.table import HUMAN, Table
 from engine.play.wire import options_to_wire, view_to_wire
+from engine.rules.previews import round_results
 from engine.rules.state import FACILITATOR, SPECTATOR
 from engine.scenario.safe_text import printable
 from workshop.codes import Codes
+from workshop.typed import encode
 
 PROTOCOL = 1
 MAX_MESSAGE = 64 * 1024  # bytes in one client message; more gets an error reply
@@ -50,8 +52,7 @@ class Client:
         self.role = ROLE_FACILITATOR if seat == FACILITATOR else ROLE_SPECTATOR if seat == SPECTATOR else ROLE_SEAT
         self.tokens = BURST
         self.last = 0.0
-        self.sent = -1  # the table version this client was last sent
-        self.entries_sent = 0
+        self.typed = False  # also sent the engine's typed view and options (the terminal UI's screens)
 
     def allow(self, now: float) -> bool:
         self.tokens = min(BURST, self.tokens + (now - self.last) * RATE)
@@ -149,6 +150,7 @@ class TableServer:
             await ws.close(4001, "wrong code")
             return None
         client = Client(ws, seat)
+        client.typed = message.get("typed") is True
         if client.role == ROLE_SPECTATOR:
             self.spectators.add(client)
         else:
@@ -234,19 +236,17 @@ class TableServer:
     def push(self) -> None:
         """Send every connection its own view of the table as it is now."""
         now = self.now()
-        by_seat: dict[str, str] = {}
-        for client in list(self.seats.values()):
-            text = by_seat.get(client.seat) or json.dumps(self.state_for(client.seat, now), separators=(",", ":"))
-            by_seat[client.seat] = text
-            broadcast([client.ws], text)
-        if self.spectators:
-            text = json.dumps(self.state_for(SPECTATOR, now), separators=(",", ":"))
-            broadcast([c.ws for c in self.spectators], text)
+        by_seat: dict[tuple[str, bool], list[ServerConnection]] = {}
+        for client in (*self.seats.values(), *self.spectators):
+            by_seat.setdefault((client.seat, client.typed), []).append(client.ws)
+        for (seat, typed), connections in by_seat.items():
+            # One message a seat (the spectators share theirs), sent without waiting on slow readers.
+            broadcast(connections, json.dumps(self.state_for(seat, now, typed), separators=(",", ":")))
 
     async def _send_state(self, client: Client, force: bool = False) -> None:
-        await _send(client.ws, self.state_for(client.seat, self.now()))
+        await _send(client.ws, self.state_for(client.seat, self.now(), client.typed))
 
-    def state_for(self, seat: str, now: float) -> dict:
+    def state_for(self, seat: str, now: float, typed: bool = False) -> dict:
         """What `seat` is sent: the engine's view and options for it (nobody else's), the table's
         status, the table log lines and bots' reasons it may read."""
         table, game = self.table, self.table.game
@@ -255,7 +255,7 @@ class TableServer:
         if seat != SPECTATOR:
             options = options_to_wire(game.options(table.state, seat), self.language)
         left = table.seconds_left(now)
-        return {
+        message = {
             "type": "state",
             "version": table.version,
             "view": view_to_wire(view, self.language),
@@ -276,6 +276,15 @@ class TableServer:
                          "to": list(e.audience)} for e in table.entries_for(seat)],
             "notes": [{"turn": n.turn, "seat": n.seat, "text": n.text} for n in table.notes_for(seat)],
         }
+        if typed:
+            # The same view and options as engine values (workshop.typed), for the terminal UI's screens;
+            # in a crisis, the seat's previews, which the engine works out without anyone's real choice.
+            real_options = game.options(table.state, seat) if seat != SPECTATOR else None
+            crisis = table.state.crisis
+            previews = (round_results(game, table.state, seat)
+                        if crisis is not None and seat in crisis.participants and seat in game.seats else {})
+            message["typed"] = {"view": encode(view), "options": encode(real_options), "previews": encode(previews)}
+        return message
 
 
 # -- the facilitator's actions -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from engine import FACILITATOR, SPECTATOR
 from engine.play.wire import options_to_wire, view_to_wire
 from midnight.cli import main
 from workshop.client import TableClient
+from workshop.typed import decode
 
 from helpers import rules_game
 
@@ -33,10 +34,14 @@ def spy_on_states(server) -> list[tuple[str, int, dict, dict | None]]:
     original = server.state_for
     table = server.table
 
-    def state_for(seat, now):
-        message = original(seat, now)
+    def state_for(seat, now, typed=False):
+        message = original(seat, now, typed)
         options = None if seat == SPECTATOR else options_to_wire(table.game.options(table.state, seat))
-        expected.append((seat, message["version"], view_to_wire(table.game.view(table.state, seat)), options))
+        view = table.game.view(table.state, seat)
+        expected.append((seat, message["version"], view_to_wire(view), options))
+        if typed:  # the engine's own values, for the terminal UI: equal to Game.view's and Game.options'
+            assert decode(message["typed"]["view"]) == view
+            assert decode(message["typed"]["options"]) == (None if seat == SPECTATOR else table.game.options(table.state, seat))
         return message
 
     server.state_for = state_for
@@ -94,6 +99,9 @@ def test_every_message_carries_only_what_game_view_gives_its_seat(trilateral, tm
         async with running(table) as (server, address, codes):
             expected = spy_on_states(server)
             clients = {s: await join(address, codes, s) for s in ("us", "russia", SPECTATOR)}
+            # The UI's connection: the typed forms too (checked against the engine in the spy).
+            typed = await TableClient.connect(address, codes.by_seat["us"], typed=True)
+            clients["us"] = typed
             seats = {s: clients[s] for s in ("us", "russia")}
             for _ in range(3):  # three turns, with pending decisions while the other team thinks
                 start = table.state.turn

@@ -1,0 +1,58 @@
+"""`midnight join ADDRESS --code CODE`: join a networked table (see docs/workshop.md)."""
+
+from __future__ import annotations
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser(
+        "join", help="join a table that `midnight serve` opened (a team's seat, the facilitator, or the projector)",
+        description="Join a networked table with the code the facilitator gave you: a seat's code opens the game "
+                    "screens for that seat, the facilitator's code the facilitator console, the spectators' code "
+                    "the projector screen. Without ADDRESS and --code, a form asks for them.")
+    parser.add_argument("address", nargs="?", default="", help="the table's address, e.g. ws://192.168.1.20:8765")
+    parser.add_argument("--code", default="", help="your join code, e.g. KQ7M-3XHD-9PWA-LT4E")
+    parser.add_argument("--scenario", default=None,
+                        help="the scenario file, when the table plays one that is not built in")
+    parser.add_argument("--check", action="store_true",
+                        help="only check that the table answers to the code, print who it admits, and exit")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from engine.errors import MidnightError
+
+    if args.check:
+        return _check(args)
+    from midnight.cli import require_terminal
+
+    if bool(args.address) != bool(args.code):
+        raise MidnightError("give both the address and --code (or neither, to type them on the join form)")
+    require_terminal("join", "to test a code without the screens use `midnight join ADDRESS --code CODE --check`")
+    from tui.screens.join import JoinApp
+
+    app = JoinApp(args.address, args.code, scenario=args.scenario)
+    return int(app.run() or 0)
+
+
+def _check(args) -> int:
+    import asyncio
+
+    from engine.errors import MidnightError
+    from workshop.client import TableClient, TableError
+
+    if not args.address or not args.code:
+        raise MidnightError("--check needs the address and --code")
+
+    async def check() -> str:
+        client = await TableClient.connect(args.address, args.code, timeout=15)
+        try:
+            view = client.view
+            return f"joined as {client.seat} ({client.role}): turn {view['turn']} of {view['turns']}, {view['phase']}"
+        finally:
+            await client.close()
+
+    try:
+        print(asyncio.run(check()))
+    except TableError as error:
+        raise MidnightError(str(error)) from None
+    return 0

@@ -1,0 +1,121 @@
+"""The projector screen: what the whole room may see of a networked table (the engine's public
+view, as the server sends it to spectators): the Doomsday Clock large, the risk and what it is made
+of, the turn and phase, the countdown and the public log. Read-only: no key changes the game."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Label, Static
+
+from tui.present import escape
+from workshop.client import TableClient
+
+
+def seconds_left(state: dict, received: float, now: float) -> float | None:
+    timer = (state.get("table") or {}).get("timer") or {}
+    left = timer.get("left")
+    if left is None:
+        return None
+    return max(0.0, left - (now - received)) if timer.get("running") else float(left)
+
+
+def clock_text(seconds: float) -> str:
+    return f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}"
+
+
+def contributions(view: dict, limit: int = 8) -> list[tuple[str, float]]:
+    """The latest assessment's named contributions to the risk, the largest first."""
+    assessments = view.get("assessments") or []
+    if not assessments:
+        return []
+    factors = assessments[-1].get("factors") or {}
+    ranked = sorted(((name, value) for name, value in factors.items() if isinstance(value, int | float) and value),
+                    key=lambda item: -abs(item[1]))
+    return ranked[:limit]
+
+
+class SpectatorScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
+    DEFAULT_CSS = """
+    SpectatorScreen #spectator-top { height: auto; }
+    SpectatorScreen #clock-box { width: 1fr; height: auto; border: heavy $error; padding: 0 2; }
+    SpectatorScreen #timer-box { width: 1fr; height: auto; border: heavy $accent; padding: 0 2; }
+    SpectatorScreen Digits { width: auto; }
+    SpectatorScreen #risk { height: auto; padding: 0 1; }
+    SpectatorScreen #public-log { height: 1fr; border: round $panel; padding: 0 1; }
+    SpectatorScreen #headline { height: auto; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self, client: TableClient) -> None:
+        super().__init__()
+        self.client = client
+        self.received = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="headline")
+        with Horizontal(id="spectator-top"):
+            with Vertical(id="clock-box"):
+                yield Label("Seconds to midnight")
+                yield Digits("", id="clock")
+            with Vertical(id="timer-box"):
+                yield Label("Time left in this phase")
+                yield Digits("", id="countdown")
+        yield Static(id="risk")
+        with VerticalScroll(id="public-log"):
+            yield Static(id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.client.state is not None:
+            self.table_changed(self.client.state)
+        self.set_interval(1.0, self._tick)
+
+    def table_changed(self, state: dict) -> None:
+        self.received = time.monotonic()
+        view = state["view"]
+        table = state.get("table") or {}
+        title = (self.client.welcome.get("scenario") or {}).get("title", "")
+        status = f"{escape(title)} · Turn {view['turn']} of {view['turns']} · {escape(view['date'])} · " \
+                 f"{escape(view['phase'].upper())}"
+        if table.get("paused"):
+            status += " · PAUSED"
+        if table.get("ended"):
+            status += f" · ENDED: {escape(str(table['ended']))}"
+        if view.get("outcome"):
+            status += " · GAME OVER"
+        self.query_one("#headline", Static).update(status)
+        self.query_one("#clock", Digits).update(clock_text(view["clock"]))
+        lines = []
+        if view.get("risk") is None:
+            lines.append("Risk: hidden in this scenario")
+        else:
+            lines.append(f"[b]Risk {view['risk']:.1f}[/b], made of:")
+            for name, value in contributions(view):
+                lines.append(f"  {escape(name.replace('_', ' '))}: {value:+.1f}")
+        waiting = [self.client.welcome.get("seats", {}).get(s, s) for s in view.get("awaiting", [])
+                   if s not in view.get("submitted", [])]
+        if waiting and not view.get("outcome"):
+            lines.append(f"Waiting for: {escape(', '.join(waiting))}")
+        self.query_one("#risk", Static).update("\n".join(lines))
+        log = [f"[dim]T{e['turn']}[/dim] {escape(str(e['text']))}" for e in view.get("log", [])[-60:]]
+        for entry in (state.get("entries") or [])[-10:]:
+            if not entry.get("to"):
+                log.append(f"[b]Table:[/b] {escape(entry['text'])}")
+        self.query_one("#log", Static).update("\n".join(log))
+        self.query_one("#public-log", VerticalScroll).scroll_end(animate=False)
+        self._tick()
+
+    def _tick(self) -> None:
+        state = self.client.state
+        if state is None:
+            return
+        left = seconds_left(state, self.received, time.monotonic())
+        text = "--:--" if left is None else f"{int(left + 0.999) // 60}:{int(left + 0.999) % 60:02d}"
+        self.query_one("#countdown", Digits).update(text)
+
