@@ -33,6 +33,13 @@ nav ol { columns: 2; margin: .3rem 0; padding-left: 1.4rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
+td.nowrap { white-space: nowrap; }
+table.decisions { table-layout: fixed; }
+table.decisions col.c-turn { width: 3.2rem; } table.decisions col.c-talks { width: 26%; }
+table.decisions col.c-moves { width: 22%; } table.decisions col.c-crisis { width: 11%; }
+table.decisions ul { margin: 0; padding-left: 1rem; }
+table.decisions li { margin-bottom: .15rem; }
+table.decisions.seen col.c-crisis { width: 30%; }
 table.compact { width: auto; min-width: 24rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .chart { margin: .6rem 0 1rem; }
@@ -254,10 +261,10 @@ def _point(debrief: Debrief, point: TurningPoint) -> str:
         if point.risk_after is not None:
             parts.append(" " + escape(word("point_risk", lang, before=_n(point.risk_before), after=_n(point.risk_after))))
         parts.append("</p>")
-    if point.factors and point.factors[0].before is None:  # the first turn: no earlier contributions to compare
-        items = "".join(f"<li><strong>{_n(c.after)}</strong> {escape(c.label)}</li>" for c in point.factors)
-        parts.append(f"<p><strong>{escape(word('contributions', lang))}</strong></p><ul>{items}</ul>")
-    elif point.factors:
+    if point.largest:
+        items = ("、" if lang == "zh" else ", ").join(f"{escape(c.label)} <strong>{_n(c.after)}</strong>" for c in point.largest)
+        parts.append(f"<p><strong>{escape(word('contributions', lang))}:</strong> {items}</p>")
+    if point.factors:
         items = "".join(
             f'<li><span class="{"up" if c.change > 0 else "down"}">{_signed(c.change)}</span> {escape(c.label)} '
             f'<span class="note">({_n(c.before)} → {_n(c.after)})</span></li>'
@@ -279,9 +286,9 @@ def _talks(debrief: Debrief) -> str:
         lines = "<br>".join(escape(line) for line in p.lines)
         result = word("signed", lang) if p.signed else word("not_signed", lang)
         rows.append(f'<tr><td class="num">{p.turn}</td><td class="num">#{p.id}</td><td>{lines}</td>'
-                    f'<td class="{"down" if p.signed else ""}">{escape(result)}</td></tr>')
+                    f'<td class="nowrap{" down" if p.signed else ""}">{escape(result)}</td></tr>')
     head = (f'<tr><th class="num">{escape(word("turn", lang))}</th><th class="num">{escape(word("proposal", lang))}</th>'
-            f'<th></th><th>{escape(word("result", lang))}</th></tr>')
+            f'<th>{escape(word("said", lang))}</th><th>{escape(word("result", lang))}</th></tr>')
     return _section("talks", debrief, f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>", page=True)
 
 
@@ -375,14 +382,26 @@ def _decisions(debrief: Debrief) -> str:
             reasons = "<br>".join(f'<span class="reason">{escape(r)}</span>' for r in t.reasons)
             if story.full and not t.reasons:
                 reasons = f'<span class="note">{escape(word("no_reason", lang))}</span>'
-            moves = "<br>".join(escape(x) + _cite(debrief, source) for x, source in t.moves)
-            rows.append(f'<tr><td class="num">{t.turn}</td><td>{"<br>".join(escape(x) for x in t.talks)}</td>'
-                        f'<td>{moves}</td><td>{"<br>".join(escape(x) for x in t.crisis)}</td>'
-                        f"<td>{reasons if story.full else ''}</td></tr>")
+            moves = "".join(f"<li>{escape(x)}{_cite(debrief, source)}</li>" for x, source in t.moves)
+            talks = "".join(f"<li>{escape(x)}</li>" for x in t.talks)
+            crisis = "".join(f"<li>{escape(x)}</li>" for x in t.crisis)
+            if story.full:
+                rows.append(f'<tr><td class="num">{t.turn}</td><td><ul>{talks}</ul></td><td><ul>{moves}</ul></td>'
+                            f"<td><ul>{crisis}</ul></td><td>{reasons}</td></tr>")
+            else:  # what the reader saw of another seat: its moves and crisis choices only
+                rows.append(f'<tr><td class="num">{t.turn}</td><td><ul>{moves}</ul></td><td><ul>{crisis}</ul></td></tr>')
         player = f' <span class="note">({escape(word("played_by", lang, who=story.player))})</span>' if story.player else ""
         parts.append(f'<h3 id="seat-{escape(story.seat)}"><span style="color:{escape(story.colour)}">■</span> '
                      f"{escape(story.name)}{player}</h3>")
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        if story.full:
+            columns = ('<colgroup><col class="c-turn"><col class="c-talks"><col class="c-moves"><col class="c-crisis">'
+                       "<col></colgroup>")
+            body = "".join(rows)
+            parts.append(f'<table class="decisions">{columns}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+        else:
+            seen = "".join(f"<th>{escape(word(k, lang))}</th>" for k in ("turn", "moves_col", "crisis_col"))
+            parts.append(f'<table class="decisions seen"><colgroup><col class="c-turn"><col><col class="c-crisis"></colgroup>'
+                         f'<thead><tr>{seen}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return _section("decisions", debrief, "\n".join(parts), page=True)
 
 

@@ -111,9 +111,9 @@ def render(debrief: Debrief) -> str:
             if p.risk_after is not None:
                 text += " " + w("point_risk", before=_n(p.risk_before), after=_n(p.risk_after))
             out += [f"**{text}**", ""]
-        if p.factors and p.factors[0].before is None:  # the first turn: no earlier contributions to compare
-            out += [f"{w('contributions')}:", ""] + [f"- {_n(c.after)} {_line(c.label)}" for c in p.factors] + [""]
-        elif p.factors:
+        if p.largest:
+            out += [f"{w('contributions')}: " + ", ".join(f"{_line(c.label)} **{_n(c.after)}**" for c in p.largest), ""]
+        if p.factors:
             out += [f"{w('why_moved')}:", ""] + [f"- {_signed(c.change)} {_line(c.label)} ({_n(c.before)} → {_n(c.after)})"
                                                  for c in p.factors] + [""]
         if p.happened:
@@ -121,7 +121,7 @@ def render(debrief: Debrief) -> str:
 
     out += [f"## {w('talks')}", ""]
     if debrief.proposals:
-        out += _table([w("turn"), w("proposal"), "", w("result")],
+        out += _table([w("turn"), w("proposal"), w("said"), w("result")],
                       [[str(p.turn), f"#{p.id}", " / ".join(p.lines), w("signed") if p.signed else w("not_signed")]
                        for p in debrief.proposals])
     else:
@@ -168,10 +168,14 @@ def render(debrief: Debrief) -> str:
         out += [w("others_hidden", seat=name), ""]
     for story in debrief.seats:
         out += [f"### {_line(story.name)}" + (f" ({_line(w('played_by', who=story.player))})" if story.player else ""), ""]
-        rows = [[str(t.turn), " / ".join(t.talks), " / ".join(x + _cite(debrief, source) for x, source in t.moves),
-                 " / ".join(t.crisis), " / ".join(t.reasons) if t.reasons else (w("no_reason") if story.full else "")]
-                for t in story.turns]
-        out += _table([w("turn"), w("talks_col"), w("moves_col"), w("crisis_col"), w("reasons_col")], rows)
+        if story.full:
+            rows = [[str(t.turn), " / ".join(t.talks), " / ".join(x + _cite(debrief, source) for x, source in t.moves),
+                     " / ".join(t.crisis), " / ".join(t.reasons) if t.reasons else w("no_reason")] for t in story.turns]
+            out += _table([w("turn"), w("talks_col"), w("moves_col"), w("crisis_col"), w("reasons_col")], rows)
+        else:  # what the reader saw of another seat: its moves and crisis choices only
+            rows = [[str(t.turn), " / ".join(x + _cite(debrief, source) for x, source in t.moves), " / ".join(t.crisis)]
+                    for t in story.turns]
+            out += _table([w("turn"), w("moves_col"), w("crisis_col")], rows)
 
     out += [f"## {w('discussion')}", ""]
     out += [f"{i}. {_line(q)}" for i, q in enumerate(questions(debrief), start=1)] or [w("none")]

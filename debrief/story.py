@@ -20,7 +20,7 @@ from engine.rules.state import Assessment, LogEntry
 from engine.scenario.models import Source
 
 TURNING_POINTS = 4  # the turns a discussion should start from: more would bury them
-LINES_PER_POINT = 10
+LINES_PER_POINT = 14
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,12 @@ class TurningPoint:
     clock_after: float
     risk_before: float | None
     risk_after: float | None
-    factors: tuple[FactorChange, ...]  # the contributions that changed most, largest first
+    factors: tuple[FactorChange, ...]  # the contributions that changed most, largest change first
     # the turn's moves, events, deals, breaches and crises as the log tells them, each with the
     # scenario source its move or event cites (or None)
     happened: tuple[tuple[str, str | None], ...]
     ended: str | None = None  # how the game ended on this turn, when it did
+    largest: tuple[FactorChange, ...] = ()  # the largest contributions that turn: what set the clock's move
 
     @property
     def clock_moved(self) -> float:
@@ -407,10 +408,11 @@ def _turning_points(game: Game, assessments: tuple[Assessment, ...], log: tuple[
         risk_before = before.risk if before is not None else risk_start
         changes = [FactorChange(f, game_label(game, f, language), before.factors.get(f) if before is not None else None, v)
                    for f, v in a.factors.items()]
-        changes = [c for c in changes if abs(c.change) >= 0.05]
+        largest = sorted((c for c in changes if abs(c.after) >= 0.05), key=lambda c: (-abs(c.after), c.factor))[:4]
+        changes = [c for c in changes if abs(c.change) >= 0.05 and c.before is not None]
         changes.sort(key=lambda c: (-abs(c.change), c.factor))
         points.append(TurningPoint(turn, game.date_of(turn), clock_before[turn], a.clock, risk_before, a.risk,
-                                   tuple(changes[:5]), _happened(game, log, turn, language)))
+                                   tuple(changes[:5]), _happened(game, log, turn, language), largest=tuple(largest)))
     if outcome is not None and outcome.catastrophe and outcome.turn not in by_turn:
         last = assessments[-1] if assessments else None
         clock = last.clock if last is not None else float(game.scenario.clock.start)
@@ -436,7 +438,10 @@ def source_of(game: Game, entry: LogEntry) -> str | None:
 
 
 def _happened(game: Game, log: tuple[LogEntry, ...], turn: int, language: str) -> tuple[tuple[str, str | None], ...]:
-    told = [(e.text.get(language), source_of(game, e)) for e in log if e.turn == turn and _told(e)]
+    entries = [e for e in log if e.turn == turn and _told(e)]
+    # the world's events, deals, breaches and crises first, then the seats' moves (the longest part)
+    entries.sort(key=lambda e: isinstance(e.event, ev.MovePlayed))
+    told = [(e.text.get(language), source_of(game, e)) for e in entries]
     if len(told) > LINES_PER_POINT:
         more = len(told) - LINES_PER_POINT + 1
         told = told[:LINES_PER_POINT - 1] + [(f"… (+{more})", None)]
@@ -505,13 +510,19 @@ def _crises(log: tuple[LogEntry, ...], language: str) -> list[CrisisStory]:
     crises: list[CrisisStory] = []
     current: CrisisStory | None = None
     said: list[str] = []  # narration lines since the last crisis event: a cause, or a round's result
+    standing = 0  # the rung the crisis stands at
+    after_round = False  # the previous crisis event was a round's choices
     for entry in log:
         event = entry.event
+        was_after_round, after_round = after_round, isinstance(event, ev.CrisisRoundPlayed)
+        if isinstance(event, ev.Narration):
+            after_round = was_after_round
         if isinstance(event, ev.TurnBegan):
             said = []
         elif isinstance(event, ev.Narration) and event.kind == "crisis":
             said.append(entry.text.get(language))
         elif isinstance(event, ev.CrisisStarted):
+            standing = event.rung if current is None or current.end_turn is not None else max(standing, event.rung)
             if current is None or current.end_rung is not None or current.end_turn is not None:
                 current = CrisisStory(entry.turn, list(event.participants), event.rung, causes=list(said), peak=event.rung)
                 crises.append(current)
@@ -523,10 +534,12 @@ def _crises(log: tuple[LogEntry, ...], language: str) -> list[CrisisStory]:
         elif current is None:
             continue
         elif isinstance(event, ev.CrisisRoundPlayed):
-            current.rounds.append(CrisisRound(event.round, dict(event.choices), said=" ".join(said)))
+            # where the round left the crisis: where it stood, unless a new rung is told right after
+            current.rounds.append(CrisisRound(event.round, dict(event.choices), rung=standing, said=" ".join(said)))
             said = []
         elif isinstance(event, ev.CrisisRungReached):
-            if current.rounds:
+            standing = event.rung
+            if current.rounds and was_after_round:
                 current.rounds[-1].rung = event.rung
             current.peak = max(current.peak, event.rung)
         elif isinstance(event, ev.CrisisEnded):

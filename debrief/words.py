@@ -71,9 +71,10 @@ WORDS: dict[str, dict[str, str]] = {
     "away": {"en": "away from midnight", "zh": "向后回拨"},
     "point_risk": {"en": "Risk went from {before} to {after}.", "zh": "风险由{before}变为{after}。"},
     "point_end": {"en": "The game ended: {how}.", "zh": "对局结束:{how}。"},
-    "why_moved": {"en": "Why: the contributions that changed most", "zh": "原因:变化最大的风险构成"},
+    "why_moved": {"en": "What changed most since the turn before", "zh": "与上一回合相比变化最大的构成"},
     "what_happened": {"en": "What happened", "zh": "发生了什么"},
-    "contributions": {"en": "Risk's largest contributions", "zh": "风险的最大构成"},
+    "contributions": {"en": "Risk's largest contributions that turn", "zh": "本回合风险的最大构成"},
+    "said": {"en": "what was said", "zh": "谈判经过"},
     "none": {"en": "none", "zh": "无"},
     "no_points": {"en": "The clock hardly moved: no turning point.", "zh": "末日钟几乎未动:没有转折点。"},
     # talks and agreements
