@@ -410,3 +410,71 @@ def test_the_page_renders_in_headless_chromium(record_path, tmp_path, language):
     assert len(colours) > 50, "the page rendered blank"
     red = sum(count for count, (r, g, b) in colours if r > 150 and g < 80 and b < 80)
     assert red > 500, "the clock's red line is not on the page"
+
+
+# -- the terminal UI offers it ---------------------------------------------------------------------
+
+RULES = str(ROOT / "tests" / "fixtures" / "rules.yaml")
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def test_the_end_screen_writes_the_report_next_to_the_save_with_w(tmp_path, monkeypatch):
+    import asyncio
+    from types import SimpleNamespace
+
+    from tui.launch import build_app
+    from tui.screens.end import EndScreen
+
+    monkeypatch.setenv("MIDNIGHT_HOME", str(tmp_path / "home"))
+    app = build_app(SimpleNamespace(scenario=RULES, seed=3, seats="red=bot,blue=bot", lang="en", resume=None))
+
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(300):
+                await pilot.pause()
+                if isinstance(app.screen, EndScreen):
+                    break
+                await pilot.press("enter")
+            assert isinstance(app.screen, EndScreen)
+            save = app.session.save_path
+            report = save.with_name(f"{save.stem}.debrief.html")
+            assert not report.exists()
+            await pilot.press("w")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert report.exists(), notices(app)
+            assert f"Debrief report written: {report}" in notices(app)
+            text = report.read_text(encoding="utf-8")
+            assert "Facilitator's report" in plain(text) and 'id="turning_points"' in text
+            assert save.name in text  # names the save it was made from
+
+    asyncio.run(run())
+
+
+def test_the_replay_viewer_writes_the_report_next_to_the_record_with_w(tmp_path):
+    import asyncio
+
+    from tui.app import MidnightApp
+
+    game = Game.load(RULES)
+    _, history = play_out(game, game.start(5))
+    path = tmp_path / "game.yaml"
+    write_record(path, record_game(game, 5, history))
+    app = MidnightApp(replay=(game, read_record(path)))
+    app.replay_path = str(path)  # as `midnight replay FILE` sets it
+    expected = report_text(path, scenario=RULES)
+
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("right", "w")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            report = tmp_path / "game.debrief.html"
+            assert f"Debrief report written: {report}" in notices(app)
+            assert report.read_text(encoding="utf-8") == expected  # the same page `midnight report` writes
+
+    asyncio.run(run())
