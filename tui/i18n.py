@@ -214,7 +214,7 @@ KEY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "game.done": "完成:提交", "game.brief": "简报", "game.tab_act": "行动", "game.tab_talks": "谈判",
         "game.tab_log": "日志", "game.save": "保存", "game.quit": "保存并退出",
         "moves.toggle": "选择/取消高亮的行动", "moves.nav": "高亮一个行动(下方显示其费用、说明和原因)",
-        "moves.info": "高亮行动的完整说明:当前效果与规则原文",
+        "moves.info": "高亮行动的完整说明:当前效果与原文",
         "propose.draft": "起草高亮的协议:缔约方和条款", "propose.clear": "撤回已起草的提案",
         "respond.accept": "接受高亮的提案", "respond.reject": "拒绝该提案", "respond.counter": "以其他条款反提案",
         "crisis.back_down": "退让", "crisis.hold": "坚持", "crisis.escalate": "升级", "crisis.brief": "简报",

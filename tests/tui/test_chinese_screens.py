@@ -20,9 +20,13 @@ from tui.screens.resolution import ResolutionScreen
 
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 # Words a Chinese screen may show in Latin letters: key names (the footer and hints), the commands
-# the tutorial's last hint names, scenario ids (names of files), and English named in itself.
+# the tutorial's last hint names, scenario ids (names of files), English named in itself, and the
+# proper names the scenario's Chinese keeps (民兵III: Minuteman III).
 ALLOWED = {"Esc", "Enter", "Ctrl", "Space", "Tab", "Home", "End", "home", "end", "uv", "run", "midnight", "play",
-           "trilateral", "tutorial", "system-by-system", "English"}
+           "trilateral", "tutorial", "system-by-system", "English", "III"}
+# A move in full ends with its effects as the scenario writes them (规则原文): formulas in the
+# scenario language, code rather than words, read only up to there.
+RULE_TEXT = "规则原文"
 
 
 def drawn_lines(app) -> list[str]:
@@ -38,6 +42,8 @@ def drawn_lines(app) -> list[str]:
 def english_on_screen(app, where: str, found: dict[str, str]) -> None:
     """Add each English word the screen shows to `found` (word -> where, and the line it is on)."""
     for line in drawn_lines(app):
+        if RULE_TEXT in line:
+            break
         for word in ENGLISH_WORD.findall(line):
             if word not in ALLOWED:
                 found.setdefault(word, f"{where}: {line.strip()}")

@@ -120,6 +120,33 @@ async def test_the_chosen_language_is_shown_by_a_mark_not_by_colour_alone():
         assert marks() == {"lang-en": "▐○▌", "lang-zh": "▐●▌"}
 
 
+
+async def test_the_parties_of_a_draft_are_ticked_by_a_mark_not_by_colour_alone():
+    """The drafting dialog's party checkboxes: x when ticked, a blank when not; the proposer's own
+    stays ticked (it is disabled: a party to its own proposal)."""
+    from textual.widgets import Checkbox
+
+    from tui.screens.dialogs import DraftDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # draft the highlighted template
+        await pilot.pause()
+        assert isinstance(app.screen, DraftDialog)
+
+        def marks() -> dict[str, str]:
+            return {box.id or "": box.render().plain[:3] for box in app.screen.query(Checkbox)}
+
+        assert marks() == {"party-red": "▐x▌", "party-blue": "▐x▌"}
+        app.screen.query_one("#party-blue", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert marks() == {"party-red": "▐x▌", "party-blue": "▐ ▌"}
+        await pilot.press("space")
+        await pilot.pause()
+        assert marks()["party-blue"] == "▐x▌"
+
 # -- the replay viewer --------------------------------------------------------------------------------
 
 

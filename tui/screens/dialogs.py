@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
@@ -15,6 +16,16 @@ from tui import present
 from tui.i18n import key_description, key_group, t
 from tui.keys import KEYMAP, LocalizedKeys, bindings
 from tui.present import escape
+
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox whose state shows as a mark, not by colour alone: x ticked, blank not (ASCII, one
+    cell wide in every terminal)."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "x" if self.value else " "
+        return super()._button
 
 
 class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
@@ -43,7 +54,7 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
             if not self.fixed_parties:
                 yield Label(t("parties", lang), classes="section")
                 for party in self.eligible:
-                    yield Checkbox(escape(present.actor_name(self.game, party, lang)), value=True, id=f"party-{party}",
+                    yield MarkedCheckbox(escape(present.actor_name(self.game, party, lang)), value=True, id=f"party-{party}",
                                    disabled=party == self.seat, compact=True)
             else:
                 yield Static(f"{t('parties', lang)}: {escape(present.names(self.game, self.fixed_parties, lang))}")

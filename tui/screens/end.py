@@ -60,8 +60,12 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
                         yield Static(_points_markup(points, lang), id="points")
                 last = view.assessments[-1].turn if view.assessments else 0
                 final = (outcome.turn, view.clock) if outcome.turn > last else None
-                yield TrendChart(view.assessments, game.scenario.clock.start, [p.turn for p in points],
-                                 final=final, language=lang, id="chart")
+                chart = TrendChart(view.assessments, game.scenario.clock.start, [p.turn for p in points],
+                                   final=final, language=lang, id="chart")
+                with Vertical(id="chart-box"):
+                    if chart.caption():  # words plotext cannot lay out (Chinese): above the chart
+                        yield Static(chart.caption(), id="chart-caption")
+                    yield chart
         yield Footer()
 
     def on_mount(self) -> None:
