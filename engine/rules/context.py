@@ -91,6 +91,13 @@ class EvaluationContext:
         """`expression` compiled for this game, self and other: `is_self(...)` answered (most such
         formulas gate a rule to one actor and fold to a constant for the others) and every track
         name it reads resolved to its slot. Bounded like every memo (engine.rules.memo.LIMIT)."""
+        # A formula that never reads `other` (or `self`) is the same whoever they are: compile
+        # it once for all of them (most formulas are read for several).
+        parts = {part for name in expression.names for part in name.split(".")[1:]}
+        if other is not None and "other" not in parts:
+            return self._share(work, expression, self_actor, other, self_actor, None)
+        if self_actor is not None and "self" not in parts and not expression.functions:
+            return self._share(work, expression, self_actor, other, None, other)
         key = (self_actor, other)
         pair = self._plain.get(key)
         if pair is None:
@@ -107,6 +114,17 @@ class EvaluationContext:
                 bound = (expression, compiled.evaluate({}), None, None)
             except ExpressionError:
                 pass  # evaluated again each time, to raise with `where` (as 1/0 must)
+        if len(self._bound) < _LIMIT:
+            self._bound[id(expression), self_actor, other] = bound
+        return bound
+
+    def _share(self, work: Work, expression: Expression, self_actor: str | None, other: str | None,
+               same_self: str | None, same_other: str | None) -> tuple:
+        """The entry of `expression` for (same_self, same_other), which reads as it would for
+        (self_actor, other), kept for the latter too."""
+        bound = self._bound.get((id(expression), same_self, same_other))
+        if bound is None or bound[0] is not expression:
+            bound = self._bind(work, expression, same_self, same_other)
         if len(self._bound) < _LIMIT:
             self._bound[id(expression), self_actor, other] = bound
         return bound

@@ -160,7 +160,7 @@ def _build_move_options(game, menu, budget: float | None, varying, bound=()) -> 
             cost, _, problem = next(varying)
         if problem is None and budget is not None and cost > budget + 1e-9:
             problem = f"costs {cost:g}, the budget is {budget:g}"
-        breaches = tuple(dict.fromkeys(template for template, moves in bound if move.id in moves))
+        breaches = tuple(dict.fromkeys(template for template, moves in bound if move.id in moves)) if bound else ()
         result.append(MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
                                  move.tags, problem is None, problem, game.effects_text(move), breaches))
     return tuple(result)
