@@ -6,6 +6,7 @@ Every piece of text from the record or the scenario is escaped: a record is untr
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from debrief import charts
@@ -141,6 +142,12 @@ def _name(debrief: Debrief, actor: str) -> str:
     return escape(debrief.names.get(actor, actor))
 
 
+def _when(played: str) -> str:
+    """A record's ISO time as people write it: '2026-12-02 23:44 UTC' (anything else as it is)."""
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?(\+00:00|Z)", played)
+    return f"{match.group(1)} {match.group(2)} UTC" if match else played
+
+
 def _header(debrief: Debrief) -> str:
     lang = debrief.language
     kind = (word("facilitator_report", lang) if debrief.seat == "facilitator"
@@ -148,7 +155,7 @@ def _header(debrief: Debrief) -> str:
     meta = [f"{escape(debrief.scenario_id)} v{escape(debrief.scenario_version)}",
             f"{escape(word('seed', lang))} {debrief.seed}"]
     if debrief.played:
-        meta.append(f"{escape(word('played', lang))} {escape(debrief.played)}")
+        meta.append(f"{escape(word('played', lang))} {escape(_when(debrief.played))}")
     if debrief.record_name:
         meta.append(escape(debrief.record_name))
     parts = [f"<header>\n<h1>{escape(word('report_title', lang))}: {escape(debrief.title)}</h1>",
@@ -194,8 +201,8 @@ def _scores(debrief: Debrief) -> str:
     rows = "".join(f'<tr><td>{escape(s.name)}</td><td class="num">{_n(s.score, 2)}</td></tr>' for s in debrief.scores)
     rows += f'<tr><td><em>{escape(word("shared", lang))}</em></td><td class="num">{_n(debrief.shared, 2)}</td></tr>'
     note = f'<p class="note">{escape(word("after_catastrophe", lang))}</p>' if debrief.catastrophe else ""
-    table = (f'<table><thead><tr><th>{escape(word("seat", lang))}</th><th class="num">{escape(word("score", lang))}</th>'
-             f"</tr></thead><tbody>{rows}</tbody></table>")
+    table = (f'<table class="compact"><thead><tr><th>{escape(word("seat", lang))}</th>'
+             f'<th class="num">{escape(word("score", lang))}</th></tr></thead><tbody>{rows}</tbody></table>')
     return _section("scores", debrief, note + table)
 
 
