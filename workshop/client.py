@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -45,6 +46,7 @@ class TableClient:
         self.role: str = welcome["role"]
         self.state: dict | None = None
         self.received: list[dict] = [welcome]
+        self.arrivals: list[float] = [time.monotonic()]  # when each received message arrived
         self.closed_reason: str | None = None
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future] = {}
@@ -83,8 +85,10 @@ class TableClient:
                 if not isinstance(message, dict):
                     continue
                 self.received.append(message)
+                self.arrivals.append(time.monotonic())
                 kind = message.get("type")
                 if kind == "state":
+                    self._whole_log(message)
                     self.state = message
                 elif kind in ("ack", "error", "pong") and message.get("id") in self._waiting:
                     future = self._waiting.pop(message["id"])
@@ -104,6 +108,17 @@ class TableClient:
             self._waiting.clear()
             async with self._changed:
                 self._changed.notify_all()
+
+    def _whole_log(self, message: dict) -> None:
+        """A state sends the view's log from `log_from` on: put the earlier entries back (from the
+        last state), so `view["log"]` is always the whole log and `log_from` 0."""
+        view = message.get("view")
+        if not isinstance(view, dict):
+            return
+        start = view.get("log_from") or 0
+        if start and self.state is not None:
+            view["log"] = self.state["view"]["log"][:start] + list(view.get("log") or [])
+        view["log_from"] = 0
 
     @property
     def connected(self) -> bool:

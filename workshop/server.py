@@ -53,6 +53,7 @@ class Client:
         self.tokens = BURST
         self.last = 0.0
         self.typed = False  # also sent the engine's typed view and options (the terminal UI's screens)
+        self.log_sent = 0  # the view's log entries this connection already has: later states send the rest
 
     def allow(self, now: float) -> bool:
         self.tokens = min(BURST, self.tokens + (now - self.last) * RATE)
@@ -236,21 +237,28 @@ class TableServer:
     def push(self) -> None:
         """Send every connection its own view of the table as it is now."""
         now = self.now()
-        by_seat: dict[tuple[str, bool], list[ServerConnection]] = {}
+        groups: dict[tuple[str, bool, int], list[Client]] = {}
         for client in (*self.seats.values(), *self.spectators):
-            by_seat.setdefault((client.seat, client.typed), []).append(client.ws)
-        for (seat, typed), connections in by_seat.items():
-            # One message a seat (the spectators share theirs), sent without waiting on slow readers.
-            broadcast(connections, json.dumps(self.state_for(seat, now, typed), separators=(",", ":")))
+            groups.setdefault((client.seat, client.typed, client.log_sent), []).append(client)
+        for (seat, typed, log_from), clients in groups.items():
+            # One message a group (spectators who joined together share theirs), sent without
+            # waiting on slow readers; the log only from what the group already has.
+            message = self.state_for(seat, now, typed, log_from)
+            broadcast([c.ws for c in clients], json.dumps(message, separators=(",", ":")))
+            for client in clients:
+                client.log_sent = message["view"]["log_from"] + len(message["view"]["log"])
 
     async def _send_state(self, client: Client, force: bool = False) -> None:
-        await _send(client.ws, self.state_for(client.seat, self.now(), client.typed))
+        message = self.state_for(client.seat, self.now(), client.typed)
+        client.log_sent = len(message["view"]["log"])
+        await _send(client.ws, message)
 
-    def state_for(self, seat: str, now: float, typed: bool = False) -> dict:
+    def state_for(self, seat: str, now: float, typed: bool = False, log_from: int = 0) -> dict:
         """What `seat` is sent: the engine's view and options for it (nobody else's), the table's
         status, the table log lines and bots' reasons it may read."""
         table, game = self.table, self.table.game
         view = table.view_for(seat)
+        log_from = min(log_from, len(view.log))  # an undo shortens the log: the earlier entries stay alike
         options = None
         if seat != SPECTATOR:
             options = options_to_wire(game.options(table.state, seat), self.language)
@@ -258,7 +266,7 @@ class TableServer:
         message = {
             "type": "state",
             "version": table.version,
-            "view": view_to_wire(view, self.language),
+            "view": view_to_wire(view, self.language, log_from),
             "options": options,
             "table": {
                 "seats": {s: ("team" if who == HUMAN else who) for s, who in table.seats.items()},

@@ -13,7 +13,7 @@ import attrs
 
 from engine.errors import MidnightError, RecordError
 from engine.play.loop import BotController, PlayedInput, default_controller
-from engine.play.records import Record, Recorder, clean_stale_temps, write_record
+from engine.play.records import Record, RecordedTurn, Recorder, clean_stale_temps, dump_record, write_atomic, write_record
 from engine.rules.game import Game
 from engine.rules.inputs import Input, input_to_dict, parse_input
 from engine.rules.state import FACILITATOR, SPECTATOR, GameState, Phase
@@ -407,6 +407,7 @@ class Table(Session):
         self.paused = False  # the facilitator paused the game: no seat may act
         self.ended: str | None = None  # the facilitator ended the game (the reason)
         self.entries: list[TableEntry] = []
+        self._turn_texts: list[tuple[RecordedTurn, str]] = []  # record_text's finished turns
         self.version = 0  # goes up with every change a client should see
         self.run_bots()  # bots answer at once: the teams see who they still wait for
         self._phase = phase_key(self.state)
@@ -530,7 +531,31 @@ class Table(Session):
         an input is never acknowledged unwritten."""
         if self.record_path is None:
             return None
-        return self.save(self.record_path)
+        record = self.recorder.to_record()
+        if record.scenario.file is not None or not record.turns:
+            return self.save(self.record_path)  # the general path (a scenario file's path is rewritten)
+        self.record_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.record_path, self.record_text(record))
+        return self.record_path
+
+    def record_text(self, record: Record) -> str:
+        """`dump_record(record)`, with each finished turn's text dumped once and kept: the record
+        is written after every input, and YAML in pure Python would otherwise take longer each turn."""
+        head = dump_record(attrs.evolve(record, turns=record.turns[:1]))
+        marker = "\nturns:\n"
+        parts = [head[: head.index(marker) + len(marker)]]
+        cache = self._turn_texts
+        for index, turn in enumerate(record.turns):
+            if index < len(cache) and cache[index][0] is turn:
+                parts.append(cache[index][1])
+                continue
+            del cache[index:]
+            text = dump_record(attrs.evolve(record, turns=(turn,)))
+            text = text[text.index(marker) + len(marker):]
+            if turn.after is not None:  # a finished turn does not change again (an undo makes new ones)
+                cache.append((turn, text))
+            parts.append(text)
+        return "".join(parts)
 
     def autosave(self) -> Path | None:
         return None if self.record_path is not None else super().autosave()  # persist() writes it

@@ -34,8 +34,8 @@ def spy_on_states(server) -> list[tuple[str, int, dict, dict | None]]:
     original = server.state_for
     table = server.table
 
-    def state_for(seat, now, typed=False):
-        message = original(seat, now, typed)
+    def state_for(seat, now, typed=False, log_from=0):
+        message = original(seat, now, typed, log_from)
         options = None if seat == SPECTATOR else options_to_wire(table.game.options(table.state, seat))
         view = table.game.view(table.state, seat)
         expected.append((seat, message["version"], view_to_wire(view), options))
@@ -122,6 +122,8 @@ def test_every_message_carries_only_what_game_view_gives_its_seat(trilateral, tm
     for seat, messages in received.items():
         states = [m for m in messages if m["type"] == "state"]
         assert states, seat
+        # After the first, states carry only the log's new entries; the client put the rest back.
+        assert any(m["view"]["log"] and len(m["view"]["log"]) > 5 for m in states)
         truths = [(view, options) for _, view, options in sent[seat]]
         for message in states:
             assert (message["view"], message["options"]) in truths  # exactly what the engine gives this seat

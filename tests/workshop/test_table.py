@@ -165,3 +165,24 @@ def _bot_input(t: Table, seat: str) -> dict:
 
     value, _ = default_controller(t.game, seat).act(t.game, t.state, seat)
     return value
+
+
+def test_the_record_written_after_each_input_is_dump_record_exactly(game, tmp_path):
+    """The table keeps finished turns' text so each write is quick: the file must still be exactly
+    what dump_record writes, input after input, through an undo."""
+    from engine.play.records import dump_record
+
+    t = table(game, tmp_path, seats={"us": "team", "russia": "bot", "china": "bot"})
+    undone = False
+    while not t.state.over:
+        seat = t.next_human()
+        assert seat is not None
+        t.act(seat, _bot_input(t, seat), 0)
+        record = t.recorder.to_record()
+        assert t.record_text(record) == dump_record(record)
+        if t.state.turn == 4 and not undone:
+            t.undo("check the cache after an undo", 0)
+            undone = True
+            record = t.recorder.to_record()
+            assert t.record_text(record) == dump_record(record)
+    assert replay(game, read_record(tmp_path / "table.yaml")).divergence is None
