@@ -74,6 +74,8 @@ class GameMemo:
         self.move_options: dict = {}  # the options tuple, keyed by what can change it
         self.template_basics: dict = {}  # per (turn, table, seat): templates and their problems
         self.template_options: dict = {}
+        self.move_option: dict = {}  # each MoveOption, by move and what varies
+        self.template_option: dict = {}  # each TemplateOption, by template, table and terms
         # -- views (invariants 2 and 3) ------------------------------------------------------
         self.visible_tracks: dict = {}  # per seat: the slots it may see, with their fields
         self.reading_pickers: dict = {}  # per seat: every slot's reading -> the seat's readings

@@ -15,7 +15,7 @@ from engine.errors import MidnightError
 from engine.rules import resolution, talks
 from engine.rules.effects import _find_targets as find_targets
 from engine.rules.inputs import Adjust, Inject
-from engine.rules.memo import LIMIT
+from engine.rules.memo import LIMIT, remember
 from engine.rules.state import FACILITATOR, SPECTATOR, CrisisChoice, GameState, Phase, Proposal
 from engine.rules.views import may_see_track
 from engine.rules.work import Work
@@ -153,6 +153,7 @@ def _breach_moves(game, work: Work, seat: str) -> tuple[tuple[str, tuple[str, ..
 
 
 def _build_move_options(game, menu, budget: float | None, varying, bound=()) -> tuple[MoveOption, ...]:
+    made = game.memo.move_option
     result = []
     for move, cost in menu:
         problem = None
@@ -161,8 +162,16 @@ def _build_move_options(game, menu, budget: float | None, varying, bound=()) -> 
         if problem is None and budget is not None and cost > budget + 1e-9:
             problem = f"costs {cost:g}, the budget is {budget:g}"
         breaches = tuple(dict.fromkeys(template for template, moves in bound if move.id in moves)) if bound else ()
-        result.append(MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
-                                 move.tags, problem is None, problem, game.effects_text(move), breaches))
+        # One MoveOption per move and what varies (options are immutable): most turns offer a
+        # move as some turn before did. The cost's type and sign are in the key (1 == 1.0,
+        # 0.0 == -0.0, and they print differently).
+        key = (move.id, cost, type(cost), copysign(1.0, cost), problem, breaches)
+        option = made.get(key)
+        if option is None:
+            option = MoveOption(move.id, move.label, move.system, move.description, cost, move.secret,
+                                move.tags, problem is None, problem, game.effects_text(move), breaches)
+            remember(made, key, option)
+        result.append(option)
     return tuple(result)
 
 
@@ -288,10 +297,17 @@ def template_options(game, work: Work, seat: str, lean: bool = False) -> tuple[T
     known = cache.get(key)
     if known is not None and known[0] is basics:  # the entry keeps the id from reuse
         return known[1]
-    options = tuple(
-        _template_option(template, eligible, defaults, problem, other)
-        for (template, eligible, defaults, _), problem, other in zip(basics, problems, others, strict=True)
-    )
+    made = game.memo.template_option  # one TemplateOption per template, table and terms, as above
+    made_options = []
+    for (template, eligible, defaults, _), problem, other in zip(basics, problems, others, strict=True):
+        # The terms by their repr: 1800 == 1800.0, but they print differently.
+        option_key = (template.id, eligible, problem, other if other is None else repr(other))
+        option = made.get(option_key)
+        if option is None:
+            option = _template_option(template, eligible, defaults, problem, other)
+            remember(made, option_key, option)
+        made_options.append(option)
+    options = tuple(made_options)
     if len(cache) < LIMIT:
         cache[key] = (basics, options)
     return options
