@@ -6,6 +6,7 @@ Every piece of text from the record or the scenario is escaped: a record is untr
 
 from __future__ import annotations
 
+import math
 import re
 from html import escape
 
@@ -80,7 +81,7 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top:
 }
 """
 
-SECTIONS = ("outcome", "scores", "charts", "turning_points", "talks", "agreements", "breaches", "crises", "decisions",
+SECTIONS = ("outcome", "scores", "charts", "turning_points", "what_if", "talks", "agreements", "breaches", "crises", "decisions",
             "discussion", "sources")
 
 
@@ -95,6 +96,7 @@ def render(debrief: Debrief) -> str:
         _scores(debrief),
         _charts(debrief),
         _points(debrief),
+        _what_if(debrief),
         _talks(debrief),
         _agreements(debrief),
         _breaches(debrief),
@@ -171,7 +173,8 @@ def _header(debrief: Debrief) -> str:
 
 
 def _nav(debrief: Debrief) -> str:
-    items = "".join(f'<li><a href="#{key}">{escape(word(key, debrief.language))}</a></li>' for key in SECTIONS)
+    keys = [k for k in SECTIONS if k != "what_if" or debrief.what_if]
+    items = "".join(f'<li><a href="#{key}">{escape(word(key, debrief.language))}</a></li>' for key in keys)
     return f"<nav><strong>{escape(word('contents', debrief.language))}</strong><ol>{items}</ol></nav>"
 
 
@@ -282,6 +285,38 @@ def _point(debrief: Debrief, point: TurningPoint) -> str:
         parts.append(f"<p><strong>{escape(word('what_happened', lang))}</strong></p><ul>{items}</ul>")
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def _percent(value: float) -> str:
+    return "–" if math.isnan(value) else f"{100 * value:.1f}%"
+
+
+def _what_if(debrief: Debrief) -> str:
+    """The counterfactual table (--what-if): empty unless asked for."""
+    rows = debrief.what_if
+    if not rows:
+        return ""
+    lang = debrief.language
+    changed = next((r for r in rows if r.changed is not None), None)
+    head = [word("turn", lang), word("what_if_clock", lang), word("as_played", lang), word("final_clock", lang)]
+    if changed is not None:
+        head += [word("as_changed", lang, changes=", ".join(changed.changes)), word("final_clock", lang),
+                 word("difference", lang)]
+    cells = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = []
+    for r in rows:
+        row = [str(r.turn), _n(r.clock), f"{_percent(r.played.rate)} ({_percent(r.played.low)}–{_percent(r.played.high)})",
+               _n(r.played.clock)]
+        if r.changed is not None and r.difference is not None:
+            mean, low, high = r.difference
+            clear = " *" if not (math.isnan(low) or low <= 0 <= high) else ""
+            row += [f"{_percent(r.changed.rate)} ({_percent(r.changed.low)}–{_percent(r.changed.high)})",
+                    _n(r.changed.clock), f"{100 * mean:+.1f} pts ({100 * low:+.1f} to {100 * high:+.1f}){clear}"]
+        body.append("<tr>" + "".join(f'<td class="num">{escape(c)}</td>' for c in row) + "</tr>")
+    intro = word("what_if_intro", lang, runs=rows[0].played.runs)
+    note = f'<p class="note">{escape(word("what_if_note", lang))}</p>' if changed is not None else ""
+    return _section("what_if", debrief, f"<p>{escape(intro)}</p><table><thead><tr>{cells}</tr></thead>"
+                                        f"<tbody>{''.join(body)}</tbody></table>{note}")
 
 
 def _talks(debrief: Debrief) -> str:

@@ -3,6 +3,8 @@ Markdown file cannot hold the SVG inline portably), for a wiki, an e-mail or a p
 
 from __future__ import annotations
 
+import math
+
 from debrief.story import Debrief, questions
 from debrief.words import word
 
@@ -118,6 +120,27 @@ def render(debrief: Debrief) -> str:
                                                  for c in p.factors] + [""]
         if p.happened:
             out += [f"{w('what_happened')}:", ""] + [f"- {_line(t)}{_cite(debrief, s)}" for t, s in p.happened] + [""]
+
+    if debrief.what_if:
+        rows_if = debrief.what_if
+        out += [f"## {w('what_if')}", "", w("what_if_intro", runs=rows_if[0].played.runs), ""]
+        pct = lambda x: "–" if math.isnan(x) else f"{100 * x:.1f}%"  # noqa: E731
+        changed = next((r for r in rows_if if r.changed is not None), None)
+        head = [w("turn"), w("what_if_clock"), w("as_played"), w("final_clock")]
+        if changed is not None:
+            head += [w("as_changed", changes=", ".join(changed.changes)), w("final_clock"), w("difference")]
+        table = []
+        for r in rows_if:
+            row = [str(r.turn), _n(r.clock), f"{pct(r.played.rate)} ({pct(r.played.low)}–{pct(r.played.high)})",
+                   _n(r.played.clock)]
+            if r.changed is not None and r.difference is not None:
+                mean, low, high = r.difference
+                row += [f"{pct(r.changed.rate)} ({pct(r.changed.low)}–{pct(r.changed.high)})", _n(r.changed.clock),
+                        f"{100 * mean:+.1f} pts ({100 * low:+.1f} to {100 * high:+.1f})"]
+            table.append(row)
+        out += _table(head, table)
+        if changed is not None:
+            out += [w("what_if_note"), ""]
 
     out += [f"## {w('talks')}", ""]
     if debrief.proposals:

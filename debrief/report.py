@@ -10,11 +10,12 @@ record, one that does not verify, an unknown seat or language, an unwritable out
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from debrief import html, markdown
 from debrief.story import Debrief, build
-from debrief.words import LANGUAGES
+from debrief.words import LANGUAGES, word
 from engine import FACILITATOR, Game
 from engine.errors import IllegalInput, MidnightError, RecordError
 from engine.play.records import Record, check_writable, load_record_game, read_record, replay, write_atomic
@@ -57,9 +58,24 @@ def render(debrief: Debrief, fmt: str = "html") -> str:
 
 
 def report_text(path: str | os.PathLike[str], *, seat: str = FACILITATOR, language: str = "en", fmt: str = "html",
-                scenario: str | None = None) -> str:
+                scenario: str | None = None, what_if_runs: int = 0, turns: Sequence[int] = (),
+                changes: Sequence[str] = ()) -> str:
+    """The report of a record file. With `what_if_runs`, the facilitator's report gets the
+    counterfactual table: continuations from each of `turns` (default: the turning points)."""
+    if (what_if_runs or turns or changes) and seat != FACILITATOR:
+        raise MidnightError(word("what_if_seat", "en"))
+    if (turns or changes) and not what_if_runs:
+        raise MidnightError("--turn and --change go with --what-if RUNS (how many continuations per turn)")
+    if fmt not in FORMATS:
+        raise MidnightError(f"no report format '{fmt}' (formats: {', '.join(FORMATS)})")
     game, record, result = load_verified(path, scenario)
     debrief = debrief_of(game, record, result.states, seat=seat, language=language, record_name=Path(path).name)
+    if what_if_runs:
+        from debrief.whatif import what_if
+
+        chosen = list(turns) or [p.turn for p in debrief.points if p.ended is None]
+        ref = record.scenario.to_load(scenario, path)
+        debrief.what_if = what_if(game, record, os.fspath(path), ref, chosen, what_if_runs, changes)
     return render(debrief, fmt)
 
 
@@ -72,11 +88,13 @@ def default_output(record_path: str | os.PathLike[str], seat: str = FACILITATOR,
 
 
 def write_report(record_path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
-                 seat: str = FACILITATOR, language: str = "en", fmt: str = "html", scenario: str | None = None) -> Path:
+                 seat: str = FACILITATOR, language: str = "en", fmt: str = "html", scenario: str | None = None,
+                 what_if_runs: int = 0, turns: Sequence[int] = (), changes: Sequence[str] = ()) -> Path:
     """Write the report of a record file atomically; returns where it went."""
     target = Path(out) if out is not None else default_output(record_path, seat, fmt)
     check_writable(target, "the report")
-    text = report_text(record_path, seat=seat, language=language, fmt=fmt, scenario=scenario)
+    text = report_text(record_path, seat=seat, language=language, fmt=fmt, scenario=scenario,
+                       what_if_runs=what_if_runs, turns=turns, changes=changes)
     write_atomic(target, text)
     return target
 

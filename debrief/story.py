@@ -200,6 +200,7 @@ class Debrief:
     cited: dict[str, int]  # source id -> its number
     names: dict[str, str]  # actor id -> name
     template_labels: dict[str, str]  # agreement template id -> label
+    what_if: list[Any] = field(default_factory=list)  # debrief.whatif.WhatIfRow, with --what-if (the facilitator's)
 
     def cite(self, source_id: str | None) -> int | None:
         return self.cited.get(source_id) if source_id else None

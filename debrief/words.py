@@ -31,6 +31,21 @@ WORDS: dict[str, dict[str, str]] = {
     "scores": {"en": "Scores", "zh": "得分"},
     "sources": {"en": "Sources", "zh": "资料来源"},
     "discussion": {"en": "Questions for the discussion", "zh": "讨论问题"},
+    "what_if": {"en": "What if", "zh": "假如"},
+    "what_if_intro": {"en": "From the start of each turn below, {runs} continuations: that turn's talks and decisions as "
+                            "played (or as changed), then chance and the bots. How often did the game end in catastrophe?",
+                      "zh": "从下列各回合开始各推演{runs}次:该回合的谈判与决策按实际(或按改动),其后由随机事件与机器人决定。"
+                            "对局以灾难告终的频率是多少?"},
+    "what_if_clock": {"en": "clock then", "zh": "当时末日钟"},
+    "as_played": {"en": "as played: catastrophe (95% CI)", "zh": "按实际:灾难率(95%置信区间)"},
+    "as_changed": {"en": "changed ({changes}): catastrophe (95% CI)", "zh": "改动({changes}):灾难率(95%置信区间)"},
+    "final_clock": {"en": "mean final clock", "zh": "平均终局末日钟"},
+    "difference": {"en": "difference (same seeds)", "zh": "差异(相同种子)"},
+    "what_if_note": {"en": "A difference whose interval excludes 0 is one the runs can tell from chance (docs/branches.md).",
+                     "zh": "若差异的置信区间不含0,则可认为并非偶然(见 docs/branches.md)。"},
+    "what_if_seat": {"en": "--what-if is the facilitator's: its continuations play on from the whole state, secrets "
+                           "included; leave out --seat",
+                     "zh": "--what-if 仅用于主持人报告:推演基于包含秘密在内的完整状态;请去掉 --seat"},
     # outcome
     "in_progress": {"en": "The game is still in progress (turn {turn} of {turns}).",
                     "zh": "对局仍在进行(第{turn}回合,共{turns}回合)。"},

@@ -478,3 +478,34 @@ def test_the_replay_viewer_writes_the_report_next_to_the_record_with_w(tmp_path)
             assert report.read_text(encoding="utf-8") == expected  # the same page `midnight report` writes
 
     asyncio.run(run())
+
+
+# -- the counterfactual table ----------------------------------------------------------------------
+
+
+def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_path, capsys):
+    import json
+
+    text = report_text(record_path, what_if_runs=12, turns=[16], changes=["us:-novel_systems"])
+    table = section(text, "what_if")
+    assert main(["simulate", "--from", str(record_path), "--turn", "16", "--change", "us:-novel_systems", "--runs", "12",
+                 "--jobs", "1", "--json", "--no-progress"]) == 0
+    measured = json.loads(capsys.readouterr().out)
+    played, changed = measured["as_played"]["summary"], measured["changed"]["summary"]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', table)
+    assert cells[0] == "16"
+    assert cells[2].startswith(f"{100 * played['catastrophe']['rate']:.1f}%")
+    assert cells[3] == f"{round(played['clock']['mean'], 1):g}"
+    assert cells[4].startswith(f"{100 * changed['catastrophe']['rate']:.1f}%")
+    assert cells[5] == f"{round(changed['clock']['mean'], 1):g}"
+    assert "us:-novel_systems" in plain(table) and 'href="#what_if"' in text
+    assert 'id="what_if"' not in page(record_path)  # only when asked for
+
+
+def test_what_if_refusals(record_path, capsys):
+    assert "facilitator's" in one_line_error(capsys, ["report", str(record_path), "--what-if", "5", "--seat", "us"])
+    assert "go with --what-if" in one_line_error(capsys, ["report", str(record_path), "--turn", "3"])
+    assert "turns 1 to 20" in one_line_error(capsys, ["report", str(record_path), "--what-if", "5", "--turn", "99"])
+    assert "1 to 100000" in one_line_error(capsys, ["report", str(record_path), "--what-if", "-1"])
+    assert "did not choose" in one_line_error(capsys, ["report", str(record_path), "--what-if", "5", "--turn", "16",
+                                                        "--change", "us:-nuclear_test"])

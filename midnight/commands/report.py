@@ -27,6 +27,15 @@ def add_parser(sub) -> None:
     parser.add_argument("--lang", default="en", help="language of the report (en, zh)")
     parser.add_argument("--scenario", help="the scenario file the record was made with (default: the record's own "
                                            "file, in its folder, else its built-in id)")
+    what_if = parser.add_argument_group("what if (the facilitator's report only; docs/branches.md)")
+    what_if.add_argument("--what-if", dest="what_if", type=int, default=0, metavar="RUNS",
+                         help="add the counterfactual table: RUNS bot continuations from the start of each turning "
+                              "point (or --turn), and how often they end in catastrophe")
+    what_if.add_argument("--turn", type=int, action="append", default=[], metavar="N",
+                         help="with --what-if: continue from the start of turn N instead (repeatable)")
+    what_if.add_argument("--change", action="append", default=[], metavar="SEAT:CHANGE",
+                         help="with --what-if and one --turn: also continue with that turn's decision changed, "
+                              "as `midnight simulate --change` (e.g. us:-deploy_shield)")
     parser.set_defaults(run=run)
 
 
@@ -35,6 +44,7 @@ def run(args) -> int:
 
     fmt = args.format or ("md" if args.out and Path(args.out).suffix.lower() in (".md", ".markdown") else "html")
     out = args.out or default_output(args.record, args.seat, fmt)
-    path = write_report(args.record, out, seat=args.seat, language=args.lang, fmt=fmt, scenario=args.scenario)
+    path = write_report(args.record, out, seat=args.seat, language=args.lang, fmt=fmt, scenario=args.scenario,
+                        what_if_runs=args.what_if, turns=args.turn, changes=args.change)
     print(printable(f"report written to {path}"))
     return 0
