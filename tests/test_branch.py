@@ -370,3 +370,38 @@ def test_every_turn_of_a_trilateral_game_branches_to_the_source_digests():
         result = replay(game, branch)
         assert result.divergence is None, turn
         assert [digest(game, s) for s in result.states] == [digest(game, s) for s in states[:turn]]
+
+
+# -- hostile branch sections: any mutation is a clean refusal or a divergence, never a crash ---------
+
+BRANCH_TEXT = dump_record(branch_record(branch_point(GAME, RECORDS[9], "game.yaml", 3), SEATS))
+ODD_VALUES = (st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30) | st.floats()
+              | st.text(max_size=12) | st.lists(st.integers(), max_size=3)
+              | st.dictionaries(st.text(max_size=5), st.integers(), max_size=3))
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=st.sampled_from(["record", "turn", "digest", "played", None, "midnight_record"]), value=ODD_VALUES)
+def test_no_mutation_of_a_branch_section_crashes_replay_or_the_source_check(tmp_path_factory, key, value):
+    import yaml
+
+    from engine import MidnightError
+    from engine.play.branch import check_source
+
+    data = yaml.safe_load(BRANCH_TEXT)
+    if key is None:
+        data["branched_from"] = value
+    elif key == "midnight_record":
+        data[key] = value
+    else:
+        data["branched_from"][key] = value
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "branch.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    try:
+        record = read_record(path)
+        result = replay(GAME, record)
+        if result.divergence is None:
+            check_source(GAME, record, path)
+    except MidnightError as error:  # LoadError and RecordError among them: a message, not a traceback
+        assert str(error)
