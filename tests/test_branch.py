@@ -405,3 +405,19 @@ def test_no_mutation_of_a_branch_section_crashes_replay_or_the_source_check(tmp_
             check_source(GAME, record, path)
     except MidnightError as error:  # LoadError and RecordError among them: a message, not a traceback
         assert str(error)
+
+
+def test_what_if_is_the_report_as_data_for_other_front_ends():
+    from engine.play.branch import what_if
+
+    game, record = source_game()
+    point = branch_point(game, record, "game.yaml", 2)
+    report, a, b = what_if(SOURCE, point, [Change.parse("red:moves=")], runs=6, base_seed=3)
+    assert [r.seed for r in a] == [r.seed for r in b or ()] == list(range(3, 9))
+    assert report["from"] == {"record": "game.yaml", "seed": 5, "turn": 2, "digest": point.digest,
+                              "clock": point.state.clock, "risk": point.state.risk}
+    assert report["changed"]["decisions"] == {"red": []} and report["difference"]["pairs"] == 6
+    alone, _, none = what_if(SOURCE, point, runs=2)
+    assert none is None and "changed" not in alone and alone["as_played"]["summary"]["runs"] == 2
+    other, _, bots = what_if(SOURCE, point, runs=2, lineup_b={"blue": "hawk"})
+    assert bots is not None and other["changed"]["seats"]["blue"] == "bot:hawk"

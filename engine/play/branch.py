@@ -13,7 +13,7 @@ Nothing here prints or writes files except `write_branch`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -29,7 +29,7 @@ from engine.play.records import (
     replay,
     write_record,
 )
-from engine.play.simulate import Opening
+from engine.play.simulate import GameResult, Opening, ScenarioSource
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
 from engine.rules.options import SeatOptions
@@ -308,3 +308,67 @@ def check_source(game: Game, branch: Record, branch_path: str | os.PathLike[str]
     if mine != list(point.prefix):
         raise BranchError(f"{where}, but its inputs before that turn differ from the source's")
     return f"{where}; the source is here and agrees"
+
+
+# -- counterfactual runs ---------------------------------------------------------------------------
+
+
+def what_if(
+    source: ScenarioSource,
+    point: BranchPoint,
+    changes: Sequence[Change] = (),
+    *,
+    runs: int = 1000,
+    base_seed: int = 0,
+    jobs: int = 1,
+    lineup: Mapping[str, str] | None = None,
+    lineup_b: Mapping[str, str] | None = None,
+    progress: Sequence[Callable[[int, int], None] | None] = (None, None),
+) -> tuple[dict, list[GameResult], list[GameResult] | None]:
+    """Bot continuations from a branch point, through the normal batch path (jobs, seeds
+    `base_seed + i`): A as played; B with `changes` (or, without changes, with the bots of
+    `lineup_b` after the point), on the same seeds. Returns the report as plain data (what
+    `midnight simulate --from --json` prints; a debrief report can show it) and each arm's results.
+
+    `point.game` must be `source.load()` (the game the workers play). Raises BranchError for a
+    change that is not a legal choice."""
+    from engine.play.simulate import Batch, compare, run_batch, seat_labels, summarize
+
+    game = point.game
+    lineup = dict(lineup or {})
+    opening_a = opening(point)
+    opening_b = opening(point, changes) if changes else None
+    batch_a = Batch(source, lineup, base_seed, opening_a)
+    batch_b = None
+    if opening_b is not None:
+        batch_b = Batch(source, lineup, base_seed, opening_b)
+    elif lineup_b:
+        batch_b = Batch(source, {**lineup, **lineup_b}, base_seed, opening_a)
+    opening_a.start(game, base_seed)  # replayed once here: forked workers inherit it
+    results_a = run_batch(batch_a, runs, jobs, progress[0])
+    results_b = run_batch(batch_b, runs, jobs, progress[1]) if batch_b is not None else None
+    report: dict = {
+        "scenario": {"id": game.scenario.id, "version": game.scenario.version, "hash": game.content_hash},
+        "from": {"record": point.source, "seed": point.record.seed, "turn": point.turn, "digest": point.digest,
+                 "clock": point.state.clock, "risk": point.state.risk},
+        "runs": runs,
+        "base_seed": base_seed,
+        "seats": seat_labels(game, lineup),
+        "as_played": {"decisions": {str(v["seat"]): list(v.get("moves", ())) for v in point.inputs_of_turn()
+                                    if v.get("kind") == "decide"},
+                      "summary": summarize(results_a, game)},
+    }
+    if batch_b is not None and results_b is not None:
+        if opening_b is not None:
+            report["changed"] = {"changes": [str(c) for c in changes],
+                                 "decisions": {c.seat: "bot" if c.bot else _decided(opening_b.pinned.get(c.seat, ()))
+                                               for c in changes}}
+        else:
+            report["changed"] = {"seats": seat_labels(game, batch_b.lineup)}
+        report["changed"]["summary"] = summarize(results_b, game)
+        report["difference"] = compare(results_a, results_b)
+    return report, results_a, results_b
+
+
+def _decided(values: Sequence[Mapping]) -> list[str]:
+    return next((list(v.get("moves", ())) for v in values if v.get("kind") == "decide"), [])

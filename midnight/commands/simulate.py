@@ -323,9 +323,9 @@ def print_report(report: dict, game, out) -> None:
 def run_from(args, jobs: int) -> int:
     """`simulate --from RECORD --turn N [--change SEAT:CHANGE ...]`: bot continuations from the
     start of turn N, as played (A) and changed (B), on the same seeds (docs/branches.md)."""
-    from engine.play.branch import Change, branch_point, opening
+    from engine.play.branch import Change, branch_point, what_if
     from engine.play.records import check_scenario_matches, read_record
-    from engine.play.simulate import Batch, ScenarioSource, compare, run_batch, seat_labels, summarize
+    from engine.play.simulate import ScenarioSource
     from midnight.commands.run import parse_seats
 
     if args.turn is None:
@@ -345,47 +345,21 @@ def run_from(args, jobs: int) -> int:
     except MidnightError as error:
         raise MidnightError(f"{args.from_record}: {error}") from None
     lineup = parse_seats(args.seats, game.seats)
-    point = branch_point(game, record, args.from_record, args.turn)
-    opening_a = opening(point)
-    if changes:
-        batch_b = Batch(source, lineup, args.seed, opening(point, changes))
-    elif args.compare:
-        batch_b = Batch(source, {**lineup, **parse_seats(args.compare, game.seats)}, args.seed, opening_a)
-    elif args.compare == "":
+    if args.compare and changes:
+        raise MidnightError("--compare SEAT=PERSONA and --change do not go together: B is one or the other")
+    lineup_b = parse_seats(args.compare, game.seats) if args.compare else None
+    if args.compare == "" and not changes:
         raise MidnightError("--compare with --from needs what to compare: --change SEAT:CHANGE (a decision "
                             "of turn N) or --compare SEAT=PERSONA (other bots after it)")
-    else:
-        batch_b = None
-    batch_a = Batch(source, lineup, args.seed, opening_a)
-    opening_a.start(game, args.seed)  # replayed once here: the workers inherit it
+    point = branch_point(game, record, args.from_record, args.turn)
 
     show = sys.stderr.isatty() if args.progress is None else args.progress
+    arms = changes or lineup_b
+    bars = (ProgressBar("as played" if arms else "games"), ProgressBar("changed")) if show else (None, None)
     started = time.perf_counter()
-    results_a = run_batch(batch_a, args.runs, jobs, ProgressBar("as played" if batch_b else "games") if show else None)
-    results_b = run_batch(batch_b, args.runs, jobs, ProgressBar("changed") if show else None) if batch_b else None
-    seconds = time.perf_counter() - started
-
-    report: dict = {
-        "scenario": {"id": game.scenario.id, "version": game.scenario.version, "hash": game.content_hash},
-        "from": {"record": args.from_record, "seed": record.seed, "turn": point.turn, "digest": point.digest,
-                 "clock": point.state.clock, "risk": point.state.risk},
-        "runs": args.runs,
-        "base_seed": args.seed,
-        "seats": seat_labels(game, lineup),
-        "as_played": {"decisions": _decisions(point), "summary": summarize(results_a, game)},
-        "seconds": seconds,
-    }
-    if batch_b is not None:
-        assert results_b is not None  # played with batch_b
-        if changes:
-            pinned = batch_b.opening.pinned if batch_b.opening is not None else {}
-            report["changed"] = {"changes": [str(c) for c in changes],
-                                 "decisions": {c.seat: "bot" if c.bot else _moves(pinned.get(c.seat, ()))
-                                               for c in changes}}
-        else:
-            report["changed"] = {"seats": seat_labels(game, batch_b.lineup)}
-        report["changed"]["summary"] = summarize(results_b, game)
-        report["difference"] = compare(results_a, results_b)
+    report, results_a, results_b = what_if(source, point, changes, runs=args.runs, base_seed=args.seed, jobs=jobs,
+                                           lineup=lineup, lineup_b=lineup_b, progress=bars)
+    report["seconds"] = time.perf_counter() - started
     if args.out:
         write_csv(args.out, game, results_a, results_b)
 
@@ -397,21 +371,12 @@ def run_from(args, jobs: int) -> int:
         print_what_if(report, game, out)
         if args.out:
             print(f"one row per game written to {args.out}", file=out)
-    errors = report["as_played"]["summary"]["errors"] + (report["changed"]["summary"]["errors"] if batch_b else 0)
+    errors = report["as_played"]["summary"]["errors"] + (report["changed"]["summary"]["errors"] if results_b else 0)
     if errors:
         first = report["as_played"]["summary"]["first_error"] or report["changed"]["summary"]["first_error"]
         print(f"midnight: {errors} game(s) failed; first: {first}", file=sys.stderr)
         return 1
     return 0
-
-
-def _moves(values) -> list[str]:
-    return next((list(v.get("moves", ())) for v in values if v.get("kind") == "decide"), [])
-
-
-def _decisions(point) -> dict[str, list[str]]:
-    """Each seat's recorded decision in the branch turn."""
-    return {v["seat"]: list(v.get("moves", ())) for v in point.inputs_of_turn() if v.get("kind") == "decide"}
 
 
 def _rate(summary: dict) -> str:
