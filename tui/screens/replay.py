@@ -199,6 +199,11 @@ class BranchDialog(LocalizedKeys, ModalScreen[str | None]):
     """Which seat the user takes in a branch: one button per seat (or its number key); Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("Dialogs (brief, help, drafting)")
+    # Centred like the other dialogs (styles/midnight.tcss); the seat list only as tall as it is.
+    DEFAULT_CSS = """
+    BranchDialog { align: center middle; }
+    BranchDialog #branch-seats { height: auto; margin-top: 1; }
+    """
 
     def __init__(self, game: Game, turn: int, language: str) -> None:
         super().__init__()
