@@ -133,3 +133,28 @@ def test_a_branch_written_by_the_viewer_is_format_2_text(tmp_path):
     record = read_record(dump_record(record_game(game, 3, history, SEATS)).encode())
     text = dump_record(branch_record(branch_point(game, record, "game.yaml", 2), SEATS))
     assert text.splitlines()[1] == "midnight_record: 2"
+
+
+async def test_play_resume_of_a_branch_from_the_command_line_opens_at_its_turn(tmp_path):
+    """`midnight branch ... --out FILE` then `midnight play --resume FILE`: checked, then played on."""
+    from conftest import args
+
+    from midnight.cli import main
+    from tui.launch import build_app, check_arguments
+    from tui.screens.game import GameScreen
+
+    game = load_game(RULES)
+    _final, history = play_out(game, game.start(3))
+    source = tmp_path / "game.yaml"
+    write_record(source, record_game(game, 3, history, SEATS))
+    branch = tmp_path / "what-if.yaml"
+    assert main(["branch", str(source), "--turn", "4", "--out", str(branch), "--seats", "red=human",
+                 "--scenario", RULES]) == 0
+    given = args(scenario=RULES, seats="", resume=str(branch))
+    check_arguments(given)
+    app = build_app(given)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
+        assert app.session.state.turn == 4 and app.session.humans == ("red",)
+        assert app.session.recorder.to_record().branched_from == read_record(branch).branched_from
