@@ -41,6 +41,7 @@ class MidnightApp(App[int]):
         self.current_seat: str | None = None
         self._reports: list[TurnReport] = []
         self.game_screen: GameScreen | None = None
+        self.join_requested = False  # the start screen's "Join a table" was chosen
 
     # -- start-up --------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -56,6 +57,10 @@ class MidnightApp(App[int]):
 
     def _started(self, settings: dict | None) -> None:
         if not settings:
+            self.exit(0)
+            return
+        if settings.get("join"):  # "Join a table": the join app takes over (tui.launch.play)
+            self.join_requested = True
             self.exit(0)
             return
         session = Session(settings["game"], settings["seed"], settings["seats"], settings["language"])

@@ -13,6 +13,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "seed": {"en": "Seed (blank: random)", "zh": "随机种子(留空:随机)"},
     "seats": {"en": "Who plays each seat", "zh": "各席位由谁来下"},
     "start": {"en": "Start", "zh": "开始"},
+    "join_table": {"en": "Join a table", "zh": "加入联网牌局"},
     "human": {"en": "a person", "zh": "真人"},
     "bot": {"en": "bot (scenario default)", "zh": "机器人(想定默认)"},
     "bot_persona": {"en": "bot: {persona}", "zh": "机器人:{persona}"},

@@ -116,6 +116,10 @@ def play(args) -> int:
     """`midnight play [SCENARIO] [--seed N] [--lang L] [--seats S] [--resume FILE]`."""
     app = build_app(args)
     result = app.run()
+    if app.join_requested:
+        from tui.screens.join import JoinApp
+
+        return int(JoinApp(language=app.ui_language).run() or 0)
     session = app.session
     crashed = bool(app.return_code)
     if crashed and session is not None and session.resumed_inputs == session.inputs_played():

@@ -139,3 +139,20 @@ def test_a_remote_seat_plays_a_turn_on_the_local_game_screens(trilateral, tmp_pa
                 await until(pilot, lambda: app.screen is app.game_screen and "Turn 2" in shown(app))
 
     run(scenario())
+
+
+def test_the_start_screen_offers_to_join_a_table():
+    from textual.widgets import Button
+
+    from tui.app import MidnightApp
+
+    async def scenario():
+        app = MidnightApp(start={"seed": 1})
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: bool(app.screen.query("#join-button")))
+            assert "Join a table" in str(app.screen.query_one("#join-button", Button).label)
+            app.screen.query_one("#join-button", Button).press()
+            await until(pilot, lambda: app.join_requested)
+        assert app.return_code == 0
+
+    run(scenario())

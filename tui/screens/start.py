@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
@@ -65,7 +65,12 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
             yield Label(t("seats", lang), classes="section")
             yield Vertical(id="seats")
             yield Static(id="start-error")
-            yield Button(t("start", lang) + " (F5)", variant="primary", id="start-button", compact=True)
+            with HorizontalGroup(id="start-buttons"):
+                yield Button(t("start", lang) + " (F5)", variant="primary", id="start-button", compact=True)
+                # A networked table a facilitator opened (`midnight serve`): address and code come next.
+                join = Button(t("join_table", lang), id="join-button", compact=True)
+                join.styles.margin = (1, 0, 1, 2)  # level with Start (the stylesheet gives it 1 above and below)
+                yield join
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -140,6 +145,8 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start-button":
             await self.action_start()
+        elif event.button.id == "join-button":
+            self.dismiss({"join": True})
 
     async def action_start(self) -> None:
         if self._ref() != getattr(self, "_loaded_ref", None):
