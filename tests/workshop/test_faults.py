@@ -232,3 +232,21 @@ def test_sigkill_between_two_inputs_loses_no_acknowledged_input(trilateral, tmp_
     game = Game.load("trilateral-2026")
     for turn, state in zip([t for t in final.turns if t.after is not None], local.states[1:], strict=False):
         assert turn.after.digest == digest(game, state)  # type: ignore[union-attr]
+
+
+def test_a_flood_from_one_client_is_refused_and_does_not_stall_the_others(trilateral, tmp_path):
+    async def exchange():
+        async with running(table_for(trilateral, tmp_path)) as (_server, address, codes):
+            flooder = await join(address, codes, "us")
+            russia = await join(address, codes, "russia")
+            for _ in range(400):
+                await flooder.send_raw(json.dumps({"type": "ping"}))
+            reply = await russia.act(wire_choice(russia.options))  # type: ignore[arg-type]
+            assert reply["type"] == "ack"
+            await flooder.wait_for(lambda _s: any(m.get("message") == "too many messages: slow down"
+                                                  for m in flooder.received), GUARD)
+            assert flooder.connected  # refused, not thrown out
+            await flooder.close()
+            await russia.close()
+
+    run(exchange())
