@@ -55,12 +55,22 @@ def announcement(table: Table, codes: Codes, host: str, port: int, record: Path 
 
 
 async def serve_table(table: Table, codes: Codes, host: str, port: int, *,
-                      say: Callable[[str], None] = print, ready: Callable[[str, int], None] | None = None) -> None:
-    """Run the table's server until SIGINT or SIGTERM; the record is written as inputs come."""
+                      say: Callable[[str], None] = print, ready: Callable[[str, int], None] | None = None,
+                      web_port: int | None = None) -> None:
+    """Run the table's server until SIGINT or SIGTERM; the record is written as inputs come. With
+    `web_port`, the join screen is served to browsers too (workshop.web)."""
     server = TableServer(table, codes, language=table.language, say=lambda text: say(f"· {text}"))
     bound_host, bound_port = await server.start(host, port)
     if ready is not None:
         ready(bound_host, bound_port)
+    runner = None
+    if web_port is not None:
+        from workshop.web import start_web
+
+        # The browser's join runs on this computer: it reaches the table on loopback.
+        local = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1", "localhost") else host
+        runner, page = await start_web(f"ws://{local}:{bound_port}", host, web_port)
+        say(f"Browsers: {page} (each team opens it and types its code)")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -69,6 +79,8 @@ async def serve_table(table: Table, codes: Codes, host: str, port: int, *,
     try:
         await stop.wait()
     finally:
+        if runner is not None:
+            await runner.cleanup()
         await server.close()
         with contextlib.suppress(OSError):
             table.persist()

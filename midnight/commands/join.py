@@ -25,9 +25,12 @@ def run(args) -> int:
         return _check(args)
     from midnight.cli import require_terminal
 
-    if bool(args.address) != bool(args.code):
-        raise MidnightError("give both the address and --code (or neither, to type them on the join form)")
-    require_terminal("join", "to test a code without the screens use `midnight join ADDRESS --code CODE --check`")
+    if args.code and not args.address:
+        raise MidnightError("give the table's address with --code (or neither, to type them on the join form)")
+    import os
+
+    if not os.environ.get("TEXTUAL_DRIVER", "").endswith("WebDriver"):  # textual-serve draws it in a browser
+        require_terminal("join", "to test a code without the screens use `midnight join ADDRESS --code CODE --check`")
     from tui.screens.join import JoinApp
 
     app = JoinApp(args.address, args.code, scenario=args.scenario)

@@ -22,6 +22,8 @@ def add_parser(sub) -> None:
                              "the facilitator starts it")
     parser.add_argument("--fallback", choices=("bot", "no-move"), default="bot",
                         help="what a team that misses the deadline plays: its bot (default) or no move")
+    parser.add_argument("--web", metavar="PORT", type=int, default=None,
+                        help="also serve the join screen to web browsers on this port (0: any free port)")
     parser.add_argument("--seed", type=int, default=None, help="the game's seed")
     parser.add_argument("--lang", default=None, help="language of the game's text: en or zh")
     parser.add_argument("--record", metavar="PATH", default=None,
@@ -48,6 +50,8 @@ def run(args) -> int:
         raise MidnightError(str(error)) from None
     if not 0 <= args.port <= 65535:
         raise MidnightError("--port: give a port between 1 and 65535 (0: any free port)")
+    if args.web is not None and not 0 <= args.web <= 65535:
+        raise MidnightError("--web: give a port between 1 and 65535 (0: any free port)")
     options: dict = {"phase_seconds": lengths}
     if args.resume:
         if args.seats:
@@ -81,7 +85,7 @@ def run(args) -> int:
 
     try:
         asyncio.run(serve_table(table, codes, args.host, args.port, ready=ready,
-                                say=lambda text: print(text, flush=True)))
+                                say=lambda text: print(text, flush=True), web_port=args.web))
     except OSError as error:
         raise MidnightError(f"cannot open the table on {args.host}:{args.port}: {error.strerror or error}") from None
     print(f"The table is closed. Record: {table.record_path}", flush=True)

@@ -21,7 +21,7 @@ from midnight.cli import main
     (["serve", "trilateral-2026", "--seats", "mars=team"], "no seat 'mars'"),
     (["serve", "trilateral-2026", "--port", "70000"], "--port"),
     (["serve", "--resume", "/nonexistent/record.yaml"], "record.yaml"),
-    (["join", "ws://127.0.0.1:9"], "give both the address and --code"),
+    (["join", "--code", "AAAA"], "give the table's address with --code"),
     (["join", "ws://127.0.0.1:9", "--code", "AAAA", "--check"], "cannot reach a table"),
 ])
 def test_refusals_are_one_line(argv, says, capsys, tmp_path, monkeypatch):
