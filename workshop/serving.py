@@ -30,11 +30,34 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def room_addresses() -> list[str]:
+    """This computer's addresses on the room's network (what teams type), for a table listening on
+    every interface: the one the default route uses first, then the host name's. No packet is sent."""
+    import socket
+
+    found: list[str] = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))  # UDP connect: picks the outgoing interface, sends nothing
+            found.append(probe.getsockname()[0])
+    except OSError:
+        pass
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.append(str(info[4][0]))
+    except OSError:
+        pass
+    return [a for a in dict.fromkeys(found) if not a.startswith("127.") and a != "0.0.0.0"]
+
+
 def announcement(table: Table, codes: Codes, host: str, port: int, record: Path | None) -> str:
     """What `midnight serve` prints once: the address, each seat's code, the record."""
-    shown = f"[{host}]" if ":" in host else host
-    lines = [f"Midnight table: {table.game.scenario.title.get(table.language)} (seed {table.seed})",
-             f"Address: ws://{shown}:{port}"]
+    lines = [f"Midnight table: {table.game.scenario.title.get(table.language)} (seed {table.seed})"]
+    hosts = room_addresses() if host in ("0.0.0.0", "::", "") else [host]
+    for each in hosts or [host]:
+        lines.append(f"Address: ws://{f'[{each}]' if ':' in each else each}:{port}")
+    shown = hosts[0] if hosts else host
+    shown = f"[{shown}]" if ":" in shown else shown
     if is_loopback(host):
         lines.append("  (this computer only; to let other computers in the room join, start with --host 0.0.0.0)")
     else:

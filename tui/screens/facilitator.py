@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
+from engine.bots import persona_names
 from engine.scenario.safe_text import printable
 from tui.present import escape
 from tui.screens.spectator import seconds_left
@@ -249,7 +250,7 @@ class FacilitatorScreen(Screen[None]):
     def action_hand_over(self) -> None:
         self.ask("Hand a seat over", [("select", "seat", "Seat", self._seats()),
                                       ("select", "to", "To", [("its team", "team"), ("its bot", "bot"),
-                                                              ("a hawk bot", "hawk"), ("a dove bot", "dove")])],
+                                                              *((f"bot: {p}", p) for p in persona_names())])],
                  lambda v: self.send("hand_over", seat=v["seat"], to=v["to"]))
 
     def action_message(self) -> None:

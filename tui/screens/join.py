@@ -188,7 +188,13 @@ class JoinApp(MidnightApp):
         if role == "spectator":
             from tui.screens.spectator import SpectatorScreen
 
-            await self.push_screen(SpectatorScreen(client))
+            labels: dict[str, str] = {}
+            try:  # the risk factors' names, when the scenario is installed here
+                labels = {f.id: f.label.get(client.welcome.get("language", "en"))
+                          for f in self._local_game(client.welcome).scenario.risk.factors}
+            except MidnightError:
+                pass
+            await self.push_screen(SpectatorScreen(client, labels))
             self.run_worker(self.listen(), group="listen")
             return
         try:

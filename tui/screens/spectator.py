@@ -52,9 +52,10 @@ class SpectatorScreen(Screen[None]):
     SpectatorScreen #headline { height: auto; padding: 0 1; text-style: bold; }
     """
 
-    def __init__(self, client: TableClient) -> None:
+    def __init__(self, client: TableClient, labels: dict[str, str] | None = None) -> None:
         super().__init__()
         self.client = client
+        self.labels = labels or {}  # the risk factors' names in the scenario (when it is installed here)
         self.received = 0.0
 
     def compose(self) -> ComposeResult:
@@ -97,7 +98,8 @@ class SpectatorScreen(Screen[None]):
         else:
             lines.append(f"[b]Risk {view['risk']:.1f}[/b], made of:")
             for name, value in contributions(view):
-                lines.append(f"  {escape(name.replace('_', ' '))}: {value:+.1f}")
+                label = self.labels.get(name) or name.replace("_", " ")
+                lines.append(f"  {escape(label)}: {value:+.1f}")
         waiting = [self.client.welcome.get("seats", {}).get(s, s) for s in view.get("awaiting", [])
                    if s not in view.get("submitted", [])]
         if waiting and not view.get("outcome"):
