@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import run
+from table_helpers import run
 from websockets.asyncio.client import connect
 
 from engine.play.records import read_record

@@ -6,7 +6,7 @@ import asyncio
 import threading
 
 import pytest
-from conftest import running, table_for
+from table_helpers import running, table_for, trilateral_fixture  # noqa: F401 (the trilateral fixture)
 
 from midnight.cli import main
 

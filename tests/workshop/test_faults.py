@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GUARD, join, run, running, table_for, wire_choice
+from table_helpers import GUARD, join, run, running, table_for, trilateral_fixture, wire_choice  # noqa: F401 (the trilateral fixture)
 from websockets.asyncio.client import connect
 
 from engine import FACILITATOR, SPECTATOR, Game

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import GUARD, join, run, running, table_for, wire_choice
+from table_helpers import GUARD, join, run, running, table_for, trilateral_fixture, wire_choice  # noqa: F401 (the trilateral fixture)
 
 from engine import FACILITATOR, SPECTATOR
 from engine.play.wire import options_to_wire, view_to_wire

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import run, running, table_for
+from table_helpers import run, running, table_for, trilateral_fixture  # noqa: F401 (the trilateral fixture)
 
 from engine import FACILITATOR, SPECTATOR
 from tui.screens.facilitator import FacilitatorScreen, FormDialog

@@ -1,9 +1,11 @@
-"""Helpers for tests on a real table server on a free loopback port."""
+"""Helpers for tests on a real table server on a free loopback port. (Not a conftest.py: the UI
+tests import their own conftest by name, which a second one here would shadow.)"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,9 +20,15 @@ from workshop.server import TableServer
 GUARD = 60.0  # seconds: a hang guard for whole exchanges, never a performance limit
 
 
-@pytest.fixture(scope="session")
-def trilateral() -> Game:
+@functools.cache
+def trilateral_game() -> Game:
     return Game.load("trilateral-2026")
+
+
+@pytest.fixture(scope="module", name="trilateral")
+def trilateral_fixture() -> Game:
+    """The `trilateral` fixture: trilateral-2026 (a test module imports trilateral_fixture to use it)."""
+    return trilateral_game()
 
 
 @contextlib.asynccontextmanager
