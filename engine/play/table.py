@@ -385,7 +385,7 @@ class Table(Session):
         language: str = "en",
         record_path: Path | None = None,
         *,
-        phase_seconds: float | Mapping[str, float] | None = None,
+        phase_seconds: float | Mapping[str, float] | None = None,  # None: the scenario's decisions.phase_seconds
         fallbacks: Mapping[str, str] | None = None,
         recorder: Recorder | None = None,
         state: GameState | None = None,
@@ -395,7 +395,7 @@ class Table(Session):
             seats = {s: HUMAN for s in game.seats}
         super().__init__(game, seed, seats, language, record_path, recorder=recorder, state=state)
         self.record_path = self.save_path if record_path is not None else None
-        lengths: Mapping[str, float] = {}
+        lengths: Mapping[str, float] = game.scenario.decisions.phase_seconds  # the scenario's, unless given
         if isinstance(phase_seconds, Mapping):
             lengths = phase_seconds
         elif phase_seconds:

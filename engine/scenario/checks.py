@@ -218,6 +218,12 @@ class _Checker:
         self.count(("decisions", "max_moves"), d.max_moves, 0, MAX_COUNT, "max_moves (moves per turn)")
         self.count(("decisions", "max_proposals"), d.max_proposals, 0, MAX_COUNT, "max_proposals (proposals per turn)")
         self.count(("decisions", "talk_rounds"), d.talk_rounds, 1, MAX_COUNT, "talk_rounds (rounds of talks per turn)")
+        for phase, seconds in d.phase_seconds.items():
+            if phase not in ("propose", "respond", "decide", "crisis"):
+                self.add(("decisions", "phase_seconds", phase),
+                         f"no phase '{phase}' (phases with a timer: propose, respond, decide, crisis)")
+            elif not 1 <= seconds <= 86_400:
+                self.add(("decisions", "phase_seconds", phase), f"a phase lasts 1 to 86400 seconds, not {seconds:g}")
         self.count(("crisis", "rounds"), s.crisis.rounds, 1, MAX_COUNT, "crisis rounds (the most rounds a crisis lasts)")
         for i, t in enumerate(s.agreements):
             path = ("agreements", i)

@@ -314,12 +314,16 @@ class EndCondition:
 
 @attrs.frozen
 class Decisions:
-    """Limits on each actor's turn: its budget track, how many moves, how many talk rounds."""
+    """Limits on each actor's turn: its budget track, how many moves, how many talk rounds, and (at
+    a networked table) how many seconds each phase may last."""
 
     budget_track: str | None = None
     max_moves: int = 3
     max_proposals: int = 2
     talk_rounds: int = 2
+    # Workshop timers: phase (propose, respond, decide, crisis) -> seconds. Only a table with a
+    # clock reads it (`midnight serve`); the rules never do, so games do not change.
+    phase_seconds: Mapping[str, float] = attrs.field(factory=dict)
 
 
 @attrs.frozen

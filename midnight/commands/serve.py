@@ -52,7 +52,7 @@ def run(args) -> int:
         raise MidnightError("--port: give a port between 1 and 65535 (0: any free port)")
     if args.web is not None and not 0 <= args.web <= 65535:
         raise MidnightError("--web: give a port between 1 and 65535 (0: any free port)")
-    options: dict = {"phase_seconds": lengths}
+    options: dict = {"phase_seconds": lengths}  # None: the scenario's own (decisions.phase_seconds)
     if args.resume:
         if args.seats:
             raise MidnightError("--seats with --resume: the record says who plays; the facilitator may hand seats over")

@@ -186,3 +186,16 @@ def test_the_record_written_after_each_input_is_dump_record_exactly(game, tmp_pa
             record = t.recorder.to_record()
             assert t.record_text(record) == dump_record(record)
     assert replay(game, read_record(tmp_path / "table.yaml")).divergence is None
+
+
+def test_phase_lengths_come_from_the_scenario_unless_given(tmp_path):
+    from pathlib import Path
+
+    from engine.scenario.loading import load_scenario_text
+
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    timers = "  talk_rounds: 2\n  phase_seconds: {propose: 300, decide: 600}\neach_turn"
+    text = text.replace("  talk_rounds: 2\neach_turn", timers)
+    timed = Game(load_scenario_text(text.encode(), filename="timed.yaml"))
+    assert Table(timed, 1, record_path=tmp_path / "a.yaml").phase_seconds == {"propose": 300, "decide": 600}
+    assert Table(timed, 1, record_path=tmp_path / "b.yaml", phase_seconds=90).phase_seconds["decide"] == 90
