@@ -199,3 +199,17 @@ def test_phase_lengths_come_from_the_scenario_unless_given(tmp_path):
     timed = Game(load_scenario_text(text.encode(), filename="timed.yaml"))
     assert Table(timed, 1, record_path=tmp_path / "a.yaml").phase_seconds == {"propose": 300, "decide": 600}
     assert Table(timed, 1, record_path=tmp_path / "b.yaml", phase_seconds=90).phase_seconds["decide"] == 90
+
+
+@pytest.mark.parametrize("bad, says", [("{lunch: 30}", "no phase 'lunch'"), ("{decide: 0}", "1 to 86400 seconds"),
+                                       ("{decide: fast}", "expected a number")])
+def test_a_scenario_phase_length_that_makes_no_sense_is_refused_with_its_position(bad, says):
+    from pathlib import Path
+
+    from engine.scenario.loading import ScenarioError, load_scenario_text
+
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    text = text.replace("  talk_rounds: 2\neach_turn", f"  talk_rounds: 2\n  phase_seconds: {bad}\neach_turn")
+    with pytest.raises(ScenarioError, match=says) as error:
+        load_scenario_text(text.encode(), filename="timed.yaml")
+    assert "timed.yaml:" in str(error.value) and "decisions.phase_seconds" in str(error.value)
