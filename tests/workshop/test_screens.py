@@ -156,3 +156,20 @@ def test_the_start_screen_offers_to_join_a_table():
         assert app.return_code == 0
 
     run(scenario())
+
+
+def test_a_dropped_connection_joins_again_by_itself(trilateral, tmp_path):
+    async def scenario():
+        table = table_for(trilateral, tmp_path)
+        async with running(table) as (server, address, codes):
+            app = JoinApp(address, codes.by_seat["us"])
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: app.game_screen is not None and app.screen is app.game_screen)
+                first = server.seats["us"]
+                await first.ws.close()  # the room's Wi-Fi drops this laptop
+                await until(pilot, lambda: "us" in server.seats and server.seats["us"] is not first)
+                await until(pilot, lambda: app.status is not None and app.status.connection == "connected")
+                await pilot.press("d")  # and the seat plays on
+                await until(pilot, lambda: "us" in table.state.submissions or table.state.phase.value != "propose")
+
+    run(scenario())

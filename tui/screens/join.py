@@ -148,6 +148,7 @@ class JoinApp(MidnightApp):
         self._shown: tuple | None = None
         self._entries_seen = 0
         self._retry = False
+        self.joined: tuple[str, str] = (address, code)  # what to join again with after a dropped connection
 
     @property
     def playing(self):
@@ -178,6 +179,7 @@ class JoinApp(MidnightApp):
             self.ask(address, code, str(error))
             return
         self.client = client
+        self.joined = (address, code)
         role = client.role
         if role == "facilitator":
             from tui.screens.facilitator import FacilitatorScreen
@@ -236,22 +238,56 @@ class JoinApp(MidnightApp):
 
     # -- the server's news ------------------------------------------------------------------------------
     async def listen(self) -> None:
-        client = self.client
-        assert client is not None
-        seen = len(client.received)
-        while client.connected:
-            try:
-                await client.next_state(timeout=3600, after=seen)
-            except TableError:
-                continue
+        """Follow the table; when the connection drops (a laptop lid, the room's Wi-Fi), join again
+        with the same code every few seconds: the server keeps everything this seat submitted."""
+        while True:
+            client = self.client
+            assert client is not None
             seen = len(client.received)
+            while client.connected:
+                try:
+                    await client.next_state(timeout=3600, after=seen)
+                except TableError:
+                    continue
+                seen = len(client.received)
+                self.table_changed()
+            reason = client.closed_reason or "the connection closed"
+            self._connection("DISCONNECTED: joining again…")
+            if any(m.get("type") == "taken_over" for m in client.received):
+                self._connection("taken over by another connection")
+                self.notify(printable(f"{reason}: this seat is played from another screen now."),
+                            severity="warning", timeout=3600, markup=False)
+                return
+            self.notify(printable(f"Lost the table ({reason}); joining again with the same code. "
+                                  "Nothing you submitted is lost."), severity="warning", timeout=10, markup=False)
+            again = await self._join_again()
+            if again is None:
+                self._connection("DISCONNECTED")
+                self.notify(printable("Could not reach the table again. Join with the same code when it is back: "
+                                      "nothing you submitted is lost."), severity="error", timeout=3600, markup=False)
+                return
+            self.client = again
+            for screen in self.screen_stack:
+                if hasattr(screen, "client"):  # the facilitator console or the projector
+                    screen.client = again
+            self._connection("connected")
+            self.notify("Back at the table.", timeout=5)
             self.table_changed()
-        reason = client.closed_reason or "the connection closed"
+
+    async def _join_again(self, attempts: int = 150, wait: float = 2.0) -> TableClient | None:
+        for _ in range(attempts):
+            await asyncio.sleep(wait)
+            try:
+                return await TableClient.connect(self.joined[0], self.joined[1], typed=True, timeout=15)
+            except TableError as error:
+                if "wrong code" in str(error):
+                    return None  # a new table (new codes): nothing to wait for
+        return None
+
+    def _connection(self, text: str) -> None:
         if self.status is not None:
-            self.status.connection = "DISCONNECTED"
+            self.status.connection = text
             self.status.refresh_status()
-        self.notify(printable(f"Disconnected from the table: {reason}. Join again with the same code: "
-                              "nothing you submitted is lost."), severity="error", timeout=3600, markup=False)
 
     def table_changed(self) -> None:
         client = self.client
