@@ -113,7 +113,7 @@ class TableServer:
                     if fallen:
                         self.say(f"time ran out for {', '.join(fallen)}")
                     self.push()
-            except (MidnightError, OSError) as error:  # a full disk or a bot bug: say so, go on
+            except Exception as error:  # noqa: BLE001 - a full disk or a bot bug: say so; the clock stops, the table goes on
                 self.say(f"the timer could not play the fallback: {error}")
                 self.table.timer = type(self.table.timer)()
 
@@ -227,6 +227,13 @@ class TableServer:
         except OSError as error:  # the record could not be written: the input is not accepted
             await _send(client.ws, {"type": "error", "id": request,
                                     "message": f"the server could not write the record ({error.strerror or error})"})
+            return
+        except Exception as error:  # noqa: BLE001 - a bug must not end the table: tell the sender, log it
+            self.say(f"error handling a message from {client.seat}: {type(error).__name__}: {error}")
+            await _send(client.ws, {"type": "error", "id": request,
+                                    "message": f"the server could not handle that ({type(error).__name__}); "
+                                               "the facilitator can see the details"})
+            self.push()
             return
         # Written to the record (Table.act / the facilitator's actions persist first): everyone is
         # sent the new state, then the sender its ack (so an ack finds the sender's state current).
