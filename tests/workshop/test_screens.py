@@ -54,7 +54,7 @@ def test_join_form_then_play_a_seat_through_the_server(trilateral, tmp_path):
                 await pilot.press("enter")
                 await until(pilot, lambda: app.game_screen is not None and app.screen is app.game_screen)
                 await until(pilot, lambda: "United States" in shown(app))
-                assert "⏱" in shown(app)  # the table's status line: the countdown and who it waits for
+                assert "Phase time" in shown(app)  # the table's status line: the countdown and who it waits for
                 await pilot.press("d")  # submit the talks pane as it is: no proposals this turn
                 await until(pilot, lambda: "us" in table.state.submissions or table.state.phase.value != "propose")
             assert table.inputs_played() >= 1
@@ -110,6 +110,13 @@ def test_projector_shows_the_public_table_only(trilateral, tmp_path):
                 table.version += 1
                 _server.push()
                 await until(pilot, lambda: "4:5" in shown(app) or "5:00" in shown(app))
+                for seat in trilateral.seats:  # the bots play the game out: the risk's parts are named
+                    table.hand_over(seat, "bot", 0)
+                _server.push()
+                await until(pilot, lambda: "GAME OVER" in shown(app))
+                text = shown(app)
+                assert "made of" in text and "Tension between the three" in text  # the scenario's own names
+                assert "budget" not in text
 
     run(scenario())
 

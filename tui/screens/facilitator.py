@@ -170,7 +170,7 @@ class FacilitatorScreen(Screen[None]):
         clock += " (running)" if (table.get("timer") or {}).get("running") else " (stopped)"
         parts = [f"[b]Facilitator[/b] · Turn {view['turn']}/{view['turns']} · {escape(view['phase'])}",
                  f"Clock {view['clock']:.1f} s", f"Risk {view['risk']:.1f}" if view.get("risk") is not None else "",
-                 f"⏱ {clock}", f"{table.get('spectators', 0)} watching", f"{table.get('inputs', 0)} inputs recorded"]
+                 f"Phase time {clock}", f"{table.get('spectators', 0)} watching", f"{table.get('inputs', 0)} inputs recorded"]
         if table.get("paused"):
             parts.append("[b $error]PAUSED[/]")
         if table.get("ended"):

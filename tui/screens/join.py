@@ -108,7 +108,7 @@ class TableStatus(Static):
             return
         table = state.table
         waiting = [self.session.name(s) for s in sorted(state.view.awaiting) if s not in state.view.submitted]
-        parts = [f"⏱ {countdown(state.seconds_left())}"]
+        parts = [f"Phase time {countdown(state.seconds_left())}"]
         if table.get("paused"):
             parts.append("PAUSED by the facilitator")
         if table.get("ended"):

@@ -96,8 +96,9 @@ class SpectatorScreen(Screen[None]):
         if view.get("risk") is None:
             lines.append("Risk: hidden in this scenario")
         else:
-            lines.append(f"[b]Risk {view['risk']:.1f}[/b], made of:")
-            for name, value in contributions(view):
+            parts = contributions(view)
+            lines.append(f"[b]Risk {view['risk']:.1f}[/b]" + (", made of:" if parts else ""))
+            for name, value in parts:
                 label = self.labels.get(name) or name.replace("_", " ")
                 lines.append(f"  {escape(label)}: {value:+.1f}")
         waiting = [self.client.welcome.get("seats", {}).get(s, s) for s in view.get("awaiting", [])
