@@ -105,7 +105,7 @@ def clock_chart(debrief: Debrief) -> str:
         axes.fill_between(turns, clock, 0, color="#b2182b", alpha=0.08)
         axes.axhline(0, color="black", linewidth=1)
         axes.set_ylim(bottom=0, top=max(clock) * 1.15 + 1)
-        axes.text(turns[-1], 0, " " + word("midnight", lang), va="bottom", ha="right", fontsize=8)
+        axes.text(0.2, 0, word("midnight", lang), va="bottom", ha="left", fontsize=8)  # clear of the last point
         for point in debrief.points:
             axes.axvline(point.turn, color="#888888", linestyle=":", linewidth=1)
             axes.annotate(f"T{point.turn}", (point.turn, axes.get_ylim()[1]), ha="center", va="top", fontsize=8,
@@ -146,7 +146,7 @@ def risk_chart(debrief: Debrief) -> str | None:
             axes.axvline(point.turn, color="#888888", linestyle=":", linewidth=1)
         axes.set_xlabel(word("turn_axis", lang))
         axes.set_title(word("risk_chart", lang), loc="left")
-        axes.set_xlim(0.4, max(turns) + 0.6)
+        axes.set_xlim(0.4, max(*turns, debrief.final_turn) + 0.6)  # the clock chart's turns, to nuclear use
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
         return _svg(figure)
