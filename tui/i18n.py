@@ -148,6 +148,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # the log: sentences of the engine told again from their events, where the engine's carry English
     "general": {"en": "General", "zh": "综合"},
     "list_separator": {"en": ", ", "zh": "、"},
+    "comma": {"en": ", ", "zh": ","},
     "nothing": {"en": "nothing", "zh": "无"},
     "log_clock": {"en": "The clock stands at {clock} seconds to midnight ({change}).",
                   "zh": "末日时钟:距午夜 {clock} 秒({change})。"},

@@ -161,6 +161,16 @@ def log_markup(kind: str, text: str, language: str = "en") -> str:
     return f"[{style}]{escape(label)}{' ' * max(0, LABEL_CELLS - cell_len(label))}[/] {escape(text)}"
 
 
+def log_lines_markup(kind: str, text: str, language: str = "en", width: int | None = None) -> list[str]:
+    """One log line as markup lines: with a `width` (the cells the log has), its text is wrapped
+    with a hanging indent, so what follows the first line stays clear of the labels."""
+    room = (width or 0) - len(DETAIL_INDENT)
+    if kind == "turn" or room < 20 or cell_len(text) <= room:
+        return [log_markup(kind, text, language)]
+    first, *rest = [piece.plain.rstrip() for piece in Content(printable(text)).wrap(room)] or [""]
+    return [log_markup(kind, first, language), *(f"{DETAIL_INDENT}{escape(piece)}" for piece in rest)]
+
+
 def entry_text(game: Game, entry, language: str) -> str:
     """A log entry's sentence in `language`. The engine says its sentences in every language, but a
     few carry an English piece in all of them (the clock's "3.6s back", a crisis round's choices, a

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,6 +15,7 @@ from textual.widgets import Button, Footer, Label, Static
 from engine.play.table import Session
 from engine.rules import events
 from engine.rules.previews import CHOICES, RoundResult, round_results
+from engine.scenario.safe_text import printable
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
@@ -56,16 +58,19 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
             yield Static(self._warning(view), id="crisis-warning")
             with Horizontal(id="crisis-body"):
                 lines = [f"[b]{t('crisis_round', lang, round=crisis.round)}[/b]"]
+                # the rungs' risks in one column, past the longest label
+                widest = max((cell_len(printable(rung.label.get(lang))) for rung in rungs[:top]), default=0)
                 for index in range(top, -1, -1):
                     rung = rungs[index]
                     label = escape(rung.label.get(lang))
+                    pad = " " * (widest - cell_len(printable(rung.label.get(lang))))
                     risk = f"[$text-muted]{escape(t('rung_risk', lang, risk=present.num(rung.risk)))}[/]"
                     if index == crisis.rung:
-                        lines.append(f"[b reverse $error] ▶ {label} [/] {risk}")
+                        lines.append(f"[b reverse $error] ▶ {label} [/]{pad}{risk}")
                     elif index == top:
                         lines.append(f" [b $error]✕ {label}[/] [$error]{t('ends_game', lang)}[/]")
                     else:
-                        lines.append(f"   {label} {risk}")
+                        lines.append(f"   {label} {pad}{risk}")
                 yield Static("\n".join(lines), id="ladder")
                 with VerticalScroll(id="crisis-side"):
                     yield Static(self._previews(view), id="crisis-previews")
@@ -120,7 +125,7 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
             text = t("preview_down1" if n == 1 else "preview_down", lang, n=n, rung=label)
         else:
             text = t("preview_stays", lang, rung=label)
-        return text + (f", {t('preview_ends', lang)}" if result.ends else "")
+        return text + (t("comma", lang) + t("preview_ends", lang) if result.ends else "")
 
     def _condition(self, combo: tuple[str, ...]) -> str:
         lang = self.session.language

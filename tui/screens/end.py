@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import FACILITATOR
 from engine.play.table import Session
 from engine.rules import events
+from engine.scenario.safe_text import printable
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
@@ -50,14 +54,14 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
                 with VerticalScroll(id="end-left"):
                     if outcome.catastrophe:  # nobody won: the scores come second, unranked
                         yield Label(t("turning_points", lang), classes="section")
-                        yield Static(_points_markup(points, lang), id="points")
+                        yield PointsText(points, lang, id="points")
                         yield Label(t("scores_after_catastrophe", lang), classes="section")
                         yield DataTable(id="scores", show_cursor=False)
                     else:
                         yield Label(t("scores", lang), classes="section")
                         yield DataTable(id="scores", show_cursor=False)
                         yield Label(t("turning_points", lang), classes="section")
-                        yield Static(_points_markup(points, lang), id="points")
+                        yield PointsText(points, lang, id="points")
                 last = view.assessments[-1].turn if view.assessments else 0
                 final = (outcome.turn, view.clock) if outcome.turn > last else None
                 chart = TrendChart(view.assessments, game.scenario.clock.start, [p.turn for p in points],
@@ -120,7 +124,7 @@ _TOLD = (events.MovePlayed, events.AgreementSigned, events.AgreementEnded, event
 @dataclass(frozen=True)
 class TurningPoint:
     turn: int
-    headline: str  # markup: how the clock moved
+    headline: str  # plain text: how the clock moved
     happened: tuple[str, ...]  # plain text: the log lines of that turn
 
 
@@ -154,11 +158,35 @@ def turning_points(game, view, language: str, limit: int = 3, lines: int = 8) ->
     return points
 
 
-def _points_markup(points: list[TurningPoint], language: str) -> str:
+def _hanging(text: str, first: str, indent: int, width: int | None) -> list[str]:
+    """Plain `text` as markup lines after the markup `first` (`indent` cells wide), wrapped to
+    `width` cells with the lines after the first indented as far (Chinese, without spaces to break
+    at, would otherwise leave `first` alone on a line)."""
+    room = (width or 0) - indent
+    if room < 12:
+        return [f"{first}{escape(text)}"]
+    pieces = [piece.plain.rstrip() for piece in Content(printable(text)).wrap(room)] or [""]
+    return [f"{first}{escape(pieces[0])}", *(" " * indent + escape(piece) for piece in pieces[1:])]
+
+
+def _points_markup(points: list[TurningPoint], language: str, width: int | None = None) -> str:
     if not points:
         return t("none", language)
     parts = []
     for point in points:
-        parts.append(f"[b]{escape(t('turn_short', language, turn=point.turn))}[/b] {point.headline}")
-        parts.extend(f"  · {escape(text)}" for text in point.happened)
+        turn = t("turn_short", language, turn=point.turn)
+        parts += _hanging(point.headline, f"[b]{escape(turn)}[/b] ", cell_len(turn) + 1, width)
+        for text in point.happened:
+            parts += _hanging(text, "  · ", 4, width)
     return "\n".join(parts)
+
+
+class PointsText(Static):
+    """The turning points, wrapped to the panel's width with hanging indents."""
+
+    def __init__(self, points: list[TurningPoint], language: str, **kwargs) -> None:
+        super().__init__(_points_markup(points, language), **kwargs)
+        self.points, self.language = points, language
+
+    def on_resize(self, event: Resize) -> None:
+        self.update(_points_markup(self.points, self.language, event.size.width))

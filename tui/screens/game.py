@@ -43,21 +43,24 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
         return self.app.playing
 
     def compose(self) -> ComposeResult:
+        # in the game's language from the start: a tab relabelled later would leave its underline
+        # the width of the old label until the next animation
+        lang = self.app.ui_language
         yield Static(id="topbar")
         with Horizontal(id="body"):
             yield SituationPanel(id="situation")
             with TabbedContent(id="tabs", initial="act"):
-                with TabPane(t("act"), id="act"):
+                with TabPane(t("act", lang), id="act"):
                     yield TurnBriefing(id="briefing")  # what this turn's events say
                     with ContentSwitcher(id="panes", initial="wait"):
-                        yield Static(t("waiting"), id="wait")
+                        yield Static(t("waiting", lang), id="wait")
                         yield ProposePane(id="propose")
                         yield RespondPane(id="respond")
                         yield DecidePane(id="decide")
-                with TabPane(t("talks"), id="talks"):
+                with TabPane(t("talks", lang), id="talks"):
                     with VerticalScroll(id="talks-scroll"):
                         yield TalksPanel(id="talks-panel")
-                with TabPane(t("log"), id="log"):
+                with TabPane(t("log", lang), id="log"):
                     yield GameLog(id="game-log")
         yield Footer()
 

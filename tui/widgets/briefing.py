@@ -22,7 +22,7 @@ def briefing_lines(game: Game, view: SeatView, language: str, width: int | None 
     lines: list[str] = []
     for entry in view.log:
         if entry.turn == view.turn and isinstance(entry.event, EventFired):
-            lines.append(present.entry_markup(game, entry, language))
+            lines.extend(present.log_lines_markup(entry.kind, present.entry_text(game, entry, language), language, width))
             lines.extend(present.detail_markup(entry.event.detail.get(language), width))
     return lines
 

@@ -26,14 +26,15 @@ def log_lines(game: Game, view: SeatView, notes, language: str, width: int | Non
     def flush(turn: int) -> None:
         for note in by_turn.pop(turn, []):
             who = present.actor_name(game, note.seat, language)
-            lines.append(present.log_markup("why", f"{who}: {present.bot_reason(game, note.text, language)}", language))
+            said = f"{who}: {present.bot_reason(game, note.text, language)}"
+            lines.extend(present.log_lines_markup("why", said, language, width))
 
     current = None
     for entry in view.log:
         if current is not None and entry.turn != current:
             flush(current)
         current = entry.turn
-        lines.append(present.entry_markup(game, entry, language))
+        lines.extend(present.log_lines_markup(entry.kind, present.entry_text(game, entry, language), language, width))
         if isinstance(entry.event, EventFired):
             lines.extend(present.detail_markup(entry.event.detail.get(language), width))
     for turn in sorted(by_turn):
