@@ -104,7 +104,13 @@ def acceptance_problem(work: Work, seat: str, template: AgreementTemplate, param
     breach_when = template.breach.when if template.breach else None
     if template.accept_requires is None and breach_when is None:
         return None
-    extra = work.memo.param_names(params)
+    return _acceptance_problem(work, seat, template, params, work.memo.param_names(params))
+
+
+def _acceptance_problem(work: Work, seat: str, template: AgreementTemplate, params: Mapping[str, float],
+                        extra: Mapping[str, float]) -> str | None:
+    """acceptance_problem, given the parameters as formulas read them (`param.<id>`)."""
+    breach_when = template.breach.when if template.breach else None
     if template.accept_requires is not None and not work.evaluate(
             template.accept_requires, seat, None, extra, f"{template.id}.accept_requires"):
         return template.refusal.get() or "its conditions for accepting are not met"
@@ -143,7 +149,9 @@ def acceptable_terms(work: Work, seat: str, template: AgreementTemplate, default
     if len(params) == 1 and not words:
         (p,) = params
         nearest_first = sorted(grids[p.id], key=lambda v: (abs(v - defaults[p.id]), v))
-        found = next((v for v in nearest_first if acceptance_problem(work, seat, template, {p.id: v}) is None), None)
+        name = f"param.{p.id}"  # each value tried once: its names are made here, not memoised
+        found = next((v for v in nearest_first
+                      if _acceptance_problem(work, seat, template, {p.id: v}, {name: v}) is None), None)
         return None if found is None else (((p.id, found),), None)
     if len(params) == 1:
         (p,) = params
