@@ -30,6 +30,7 @@ class MidnightApp(App[int]):
     TITLE = "Midnight"
     BINDINGS: ClassVar[list[BindingType]] = bindings("Everywhere")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, session: Session | None = None, *, start: dict | None = None,
                  replay: tuple[Game, Record] | None = None, language: str = "en") -> None:
