@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import load_game
-from engine.bots import persona_names
+from engine.bots import BotContext, bot_for, persona_names
+from engine.bots.base import OptionsOnDemand
 from engine.errors import ScenarioRuntimeError
 from engine.play.loop import step
 from engine.play.simulate import controllers_for
@@ -64,6 +65,23 @@ def test_lean_options_are_the_full_options_without_their_words(seed, lineup):
             assert GAME.may_propose_now(state, seat) == any(t.available for t in full.templates)
         asked += 1
     assert asked > 0
+
+
+@SOME
+@given(seed=st.integers(0, 10_000), lineup=lineups())
+def test_bots_on_the_lean_path_pick_exactly_what_they_pick_with_full_options(seed, lineup):
+    """A bot given nothing but where to ask (as the play loop gives it) answers as with the full
+    options in hand, and builds no options for a crisis choice."""
+    controllers = controllers_for(GAME, lineup)
+    for state, seat in decisions(seed, lineup, turns=20):
+        controller = controllers[seat]
+        bot = bot_for(controller.persona, dict(controller.weights))
+        view = GAME.view(state, seat)
+        lazy = BotContext(GAME, view, None, state.seed, state.step, OptionsOnDemand(GAME, state, seat))
+        full = BotContext(GAME, view, GAME.options(state, seat), state.seed, state.step)
+        assert bot.act(lazy) == bot.act(full)
+        if state.phase is Phase.CRISIS:
+            assert lazy._options is None
 
 
 @SOME
