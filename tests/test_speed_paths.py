@@ -18,7 +18,7 @@ from engine import load_game
 from engine.bots import BotContext, bot_for, persona_names
 from engine.bots.base import OptionsOnDemand
 from engine.errors import ScenarioRuntimeError
-from engine.play.loop import step
+from engine.play.loop import play_out, step
 from engine.play.simulate import controllers_for
 from engine.rules import talks
 from engine.rules.context import SPECIALS
@@ -140,3 +140,13 @@ def test_formulas_bound_to_slots_give_what_names_give(seed, lineup):
                     assert fast == slow and type(fast) is type(slow), expression.source
                     checked += 1
     assert checked > 0
+
+
+def test_a_full_table_of_compiled_formulas_reads_by_name_with_the_same_values(monkeypatch):
+    import engine.rules.context as context
+
+    game = load_game("trilateral-2026")
+    monkeypatch.setattr(context, "_LIMIT", 0)  # nothing is ever kept: every formula is read by name
+    state, history = play_out(game, game.start(5), controllers_for(game, {}))
+    again, history_again = play_out(GAME, GAME.start(5), controllers_for(GAME, {}))
+    assert history == history_again and state.tracks == again.tracks and state.log == again.log

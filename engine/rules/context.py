@@ -103,6 +103,8 @@ class EvaluationContext:
         if pair is None:
             pair = self._plain[key] = (Namespace(self._layout, work, SPECIALS, self_actor, other),
                                        GameFunctions(work, self_actor))
+        if len(self._bound) >= _LIMIT:  # full (an odd caller): read by name rather than compile each time
+            return (expression, expression.closure(), *pair)
         calls = {}
         if self_actor is not None and SELF_TEST in expression.functions:
             calls = {(SELF_TEST, (actor,)): actor == self_actor for actor in self._actor_ids}
