@@ -79,7 +79,8 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
             reason = "diverged" if self.replay.divergence is not None else "over"
             self.notify(words(f"cannot_branch_{reason}", lang, turn=turn), severity="warning", markup=False)
             return
-        self.app.push_screen(BranchDialog(self.game, turn, lang), self._branch)
+        seats = tuple(seat for seat in self.game.seats if seat in state.active)  # as the start screen offers them
+        self.app.push_screen(BranchDialog(self.game, turn, lang, seats), self._branch)
 
     def _branch(self, seat: str | None) -> None:
         if seat is None:
@@ -205,9 +206,10 @@ class BranchDialog(LocalizedKeys, ModalScreen[str | None]):
     BranchDialog #branch-seats { height: auto; margin-top: 1; }
     """
 
-    def __init__(self, game: Game, turn: int, language: str) -> None:
+    def __init__(self, game: Game, turn: int, language: str, seats: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.game, self.turn, self.language = game, turn, language
+        self.seats = seats or game.seats  # the seats one may take: those in the game at that turn
 
     def compose(self) -> ComposeResult:
         lang = self.language
@@ -215,7 +217,7 @@ class BranchDialog(LocalizedKeys, ModalScreen[str | None]):
             yield Label(f"[b]{escape(words('branch_title', lang, turn=self.turn))}[/b]", id="dialog-title")
             yield Static(escape(words("branch_ask", lang, turn=self.turn)))
             with Vertical(id="branch-seats"):
-                for number, seat in enumerate(self.game.seats, 1):
+                for number, seat in enumerate(self.seats, 1):
                     name = present.actor_name(self.game, seat, lang)
                     yield Button(f"{number}  {name}", id=f"seat-{seat}", compact=True)
             with Horizontal(id="dialog-buttons"):
@@ -227,9 +229,9 @@ class BranchDialog(LocalizedKeys, ModalScreen[str | None]):
     def on_key(self, event) -> None:
         if event.character and event.character.isdigit():
             number = int(event.character)
-            if 1 <= number <= len(self.game.seats):
+            if 1 <= number <= len(self.seats):
                 event.stop()
-                self.dismiss(self.game.seats[number - 1])
+                self.dismiss(self.seats[number - 1])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
