@@ -18,6 +18,7 @@ from engine.scenario.safe_text import printable
 from tui import present
 from tui.i18n import t
 from tui.keys import bindings
+from tui.unsent import UnsentError, read_unsent, round_of, write_unsent
 
 if TYPE_CHECKING:  # the screens are imported when first shown
     from tui.screens.game import GameScreen
@@ -42,6 +43,7 @@ class MidnightApp(App[int]):
         self.current_seat: str | None = None
         self._reports: list[TurnReport] = []
         self.game_screen: GameScreen | None = None
+        self.unsent: dict | None = None  # what a resumed save kept unsent (tui/unsent.py)
         self.join_requested = False  # the start screen's "Join a table" was chosen
 
     # -- start-up --------------------------------------------------------------------------
@@ -73,6 +75,10 @@ class MidnightApp(App[int]):
         self.session = session
         self.ui_language = session.language
         self.sub_title = printable(session.game.scenario.title.get(session.language))
+        try:
+            self.unsent = read_unsent(session.save_path)
+        except UnsentError as error:
+            self.notify(printable(t("unsent_ignored", self.ui_language, error=error)), severity="warning", markup=False)
         self.game_screen = GameScreen()
         self.push_screen(self.game_screen)
         self.call_after_refresh(self.advance)
@@ -156,11 +162,22 @@ class MidnightApp(App[int]):
             self.push_screen(CrisisScreen(session, seat), chosen)
 
     # -- saving and other screens -----------------------------------------------------------
+    def take_unsent(self, seat: str) -> dict | None:
+        """What a resumed save kept unsent for `seat` in the round the game is in now: given once."""
+        kept = self.unsent
+        if kept is None or self.session is None or kept["round"] != round_of(self.session.state, seat):
+            return None
+        self.unsent = None
+        return kept["choice"]
+
     def save_game(self) -> None:
         if self.session is None:
             return
         try:
             path = self.session.save()
+            # what is ticked but not sent is no input, so not in the save: it is kept beside it
+            kept = self.game_screen.unsent() if self.game_screen is not None else None
+            write_unsent(path, *(kept or (None, None)))
         except (OSError, MidnightError) as error:
             self.notify(printable(t("save_failed", self.ui_language, error=error)), severity="error", markup=False)
             return

@@ -206,6 +206,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # the start screen
     "none_built_in": {"en": "(none built in)", "zh": "(没有内置想定)"},
     "seed_whole": {"en": "The seed must be a whole number.", "zh": "随机种子必须是整数。"},
+    # choices kept unsent with a save (tui/unsent.py)
+    "unsent_restored": {"en": "Your unsent choices from the save are back: check them, then d to send.",
+                        "zh": "存档中尚未提交的选择已恢复:请检查后按 d 提交。"},
+    "unsent_ignored": {"en": "Unsent choices ignored: {error}", "zh": "已忽略未提交的选择:{error}"},
 }
 
 # The keymap's words (tui/keys.py, in English there) in other languages: by binding id, and by group.

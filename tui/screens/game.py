@@ -19,6 +19,7 @@ from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 from tui.screens.base import AppScreen
 from tui.screens.dialogs import BriefScreen, DraftDialog
+from tui.unsent import round_of
 from tui.widgets.briefing import TurnBriefing
 from tui.widgets.decide import DecidePane
 from tui.widgets.log import GameLog
@@ -103,6 +104,10 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
             return
         switcher.current = pane
         self._pane(pane).load(game, options, lang)
+        kept = self.app.take_unsent(seat)  # what a resumed save kept unsent for this very round
+        if kept is not None:
+            self._pane(pane).restore(kept)
+            self.app.notify(t("unsent_restored", lang))
         tabs.active = "act"
         focus = {"propose": "#templates", "respond": "#answers", "decide": "#moves"}[pane]
         self.query_one(focus).focus()
@@ -125,6 +130,14 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
         kinds: dict[str, type[ProposePane | RespondPane | DecidePane]] = {
             "propose": ProposePane, "respond": RespondPane, "decide": DecidePane}
         return self.query_one(f"#{name}", kinds[name])
+
+    def unsent(self) -> tuple[dict, dict] | None:
+        """The round the shown seat is in and what it chose there without sending it (None: nothing)."""
+        current = self.query_one("#panes", ContentSwitcher).current
+        if self.seat is None or current is None or current == "wait":
+            return None
+        choice = self._pane(current).unsent()
+        return None if choice is None else (round_of(self.session.state, self.seat), choice)
 
     # -- actions -----------------------------------------------------------------------------
     def action_done(self) -> None:

@@ -246,3 +246,17 @@ class DecidePane(Vertical):
 
     def submission(self, seat: str) -> dict:
         return {"seat": seat, "kind": "decide", "moves": list(self.chosen)}
+
+    def unsent(self) -> dict | None:
+        """What is ticked and not sent, to keep with a save (None: nothing)."""
+        return {"moves": list(self.chosen)} if self.chosen else None
+
+    def restore(self, choice: dict) -> None:
+        """Tick again the moves a save kept unsent (those still open; anything else is left out)."""
+        moves = choice.get("moves")
+        for move_id in moves if isinstance(moves, list) else ():
+            m = self.by_id.get(move_id) if isinstance(move_id, str) else None
+            if m is not None and m.available and move_id not in self.chosen:
+                self.chosen.append(move_id)
+                self.query_one(MoveList).replace_option_prompt(move_id, self._prompt(m))
+        self._update_budget()

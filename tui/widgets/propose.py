@@ -89,3 +89,24 @@ class ProposePane(Vertical):
 
     def submission(self, seat: str) -> dict:
         return {"seat": seat, "kind": "propose", "offers": list(self.offers)}
+
+    def unsent(self) -> dict | None:
+        """The offers drafted and not sent, to keep with a save (None: none)."""
+        return {"offers": list(self.offers)} if self.offers else None
+
+    def restore(self, choice: dict) -> None:
+        """Draft again the offers a save kept unsent: those of templates still open, to parties that
+        may be named, with numeric terms (the engine checks the rest when they are sent)."""
+        offers = choice.get("offers")
+        for offer in offers if isinstance(offers, list) else ():
+            if len(self.offers) >= self.options.max_proposals or not isinstance(offer, dict):
+                break
+            template_id = offer.get("template")
+            template = self.by_id.get(template_id) if isinstance(template_id, str) else None
+            parties, params = offer.get("parties"), offer.get("params") or {}
+            if (template is None or not template.available or not isinstance(parties, list)
+                    or not all(p in template.eligible_parties for p in parties) or not isinstance(params, dict)
+                    or not all(isinstance(k, str) and isinstance(v, int | float) for k, v in params.items())):
+                continue
+            self.offers.append({"template": template.id, "parties": list(parties), "params": dict(params)})
+        self._show_offers()

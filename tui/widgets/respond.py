@@ -101,3 +101,24 @@ class RespondPane(Vertical):
 
     def submission(self, seat: str) -> dict:
         return {"seat": seat, "kind": "respond", "replies": list(self.answers.values())}
+
+    def unsent(self) -> dict | None:
+        """The answers marked and not sent, to keep with a save (None: all still the default reject)."""
+        replies = list(self.answers.values())
+        return {"replies": replies} if any(r["answer"] != "reject" for r in replies) else None
+
+    def restore(self, choice: dict) -> None:
+        """Mark again the answers a save kept unsent, for proposals still awaiting this seat."""
+        replies = choice.get("replies")
+        for reply in replies if isinstance(replies, list) else ():
+            proposal = reply.get("proposal") if isinstance(reply, dict) else None
+            option = self.by_id.get(proposal) if type(proposal) is int else None
+            if option is None:
+                continue
+            answer, params = reply.get("answer"), reply.get("params")
+            if answer == "accept" and option.can_accept or answer == "reject":
+                self.set_answer(option.proposal.id, {"proposal": option.proposal.id, "answer": answer})
+            elif answer == "counter" and isinstance(params, dict) and all(
+                    isinstance(k, str) and isinstance(v, int | float) for k, v in params.items()):
+                self.set_answer(option.proposal.id, {"proposal": option.proposal.id, "answer": "counter",
+                                                     "params": dict(params)})
