@@ -210,6 +210,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "unsent_restored": {"en": "Your unsent choices from the save are back: check them, then d to send.",
                         "zh": "存档中尚未提交的选择已恢复:请检查后按 d 提交。"},
     "unsent_ignored": {"en": "Unsent choices ignored: {error}", "zh": "已忽略未提交的选择:{error}"},
+    # the replay viewer's header (tui/screens/replay.py)
+    "replay_seed": {"en": "seed {seed}", "zh": "种子 {seed}"},
+    "diverged": {"en": "diverged: {what}", "zh": "与记录不符:{what}"},
 }
 
 # The keymap's words (tui/keys.py, in English there) in other languages: by binding id, and by group.
@@ -227,7 +230,7 @@ KEY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "next.continue": "继续",
         "end.replay": "回放本局", "end.report": "写出复盘报告", "end.quit": "退出",
         "replay.next": "下一回合", "replay.prev": "上一回合", "replay.first": "开局", "replay.last": "最后一回合",
-        "replay.report": "写出复盘报告", "replay.quit": "关闭",
+        "replay.report": "写出复盘报告", "replay.branch": "从此处分支", "replay.quit": "关闭",
         "dialog.close": "关闭/取消",
     },
 }
