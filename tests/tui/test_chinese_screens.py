@@ -161,3 +161,14 @@ async def test_the_replay_viewer_in_chinese_shows_no_english():
             await look(pilot, "replay", found)
             await pilot.press("right")
     assert not found, "\n".join(f"{word!r} in {where}" for word, where in sorted(found.items()))
+
+
+def test_every_key_has_its_chinese_words():
+    """The footer and the help screen say each key in Chinese: every keymap entry has its words."""
+    from tui.i18n import KEY_DESCRIPTIONS, KEY_GROUPS
+    from tui.keys import KEYMAP
+
+    assert set(KEYMAP) <= set(KEY_GROUPS["zh"])
+    missing = [binding_id for entries in KEYMAP.values() for _k, _a, _d, binding_id, _s in entries
+               if binding_id not in KEY_DESCRIPTIONS["zh"]]
+    assert not missing
