@@ -16,7 +16,7 @@ from engine.play.records import Record
 from engine.play.table import Session, TurnReport
 from engine.scenario.safe_text import printable
 from tui import present
-from tui.i18n import t
+from tui.i18n import STRINGS, t
 from tui.keys import bindings
 from tui.unsent import UnsentError, read_unsent, round_of, write_unsent
 
@@ -202,8 +202,12 @@ class MidnightApp(App[int]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
         lang = self.ui_language
+        def said(english: str) -> str:  # Textual's words, in the UI's language where we have them
+            return t(f"textual.{english}", lang) if f"textual.{english}" in STRINGS else english
+
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=said(command.title), help=said(command.help))
         yield SystemCommand(t("command_help", lang), t("command_help_help", lang), self.action_help)
         if self.session is not None and not self.session.state.over:
             yield SystemCommand(t("command_save", lang), t("command_save_help", lang, path=self.session.save_path),

@@ -213,6 +213,16 @@ STRINGS: dict[str, dict[str, str]] = {
     # the replay viewer's header (tui/screens/replay.py)
     "replay_seed": {"en": "seed {seed}", "zh": "种子 {seed}"},
     "diverged": {"en": "diverged: {what}", "zh": "与记录不符:{what}"},
+    # Textual's own commands in the palette (Ctrl+P), by their English title and help
+    **{f"textual.{english}": {"en": english, "zh": chinese} for english, chinese in {
+        "Theme": "主题", "Change the current theme": "更换当前主题",
+        "Quit": "退出", "Quit the application as soon as possible": "立即退出程序",
+        "Keys": "按键", "Hide the keys and widget help panel": "隐藏按键与帮助面板",
+        "Show help for the focused widget and a summary of available keys": "显示当前部件的帮助和可用按键",
+        "Minimize": "还原", "Minimize the widget and restore to normal size": "将部件还原为正常大小",
+        "Maximize": "最大化", "Maximize the focused widget": "最大化当前部件",
+        "Screenshot": "截图", "Save an SVG 'screenshot' of the current screen": "将当前界面保存为 SVG 截图",
+    }.items()},
 }
 
 # The keymap's words (tui/keys.py, in English there) in other languages: by binding id, and by group.

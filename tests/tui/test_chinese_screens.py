@@ -172,3 +172,13 @@ def test_every_key_has_its_chinese_words():
     missing = [binding_id for entries in KEYMAP.values() for _k, _a, _d, binding_id, _s in entries
                if binding_id not in KEY_DESCRIPTIONS["zh"]]
     assert not missing
+
+
+async def test_the_command_palette_speaks_chinese():
+    """Ctrl+P in a Chinese game: the app's commands and Textual's own are in Chinese."""
+    app = make_app(scenario="tutorial", seats="us=human", lang="zh", seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert "主题" in titles and "帮助:所有按键" in titles and "保存游戏" in titles
+    assert not [title for title in titles if ENGLISH_WORD.search(title)]
