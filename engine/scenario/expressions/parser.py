@@ -10,7 +10,7 @@ from engine.scenario.expressions.functions import FunctionSpec
 from engine.scenario.expressions.lookups import _LookupNodes
 from engine.scenario.expressions.nodes import _constant, _Node
 from engine.scenario.expressions.operators import _COMPARE, _OperatorNodes
-from engine.scenario.expressions.tokens import _Token, _tokenize
+from engine.scenario.expressions.tokens import _Token, _tokens_of
 from engine.scenario.expressions.values import Value
 
 MAX_DEPTH = 64
@@ -68,7 +68,7 @@ class _Parser(_OperatorNodes, _LookupNodes):
         self.name_kinds = name_kinds
         self.known_calls = known_calls or {}
         self.row = row or {}  # names read by position, as variables.row[i] (Expression.bind)
-        self.tokens = _tokenize(source)
+        self.tokens = _tokens_of(source)
         self.i = 0
         self.depth = 0
         self.nodes = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any, NamedTuple
@@ -71,6 +72,13 @@ def _quote(text: str) -> str:
     if len(text) > 40:
         text = text[:37] + "..."
     return repr(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens_of(source: str) -> tuple[_Token, ...]:
+    """_tokenize, remembered: a formula is parsed again when it is compiled for a game
+    (Expression.bind), and its tokens (immutable) depend on its text alone."""
+    return tuple(_tokenize(source))
 
 
 def _tokenize(source: str) -> list[_Token]:
