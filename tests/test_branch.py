@@ -421,3 +421,48 @@ def test_what_if_is_the_report_as_data_for_other_front_ends():
     assert none is None and "changed" not in alone and alone["as_played"]["summary"]["runs"] == 2
     other, _, bots = what_if(SOURCE, point, runs=2, lineup_b={"blue": "hawk"})
     assert bots is not None and other["changed"]["seats"]["blue"] == "bot:hawk"
+
+
+# -- a changed seat that plays otherwise: the others' recorded inputs give way where they no longer apply
+
+TRILATERAL = ScenarioSource.from_ref("trilateral-2026")
+
+
+def trilateral_record(seed: int):
+    game = TRILATERAL.load()
+    state, history = play_out(game, game.start(seed))
+    return game, read_record(dump_record(record_game(game, seed, history, {})).encode())
+
+
+TRILATERAL_RECORDS = {seed: trilateral_record(seed) for seed in (7, 15)}
+
+
+def test_a_seat_played_by_its_bot_does_not_break_the_answers_recorded_to_it(tmp_path, capsys):
+    """Seed 15, turn 16: the United States countered Russia's proposal (no. 30) and Russia accepted
+    the counter (no. 31). When the US bot plays the turn and does not counter, no. 31 does not
+    exist: Russia's recorded answer no longer applies and its bot answers instead."""
+    record = tmp_path / "g15.yaml"
+    assert main(["run", "trilateral-2026", "--seed", "15", "--record", str(record), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["simulate", "--from", str(record), "--turn", "16", "--change", "us:bot", "--runs", "10"]) == 0
+    assert "failed" not in capsys.readouterr().out
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.sampled_from(sorted(TRILATERAL_RECORDS)), data=st.data())
+def test_no_continuation_fails_whatever_seat_its_bot_plays_or_decision_is_changed(seed, data):
+    from engine.play.branch import recorded_decision, what_if
+
+    game, record = TRILATERAL_RECORDS[seed]
+    first, last, _ = branch_turns(game, record, "game.yaml")
+    turn = data.draw(st.integers(min_value=first, max_value=last), label="turn")
+    point = branch_point(game, record, "game.yaml", turn)
+    seat = data.draw(st.sampled_from(game.seats), label="seat")
+    decided = recorded_decision(point, seat)
+    if decided is None:
+        return  # the turn has no decision of this seat to change
+    kinds = ["bot", "moves="] + [f"-{move}" for move in decided]
+    change = Change.parse(f"{seat}:{data.draw(st.sampled_from(kinds), label='change')}")
+    report, as_played, changed = what_if(TRILATERAL, point, [change], runs=4)
+    assert [r.error for r in as_played] == [None] * 4
+    assert [r.error for r in changed or ()] == [None] * 4, change

@@ -19,6 +19,7 @@ from pathlib import Path
 import attrs
 
 from engine.errors import MidnightError, RecordError
+from engine.play.loop import Controller
 from engine.play.records import (
     BRANCH_FORMAT,
     BranchedFrom,
@@ -33,7 +34,7 @@ from engine.play.simulate import GameResult, Opening, ScenarioSource
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
 from engine.rules.options import SeatOptions
-from engine.rules.state import GameState
+from engine.rules.state import GameState, Phase, Proposal
 from engine.version import __version__
 
 PINNED_KINDS = ("propose", "respond", "decide")  # a turn's talks and decisions; crisis choices follow chance
@@ -259,8 +260,98 @@ def opening(point: BranchPoint, changes: Sequence[Change] = ()) -> Opening:
             pinned[change.seat] = []
         else:
             pinned[change.seat] = [decision if v.get("kind") == "decide" else v for v in pinned[change.seat]]
-    return Opening(point.record.seed, point.turn, point.digest, point.prefix,
-                   {seat: tuple(values) for seat, values in pinned.items() if values})
+    return BranchOpening(point.record.seed, point.turn, point.digest, point.prefix,
+                         {seat: tuple(values) for seat, values in pinned.items() if values},
+                         recorded_proposals(point))
+
+
+Signature = tuple  # (proposer, template, parties, sorted params): a proposal whatever its id
+
+
+def _signature(proposal: Proposal) -> Signature:
+    return (proposal.proposer, proposal.template, tuple(proposal.parties), tuple(sorted(proposal.params.items())))
+
+
+def recorded_proposals(point: BranchPoint) -> dict[int, Signature]:
+    """Every proposal on the table during the branch turn as recorded, by its recorded id."""
+    game, state = point.game, point.state
+    seen = {p.id: _signature(p) for p in state.proposals}
+    for value in point.inputs_of_turn():
+        if state.turn != point.turn or state.over:
+            break
+        state, _ = game.apply(state, parse_input(value))
+        seen.update((p.id, _signature(p)) for p in state.proposals)
+    return seen
+
+
+@attrs.frozen
+class BranchOpening(Opening):
+    """An opening whose pinned inputs give way to the bots where they no longer apply (a changed
+    seat played otherwise): see `FollowingController`."""
+
+    recorded: Mapping[int, Signature] = attrs.field(factory=dict)
+
+    def controllers(self, controllers: Mapping[str, Controller]) -> dict[str, Controller]:
+        return {seat: FollowingController(c, self.turn, tuple(self.pinned[seat]), self.recorded)
+                if self.pinned.get(seat) else c for seat, c in controllers.items()}
+
+
+@attrs.frozen
+class FollowingController:
+    """A seat that plays its recorded talks and decision of the branch turn where they still apply
+    and leaves the rest to its bot (`inner`). The rule (docs/branches.md, "When the record no
+    longer applies"):
+
+    - proposals are played as recorded (they are made at once, at the start of the turn);
+    - a recorded answer is played when every proposal it answers is on the table, awaiting this
+      seat, with the same proposer, agreement, parties and terms as recorded (ids are matched by
+      these: a changed seat's other proposals renumber the rest); else the bot answers that round;
+    - the recorded decision is played when it is still a legal one; else the bot decides.
+
+    As played, everything applies and the game is the record's (the same inputs, the same ids)."""
+
+    inner: Controller
+    turn: int
+    inputs: tuple[Mapping, ...]
+    recorded: Mapping[int, Signature]
+    _used: list[int] = attrs.field(factory=list, init=False, eq=False, repr=False)  # spent inputs
+
+    def act(self, game: Game, state: GameState, seat: str) -> tuple[dict, str]:
+        if state.turn == self.turn:
+            kind = state.phase.value
+            for i, value in enumerate(self.inputs):
+                if i in self._used or value["kind"] != kind:
+                    continue
+                played = self._applying(game, state, seat, value)
+                if played is not None:
+                    self._used.append(i)
+                    return played, ""
+                if state.phase is not Phase.RESPOND:
+                    self._used.append(i)  # a proposal or a decision that no longer applies: the bot's turn
+                    break
+        return self.inner.act(game, state, seat)
+
+    def _applying(self, game: Game, state: GameState, seat: str, value: Mapping) -> dict | None:
+        """`value` as it applies in `state` (answers renumbered), or None if it does not."""
+        if state.phase is Phase.RESPOND:
+            waiting = [p for p in state.proposals if seat in p.awaiting()]
+            replies = []
+            for reply in value.get("replies", ()):
+                signature = self.recorded.get(reply.get("proposal"))
+                match = next((p for p in waiting if _signature(p) == signature), None)
+                if match is None:
+                    return None
+                waiting.remove(match)
+                replies.append({**reply, "proposal": match.id})
+            played = {**value, "replies": replies}
+        else:
+            played = dict(value)
+        if state.phase is not Phase.PROPOSE:
+            try:
+                game.apply(state, parse_input(played))
+            except MidnightError:
+                return None
+        return played
 
 
 def recorded_decision(point: BranchPoint, seat: str) -> list[str] | None:
