@@ -213,6 +213,17 @@ STRINGS: dict[str, dict[str, str]] = {
     # the replay viewer's header (tui/screens/replay.py)
     "replay_seed": {"en": "seed {seed}", "zh": "种子 {seed}"},
     "diverged": {"en": "diverged: {what}", "zh": "与记录不符:{what}"},
+    # branching a replayed game (tui/screens/replay.py)
+    "branch_title": {"en": "Branch at turn {turn}", "zh": "从第 {turn} 回合分支"},
+    "branch_ask": {"en": "The game goes on from the start of turn {turn} as a new game. Which seat do you take? "
+                         "The others are played by their bots.",
+                   "zh": "对局从第 {turn} 回合开始处作为新对局继续。你执掌哪一方?其余各方由机器人执掌。"},
+    "branched": {"en": "A new game from turn {turn}, saved to {path}", "zh": "从第 {turn} 回合开始的新对局,已保存到 {path}"},
+    "branch_failed": {"en": "Could not branch", "zh": "无法分支"},
+    "cannot_branch_diverged": {"en": "This record does not reproduce: it cannot be branched",
+                               "zh": "此记录无法复现:不能分支"},
+    "cannot_branch_over": {"en": "The game was over before turn {turn}: choose an earlier turn",
+                           "zh": "第 {turn} 回合之前对局已结束:请选更早的回合"},
     # Textual's own commands in the palette (Ctrl+P), by their English title and help
     **{f"textual.{english}": {"en": english, "zh": chinese} for english, chinese in {
         "Theme": "主题", "Change the current theme": "更换当前主题",

@@ -148,9 +148,6 @@ async def test_a_whole_trilateral_game_in_chinese_at_80_by_24_shows_no_english()
     assert not found, "\n".join(f"{word!r} in {where}" for word, where in sorted(found.items()))
 
 
-@pytest.mark.xfail(strict=False, reason="tui/screens/replay.py (another engineer's file) still shows the engine's "
-                   "log lines, the bots' reasons, 'seed' and the ending in English: it should use present.entry_markup, "
-                   "present.bot_reason, present.how_it_ended and the 'replay_seed' string")
 async def test_the_replay_viewer_in_chinese_shows_no_english():
     app = make_app(scenario="tutorial", seats="us=human", lang="zh", seed=3)
     found: dict[str, str] = {}

@@ -77,7 +77,7 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
         state = self.replay.states[turn - 1]
         if self.replay.divergence is not None or state.over or state.turn != turn:
             reason = "diverged" if self.replay.divergence is not None else "over"
-            self.notify(words(f"cannot_branch_{reason}", lang, turn=turn), severity="warning", markup=False)
+            self.notify(t(f"cannot_branch_{reason}", lang, turn=turn), severity="warning", markup=False)
             return
         seats = tuple(seat for seat in self.game.seats if seat in state.active)  # as the start screen offers them
         self.app.push_screen(BranchDialog(self.game, turn, lang, seats), self._branch)
@@ -100,9 +100,9 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
             write_branch(path, record)
             session = Session.resume(self.game, record, path, lang)
         except (MidnightError, OSError) as error:
-            self.notify(printable(f"{words('branch_failed', lang)}: {error}"), severity="error", timeout=30, markup=False)
+            self.notify(printable(f"{t('branch_failed', lang)}: {error}"), severity="error", timeout=30, markup=False)
             return
-        self.notify(printable(words("branched", lang, turn=turn, path=str(path))), timeout=10, markup=False)
+        self.notify(printable(t("branched", lang, turn=turn, path=str(path))), timeout=10, markup=False)
         self.app.begin(session)  # the game screen, as for a new game or a resumed save
 
     def action_report(self) -> None:
@@ -135,12 +135,13 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
         top = self.query_one("#replay-top", Static)
         clock_cls = present.clock_class(view.clock)
         header = (f"[b]{escape(game.scenario.title.get(lang))}[/b] · "
-                  f"{t('replay_title', lang, turn=self.index, turns=self.last)} · seed {self.record.seed}")
+                  f"{t('replay_title', lang, turn=self.index, turns=self.last)} · "
+                  f"{t('replay_seed', lang, seed=self.record.seed)}")
         figures = f"{t('seconds', lang, s=present.num(view.clock))} · {t('risk', lang)} {present.num(round(state.risk, 1))}"
         if state.outcome is not None:  # the game is over
-            figures += f" · {state.outcome.termination.value.replace('_', ' ')}"
+            figures += f" · {escape(present.how_it_ended(state.outcome.termination, lang))}"
         if self.replay.divergence is not None:
-            figures += f" · [$error]diverged: {escape(str(self.replay.divergence))}[/]"
+            figures += f" · [$error]{escape(t('diverged', lang, what=str(self.replay.divergence)))}[/]"
         top.update(f"{header}\n{figures}")
         top.set_classes(clock_cls)
         inputs = self.query_one("#replay-inputs", Static)
@@ -149,7 +150,7 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
         if self.index == 0:
             inputs.update(f"[i]{t('replay_start', lang)}[/i]")
             changes.update("")
-            log.update("\n".join(present.log_markup(e.kind, e.text.get(lang)) for e in view.log))
+            log.update("\n".join(present.entry_markup(game, e, lang) for e in view.log))
             return
         turn = self.record.turns[self.index - 1] if self.index - 1 < len(self.record.turns) else None
         lines = []
@@ -157,7 +158,7 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
             value = {k: v for k, v in entry.items() if k != "why"}
             lines.append("• " + escape(present.describe_input(game, value, lang)))
             if entry.get("why"):
-                lines.append(f"  [$text-muted]{escape(str(entry['why']))}[/]")
+                lines.append(f"  [$text-muted]{escape(present.bot_reason(game, str(entry['why']), lang))}[/]")
         inputs.update("\n".join(lines) or t("none", lang))
         before = game.view(self.replay.states[self.index - 1], FACILITATOR)
         old = {r.name: r.value for r in before.tracks}
@@ -172,28 +173,7 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
             diff.insert(0, f"{t('clock', lang)}: {present.num(before.clock)} → [b]{present.num(view.clock)}[/b]")
         changes.update("\n".join(diff) or t("none", lang))
         number = turn.turn if turn else self.index
-        log.update("\n".join(present.log_markup(e.kind, e.text.get(lang)) for e in view.log if e.turn == number))
-
-
-# The branch's few words, kept here while tui/i18n.py is being reworked by others.
-WORDS: dict[str, dict[str, str]] = {
-    "branch_title": {"en": "Branch at turn {turn}", "zh": "从第 {turn} 回合分支"},
-    "branch_ask": {"en": "The game goes on from the start of turn {turn} as a new game. Which seat do you take? "
-                         "The others are played by their bots.",
-                   "zh": "对局从第 {turn} 回合开始处作为新对局继续。你执掌哪一方?其余各方由机器人执掌。"},
-    "cancel": {"en": "Cancel", "zh": "取消"},
-    "branched": {"en": "A new game from turn {turn}, saved to {path}", "zh": "从第 {turn} 回合开始的新对局,已保存到 {path}"},
-    "branch_failed": {"en": "Could not branch", "zh": "无法分支"},
-    "cannot_branch_diverged": {"en": "This record does not reproduce: it cannot be branched",
-                               "zh": "此记录无法复现:不能分支"},
-    "cannot_branch_over": {"en": "The game was over before turn {turn}: choose an earlier turn",
-                           "zh": "第 {turn} 回合之前对局已结束:请选更早的回合"},
-}
-
-
-def words(key: str, language: str = "en", **values: object) -> str:
-    entry = WORDS[key]
-    return entry.get(language, entry["en"]).format(**values)
+        log.update("\n".join(present.entry_markup(game, e, lang) for e in view.log if e.turn == number))
 
 
 class BranchDialog(LocalizedKeys, ModalScreen[str | None]):
@@ -214,14 +194,14 @@ class BranchDialog(LocalizedKeys, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         lang = self.language
         with Vertical(id="dialog"):
-            yield Label(f"[b]{escape(words('branch_title', lang, turn=self.turn))}[/b]", id="dialog-title")
-            yield Static(escape(words("branch_ask", lang, turn=self.turn)))
+            yield Label(f"[b]{escape(t('branch_title', lang, turn=self.turn))}[/b]", id="dialog-title")
+            yield Static(escape(t("branch_ask", lang, turn=self.turn)))
             with Vertical(id="branch-seats"):
                 for number, seat in enumerate(self.seats, 1):
                     name = present.actor_name(self.game, seat, lang)
                     yield Button(f"{number}  {name}", id=f"seat-{seat}", compact=True)
             with Horizontal(id="dialog-buttons"):
-                yield Button(words("cancel", lang), id="cancel", compact=True)
+                yield Button(t("cancel", lang), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
