@@ -213,6 +213,11 @@ STRINGS: dict[str, dict[str, str]] = {
     # the replay viewer's header (tui/screens/replay.py)
     "replay_seed": {"en": "seed {seed}", "zh": "种子 {seed}"},
     "diverged": {"en": "diverged: {what}", "zh": "与记录不符:{what}"},
+    # the projector screen of a networked table (tui/screens/spectator.py)
+    "projector_clock": {"en": "Seconds to midnight", "zh": "距午夜秒数"},
+    "projector_timer": {"en": "Time left in this phase", "zh": "本阶段剩余时间"},
+    "projector_risk_hidden": {"en": "Risk: hidden in this scenario", "zh": "风险:本想定中不公开"},
+    "projector_waiting": {"en": "Waiting for: {who}", "zh": "等待:{who}"},
     # branching a replayed game (tui/screens/replay.py)
     "branch_title": {"en": "Branch at turn {turn}", "zh": "从第 {turn} 回合分支"},
     "branch_ask": {"en": "The game goes on from the start of turn {turn} as a new game. Which seat do you take? "
@@ -253,6 +258,10 @@ KEY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "replay.next": "下一回合", "replay.prev": "上一回合", "replay.first": "开局", "replay.last": "最后一回合",
         "replay.report": "写出复盘报告", "replay.branch": "从此处分支", "replay.quit": "关闭",
         "dialog.close": "关闭/取消",
+        "console.timer_start": "开始计时", "console.timer_pause": "停止计时", "console.timer_extend": "延长",
+        "console.inject": "插入事件", "console.adjust": "调整", "console.undo": "撤销", "console.hand_over": "移交",
+        "console.message": "消息", "console.pause": "暂停/继续", "console.end": "结束游戏",
+        "console.save": "保存记录", "console.quit": "退出", "projector.quit": "退出",
     },
 }
 KEY_GROUPS: dict[str, dict[str, str]] = {
@@ -261,6 +270,7 @@ KEY_GROUPS: dict[str, dict[str, str]] = {
         "Moves (Act tab, decisions)": "行动(“行动”页,决策)", "Proposals (Act tab, talks)": "提案(“行动”页,谈判)",
         "Answers (Act tab, talks)": "答复(“行动”页,谈判)", "Crisis": "危机", "Hand-off, resolution": "交接、结算",
         "End of game": "游戏结束", "Replay viewer": "回放", "Dialogs (brief, help, drafting)": "对话框(简报、帮助、起草)",
+        "Facilitator console": "主持人控制台", "Projector": "投影屏",
     },
 }
 

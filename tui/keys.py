@@ -65,6 +65,23 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
         ("b", "branch", "Branch here", "replay.branch", True),
         ("q,escape", "close", "Close", "replay.quit", True),
     ),
+    "Facilitator console": (
+        ("t", "timer_start", "Start clock", "console.timer_start", True),
+        ("s", "timer_pause", "Stop clock", "console.timer_pause", True),
+        ("x", "timer_extend", "Extend", "console.timer_extend", True),
+        ("i", "inject", "Inject", "console.inject", True),
+        ("a", "adjust", "Adjust", "console.adjust", True),
+        ("u", "undo", "Undo", "console.undo", True),
+        ("h", "hand_over", "Hand over", "console.hand_over", True),
+        ("m", "message", "Message", "console.message", True),
+        ("p", "pause", "Pause/go on", "console.pause", True),
+        ("ctrl+e", "end", "End game", "console.end", True),
+        ("ctrl+s", "save", "Save record", "console.save", True),
+        ("q", "app.quit", "Quit", "console.quit", False),
+    ),
+    "Projector": (
+        ("q", "app.quit", "Quit", "projector.quit", True),
+    ),
     "Dialogs (brief, help, drafting)": (
         ("escape", "dismiss", "Close / cancel", "dialog.close", True),
     ),

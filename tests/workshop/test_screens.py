@@ -121,6 +121,25 @@ def test_projector_shows_the_public_table_only(trilateral, tmp_path):
     run(scenario())
 
 
+def test_the_projector_and_console_in_chinese(trilateral, tmp_path):
+    """Joined with --lang zh: the projector's labels and the console's footer keys are in Chinese."""
+    async def scenario():
+        table = table_for(trilateral, tmp_path)
+        async with running(table) as (_server, address, codes):
+            app = JoinApp(address, codes.by_seat[SPECTATOR], language="zh")
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: isinstance(app.screen, SpectatorScreen))
+                await until(pilot, lambda: "距午夜秒数" in shown(app))
+                assert "Seconds to midnight" not in shown(app)
+            app = JoinApp(address, codes.by_seat[FACILITATOR], language="zh")
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+                footer = [entry.binding.description for entry in app.screen.active_bindings.values()]
+                assert "开始计时" in footer and "Start clock" not in footer
+
+    run(scenario())
+
+
 def test_a_remote_seat_plays_a_turn_on_the_local_game_screens(trilateral, tmp_path):
     """The same game, resolution and crisis screens as local play, driven by the server: a turn is
     played by keys and its resolution shown."""

@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from engine.bots import persona_names
 from engine.scenario.safe_text import printable
+from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 from tui.screens.spectator import seconds_left
 from workshop.client import TableClient, TableError
@@ -82,21 +83,8 @@ class FormDialog(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class FacilitatorScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "timer_start", "Start clock"),
-        Binding("s", "timer_pause", "Stop clock"),
-        Binding("x", "timer_extend", "Extend"),
-        Binding("i", "inject", "Inject"),
-        Binding("a", "adjust", "Adjust"),
-        Binding("u", "undo", "Undo"),
-        Binding("h", "hand_over", "Hand over"),
-        Binding("m", "message", "Message"),
-        Binding("p", "pause", "Pause/go on"),
-        Binding("ctrl+e", "end", "End game"),
-        Binding("ctrl+s", "save", "Save record"),
-        Binding("q", "app.quit", "Quit", show=False),
-    ]
+class FacilitatorScreen(LocalizedKeys, Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Facilitator console")
     DEFAULT_CSS = """
     FacilitatorScreen #fac-status { height: auto; padding: 0 1; background: $panel; }
     FacilitatorScreen #fac-body { height: 1fr; }

@@ -8,11 +8,13 @@ import time
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Label, Static
 
+from tui.i18n import t
+from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 from workshop.client import TableClient
 
@@ -40,8 +42,8 @@ def contributions(view: dict, limit: int = 8) -> list[tuple[str, float]]:
     return ranked[:limit]
 
 
-class SpectatorScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
+class SpectatorScreen(LocalizedKeys, Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Projector")
     DEFAULT_CSS = """
     SpectatorScreen #spectator-top { height: auto; }
     SpectatorScreen #clock-box { width: 1fr; height: auto; border: heavy $error; padding: 0 2; }
@@ -58,14 +60,19 @@ class SpectatorScreen(Screen[None]):
         self.labels = labels or {}  # the risk factors' names in the scenario (when it is installed here)
         self.received = 0.0
 
+    @property
+    def language(self) -> str:
+        """The app's UI language (the projector's labels; the table's own texts stay as sent)."""
+        return getattr(self.app, "ui_language", "en")
+
     def compose(self) -> ComposeResult:
         yield Static(id="headline")
         with Horizontal(id="spectator-top"):
             with Vertical(id="clock-box"):
-                yield Label("Seconds to midnight")
+                yield Label(t("projector_clock", self.language))
                 yield Digits("", id="clock")
             with Vertical(id="timer-box"):
-                yield Label("Time left in this phase")
+                yield Label(t("projector_timer", self.language))
                 yield Digits("", id="countdown")
         yield Static(id="risk")
         with VerticalScroll(id="public-log"):
@@ -94,7 +101,7 @@ class SpectatorScreen(Screen[None]):
         self.query_one("#clock", Digits).update(clock_text(view["clock"]))
         lines = []
         if view.get("risk") is None:
-            lines.append("Risk: hidden in this scenario")
+            lines.append(t("projector_risk_hidden", self.language))
         else:
             parts = contributions(view)
             lines.append(f"[b]Risk {view['risk']:.1f}[/b]" + (", made of:" if parts else ""))
@@ -104,7 +111,7 @@ class SpectatorScreen(Screen[None]):
         waiting = [self.client.welcome.get("seats", {}).get(s, s) for s in view.get("awaiting", [])
                    if s not in view.get("submitted", [])]
         if waiting and not view.get("outcome"):
-            lines.append(f"Waiting for: {escape(', '.join(waiting))}")
+            lines.append(escape(t("projector_waiting", self.language, who=", ".join(waiting))))
         self.query_one("#risk", Static).update("\n".join(lines))
         log = [f"[dim]T{e['turn']}[/dim] {escape(str(e['text']))}" for e in view.get("log", [])[-60:]]
         for entry in (state.get("entries") or [])[-10:]:
