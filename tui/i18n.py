@@ -218,6 +218,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "projector_timer": {"en": "Time left in this phase", "zh": "本阶段剩余时间"},
     "projector_risk_hidden": {"en": "Risk: hidden in this scenario", "zh": "风险:本想定中不公开"},
     "projector_waiting": {"en": "Waiting for: {who}", "zh": "等待:{who}"},
+    "projector_turn": {"en": "Turn {turn} of {turns}", "zh": "第 {turn}/{turns} 回合"},
+    "table_paused": {"en": "PAUSED", "zh": "已暂停"},
+    "table_ended": {"en": "ENDED: {why}", "zh": "已结束:{why}"},
+    "table_game_over": {"en": "GAME OVER", "zh": "游戏结束"},
     # branching a replayed game (tui/screens/replay.py)
     "branch_title": {"en": "Branch at turn {turn}", "zh": "从第 {turn} 回合分支"},
     "branch_ask": {"en": "The game goes on from the start of turn {turn} as a new game. Which seat do you take? "

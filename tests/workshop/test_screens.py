@@ -130,7 +130,7 @@ def test_the_projector_and_console_in_chinese(trilateral, tmp_path):
             async with app.run_test(size=SIZE) as pilot:
                 await until(pilot, lambda: isinstance(app.screen, SpectatorScreen))
                 await until(pilot, lambda: "距午夜秒数" in shown(app))
-                assert "Seconds to midnight" not in shown(app)
+                assert "Seconds to midnight" not in shown(app) and "第 1/20 回合" in shown(app)
             app = JoinApp(address, codes.by_seat[FACILITATOR], language="zh")
             async with app.run_test(size=SIZE) as pilot:
                 await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))

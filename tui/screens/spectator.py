@@ -89,14 +89,15 @@ class SpectatorScreen(LocalizedKeys, Screen[None]):
         view = state["view"]
         table = state.get("table") or {}
         title = (self.client.welcome.get("scenario") or {}).get("title", "")
-        status = f"{escape(title)} · Turn {view['turn']} of {view['turns']} · {escape(view['date'])} · " \
-                 f"{escape(view['phase'].upper())}"
+        lang = self.language
+        status = f"{escape(title)} · {t('projector_turn', lang, turn=view['turn'], turns=view['turns'])} · " \
+                 f"{escape(view['date'])} · {escape(view['phase'].upper())}"
         if table.get("paused"):
-            status += " · PAUSED"
+            status += f" · {t('table_paused', lang)}"
         if table.get("ended"):
-            status += f" · ENDED: {escape(str(table['ended']))}"
+            status += f" · {escape(t('table_ended', lang, why=str(table['ended'])))}"
         if view.get("outcome"):
-            status += " · GAME OVER"
+            status += f" · {t('table_game_over', lang)}"
         self.query_one("#headline", Static).update(status)
         self.query_one("#clock", Digits).update(clock_text(view["clock"]))
         lines = []
