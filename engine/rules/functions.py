@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from engine.rules.stability import Force, share, stability_index
 from engine.scenario.arithmetic import left_sum
 from engine.scenario.expressions import ExpressionEvalError
 
@@ -78,6 +79,45 @@ class GameFunctions(Mapping):
             raise ExpressionEvalError(f"{name}() needs an actor, and there is none here")
         return self._self
 
+    def _figure(self, name: str, argument: object, actor: str) -> float:
+        """An argument of a stability function for one actor: a number as it is, or a track's
+        value (an actor track: the actor's; a global track: the same for everyone)."""
+        if isinstance(argument, bool) or not isinstance(argument, float | int | str):
+            raise ExpressionEvalError(f"{name}() takes numbers and track names, not {argument!r}")
+        if not isinstance(argument, str):
+            return float(argument)
+        slots = self._work.layout.slots
+        slot = slots.get((argument, actor, None))
+        if slot is None:
+            slot = slots.get((argument, None, None))
+        if slot is None:
+            raise ExpressionEvalError(f"{name}(): '{argument}' is not an actor or global track")
+        return self._work.tracks[slot]
+
+    def _stability_by_pair(self, name: str, args: tuple, only_self: bool = False) -> list[float]:
+        """First-strike stability of each pair of active actors (engine.rules.stability), in
+        scenario order. args: half-damage warheads, then counterforce, defence, warning (0-100),
+        then warheads and survivability (0-100) of each system."""
+        if len(args) < 6 or (len(args) - 4) % 2:
+            raise ExpressionEvalError(
+                f"{name}() takes half-damage warheads, counterforce, defence, warning, then a warheads"
+                f" and a survivability argument for each system ({len(args)} arguments given)")
+        half = args[0]
+        if isinstance(half, bool) or not isinstance(half, float | int):
+            raise ExpressionEvalError(f"{name}(): its first argument (half-damage warheads) must be a number")
+        seats = self._active()
+        forces = {}
+        for actor in seats:
+            figures = [self._figure(name, argument, actor) for argument in args[1:]]
+            systems = [(figures[i], share(figures[i + 1])) for i in range(3, len(figures), 2)]
+            forces[actor] = Force.of(systems, share(figures[0]), share(figures[1]), share(figures[2]))
+        return [
+            stability_index(forces[a], forces[b], float(half))
+            for i, a in enumerate(seats)
+            for b in seats[i + 1 :]
+            if not only_self or self._self in (a, b)
+        ]
+
     def _played(self, move: str, include_self: bool = True) -> float:
         return float(sum(1 for actor, m in self._work.last_played if m == move and (include_self or actor != self._self)))
 
@@ -144,3 +184,15 @@ class GameFunctions(Mapping):
 
     def f_is_self(self, actor: str) -> bool:
         return actor == self._self
+
+    # First-strike stability (docs/scenario-format.md): 1 = no side gains by striking first.
+    def f_strike_stability_min(self, *args: object) -> float:
+        return min(self._stability_by_pair("strike_stability_min", args), default=1.0)
+
+    def f_strike_stability_avg(self, *args: object) -> float:
+        values = self._stability_by_pair("strike_stability_avg", args)
+        return left_sum(values) / len(values) if values else 1.0
+
+    def f_self_strike_stability(self, *args: object) -> float:
+        self._need_self("self_strike_stability")
+        return min(self._stability_by_pair("self_strike_stability", args, True), default=1.0)

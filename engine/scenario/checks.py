@@ -17,7 +17,7 @@ from engine.scenario.expressions import Expression, ExpressionError
 from engine.scenario.models import Effect, Scenario, Scope, Visibility
 from engine.scenario.names import name_problem
 from engine.scenario.personas import bot_config_problems
-from engine.scenario.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT, SELECTORS
+from engine.scenario.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT, SELECTORS, STABILITY_FUNCTIONS
 
 # A game function called with a quoted argument: total('warheads'). Strings appear nowhere else.
 _BOT_PATH = re.compile(r"actors\[(\d+)\]\.bot\.(persona|weights)\.?(.*)")
@@ -79,6 +79,9 @@ class _Checker:
             problem = self.argument_problem(function, argument[1:-1])
             if problem:
                 self.add(path, problem)
+        for function in sorted(expr.functions & STABILITY_FUNCTIONS):
+            for problem in self.stability_problems(function, expr.source):
+                self.add(path, problem)
         if not expr.names and not expr.functions:
             self.constant(path, expr)
         if want == "bool" and expr.kind == "number":
@@ -105,6 +108,24 @@ class _Checker:
         if known is None or argument in known:
             return None
         return f"{function}('{argument}'): no {what} '{argument}'{_hint(argument, known)}"
+
+    def stability_problems(self, function: str, source: str) -> list[str]:
+        """A first-strike stability call's arguments: how many, a number first, and every quoted
+        one an actor or global track (docs/scenario-format.md)."""
+        problems = []
+        tracks = {t for t, track in self.tracks.items() if track.scope is not Scope.PAIR}
+        for arguments in _call_arguments(source, function):
+            if len(arguments) < 6 or (len(arguments) - 4) % 2:
+                problems.append(f"{function}() takes half-damage warheads, counterforce, defence, warning, then a"
+                                f" warheads and a survivability argument for each system ({len(arguments)} given)")
+            for i, argument in enumerate(arguments):
+                quoted = argument[:1] in ("'", '"') and argument[-1:] == argument[:1]
+                if i == 0 and quoted:
+                    problems.append(f"{function}(): its first argument is a number (half-damage warheads), not {argument}")
+                elif quoted and argument[1:-1] not in tracks:
+                    name = argument[1:-1]
+                    problems.append(f"{function}('{name}'): no actor or global track '{name}'{_hint(name, tracks)}")
+        return problems
 
     def effects(self, path: Path, effects: Sequence[Effect], extra: frozenset[str] = frozenset()) -> None:
         for i, effect in enumerate(effects):
@@ -345,3 +366,28 @@ class _Checker:
 def check_scenario(scenario: Scenario) -> Problems:
     """Every semantic problem of `scenario`, as (path inside the document, message)."""
     return _Checker(scenario).run()
+
+
+def _call_arguments(source: str, function: str) -> list[list[str]]:
+    """The top-level arguments (as written, stripped) of each call of `function` in `source`."""
+    calls = []
+    for match in re.finditer(rf"\b{function}\s*\(", source):
+        arguments, depth, quote, start = [], 1, "", match.end()
+        for i in range(match.end(), len(source)):
+            ch = source[i]
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")" or (ch == "," and depth == 1):
+                if ch == ")":
+                    depth -= 1
+                if depth == 0 or ch == ",":
+                    arguments.append(source[start:i].strip())
+                    start = i + 1
+                if depth == 0:
+                    break
+        calls.append([a for a in arguments if a])
+    return calls

@@ -34,7 +34,17 @@ FUNCTIONS: Mapping[str, FunctionSpec] = {
     "actors": FunctionSpec(0, 0),  # how many actors are at the table
     "in_crisis": FunctionSpec(0, 0, returns="bool"),
     "is_self": FunctionSpec(1, 1, returns="bool"),  # self is this actor
+    # First-strike stability over pairs of active actors (engine.rules.stability): a number (the
+    # half-damage warheads), then counterforce, defence, warning, then warheads and survivability
+    # per system, each a number or a quoted actor or global track.
+    "strike_stability_min": FunctionSpec(6, None),  # the least stable pair
+    "strike_stability_avg": FunctionSpec(6, None),  # the mean over pairs
+    "self_strike_stability": FunctionSpec(6, None),  # the least stable of self's pairs
 }
+
+# Functions whose every quoted argument names an actor or global track, checked at load with the
+# arguments' count (checks.py): the first-strike stability functions.
+STABILITY_FUNCTIONS = frozenset({"strike_stability_min", "strike_stability_avg", "self_strike_stability"})
 
 # Which kind of thing each function's argument names, for load-time checks.
 # The one function whose result follows from who `self` is, and nothing else: a formula calling
