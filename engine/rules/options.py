@@ -14,6 +14,7 @@ import attrs
 from engine.errors import MidnightError
 from engine.rules import resolution, talks
 from engine.rules.effects import _find_targets as find_targets
+from engine.rules.effects import apply_effects
 from engine.rules.inputs import Adjust, Inject
 from engine.rules.memo import LIMIT, remember
 from engine.rules.state import FACILITATOR, SPECTATOR, CrisisChoice, GameState, Phase, Proposal
@@ -141,15 +142,48 @@ def move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
 
 
 def _breach_moves(game, work: Work, seat: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(template id, the moves that breach it) for each agreement in force that `seat` is party to
-    and whose breach names moves (resolution._check_breaches)."""
+    """(template id, the moves that breach it) for each agreement in force that `seat` is party to:
+    the moves its breach names, and those that would make its breach condition hold for `seat`
+    (resolution._check_breaches checks both after the moves)."""
     bound = []
     for agreement in work.agreements:
         if seat in agreement.parties:
             breach = game.template(agreement.template).breach
-            if breach is not None and breach.moves:
-                bound.append((agreement.template, breach.moves))
+            if breach is None:
+                continue
+            moves = breach.moves
+            if breach.when is not None:
+                moves = (*moves, *_moves_meeting_condition(game, work, seat, agreement, breach))
+            if moves:
+                bound.append((agreement.template, moves))
     return tuple(bound)
+
+
+def _moves_meeting_condition(game, work: Work, seat: str, agreement, breach) -> tuple[str, ...]:
+    """The moves open to `seat` that change a track its breach condition reads and after which,
+    played alone now, the condition would hold: an upload past an agreed ceiling. Each is tried
+    on a copy of the state (so a chance effect is as the copy draws it: a warning, not a promise);
+    a move the rules cannot work out now is not flagged."""
+    read = {name.split(".", 1)[0] for name in breach.when.names}
+    candidates = [
+        move for move, _ in _move_menu(game, work, seat)
+        if move.id not in breach.moves and any(effect.track in read for effect in move.effects)
+    ]
+    if not candidates:
+        return ()
+    extra = work.memo.param_names(agreement.params)
+    where = f"agreements.{agreement.template}.breach.when"
+    state = work.freeze()
+    flagged = []
+    for move in candidates:
+        trial = Work(game, state)
+        try:
+            apply_effects(trial, move.effects, self_actor=seat, where=f"moves.{move.id}.effects")
+            if trial.evaluate(breach.when, seat, None, extra, where):
+                flagged.append(move.id)
+        except MidnightError:
+            continue
+    return tuple(flagged)
 
 
 def _build_move_options(game, menu, budget: float | None, varying, bound=()) -> tuple[MoveOption, ...]:
