@@ -62,3 +62,12 @@ def test_english_stays_as_it_is_and_an_unknown_sentence_is_shown_in_english():
     # a persona a scenario named but these patterns do not know: the whole reason in English, not half
     assert bot_reason_in("makes no proposal (sulks)", "zh", game.scenario) == "makes no proposal (sulks)"
     assert reason_in("", "zh", game.scenario) == ""
+
+
+def test_the_crisis_reasons_of_the_balance_of_forces_read_in_chinese():
+    """Sentences a bot says when the balance of forces moved its crisis choice most."""
+    game = load_game("trilateral-2026")
+    assert bot_reason_in("backs down while behind Russia", "zh", game.scenario) == "在落后于俄罗斯时退让"
+    assert bot_reason_in("presses its lead over China", "zh", game.scenario) == "凭借对中国的优势施压"
+    said = bot_reason_in("will not freeze behind Russia: makes no move", "zh", game.scenario)
+    assert said == "不愿在落后于俄罗斯时被冻结:不采取行动"

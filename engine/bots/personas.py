@@ -19,10 +19,14 @@ name the force tracks and `redline.<track>` values as red lines (see docs/bots.m
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+import attrs
+
 from engine.bots.base import BotContext, register_persona
+from engine.bots.decision import Decision, Term, leading_term, sum_by_name
 from engine.bots.memo import BotMemo
 from engine.bots.reading import (
     FRIENDLY_TAGS,
@@ -48,8 +52,11 @@ from engine.scenario.personas import DRIVES, PERSONAS
 if TYPE_CHECKING:
     from engine.rules.options import MoveOption
 
-    # Why a persona chose a move: a string, or a function making it (only the chosen moves' are read).
-    _Motive = str | Callable[[], str]
+    # How a reason names a term of a move's score: a string, or a function making it (only the
+    # words of the chosen moves', or of the best move's when none is chosen, are read).
+    _Words = str | Callable[[], str]
+    # A move's score, term by term: (name, value, words), in the order they are added.
+    _Parts = list[tuple[str, float, _Words]]
 
 # What each persona says when its plain preferences, not a drive, made the choice.
 MOTTOS = {
@@ -116,6 +123,17 @@ def _labels(deeds: list[Deed], game) -> str:
     return " and ".join(parts[:2])
 
 
+@attrs.frozen
+class Plan:
+    """What a persona submits, its reason, and the decisions behind them: one per answer to an
+    offer, one for the moves, one for a crisis choice (none for proposals, which follow the
+    persona's propensity to propose and the agreements' values, without a reason to check)."""
+
+    input: dict
+    reason: str
+    decisions: tuple[Decision, ...] = ()
+
+
 class PersonaBot:
     """A persona's numbers and the play that follows from them."""
 
@@ -163,9 +181,14 @@ class PersonaBot:
         return sense
 
     def act(self, context: BotContext) -> tuple[dict, str]:
+        plan = self.plan(context)
+        return plan.input, plan.reason
+
+    def plan(self, context: BotContext) -> Plan:
+        """The input, its reason and the decisions (with their terms) that made them."""
         phase = context.view.phase  # the options' phase too; the view is at hand
         if phase is Phase.PROPOSE:
-            return self._propose(context)
+            return Plan(*self._propose(context))
         if phase is Phase.RESPOND:
             return self._respond(context)
         if phase is Phase.DECIDE:
@@ -197,39 +220,34 @@ class PersonaBot:
         stakes[key] = (worst * self.w("bind"), what)
         return stakes[key]
 
-    def _agreement_value(self, context: BotContext, template_id: str, proposer: str | None,
-                         deeds, bal: Balance, peril: tuple[float, str], explain: bool = True) -> tuple[float, str]:
-        value = self.w("accept")
+    def _agreement_terms(self, context: BotContext, template_id: str, proposer: str | None,
+                         deeds, bal: Balance, peril: tuple[float, str], explain: bool = True) -> list[Term]:
+        """What an agreement is worth to the persona, term by term (their total is its value)."""
+        game = context.game
+        terms = [Term("propensity", self.w("accept"))]  # its plain readiness: no words of its own
         stake, what = self._stake(context, template_id)
-        notes = []
         if stake > 0.05:
-            value -= stake
-            if explain:
-                notes.append(f"it would bind its {what}")
+            terms.append(Term("bind", -stake, f"it would bind its {what}" if explain else ""))
         if proposer is not None and self.w("retaliate"):
             theirs = [d for d in deeds if d.actor == proposer]
             if any(d.hostile for d in theirs):
-                value -= 0.3 * self.w("retaliate")
-                deed = context.game.moves[theirs[0].move].label.get()
-                notes.append(f"distrusts {name(context.game, proposer)} after its {deed}")
+                deed = game.moves[theirs[0].move].label.get()
+                terms.append(Term("distrust", -0.3 * self.w("retaliate"),
+                                  f"distrusts {name(game, proposer)} after its {deed}"))
             elif any(d.friendly for d in theirs):
-                value += 0.2 * self.w("reward")
-                notes.append(f"returns {possessive(name(context.game, proposer))} good faith")
+                terms.append(Term("good faith", 0.2 * self.w("reward"),
+                                  f"returns {possessive(name(game, proposer))} good faith"))
         if self.w("parity") and bal.rival is not None:
+            rival = name(game, bal.rival) if explain else ""
             if bal.gap > 0.1:
-                value -= self.w("parity") * min(0.6, bal.gap)
-                if explain:
-                    notes.append(f"will not freeze behind {name(context.game, bal.rival)}")
+                terms.append(Term("parity", -self.w("parity") * min(0.6, bal.gap),
+                                  f"will not freeze behind {rival}" if explain else ""))
             else:
-                value += 0.2 * self.w("parity")
-                if explain:
-                    notes.append(f"at parity with {name(context.game, bal.rival)}")
+                terms.append(Term("parity", 0.2 * self.w("parity"), f"at parity with {rival}" if explain else ""))
         level, why = peril
         if level >= self.w("danger_line") and self.w("caution"):
-            value += 0.3 * self.w("caution")
-            if explain:
-                notes.append(f"wants calm: {why}")
-        return value, "; ".join(notes)
+            terms.append(Term("calm", 0.3 * self.w("caution"), f"wants calm: {why}" if explain else ""))
+        return terms
 
     # -- talks ------------------------------------------------------------------------------
     def _propose(self, context: BotContext) -> tuple[dict, str]:
@@ -253,7 +271,8 @@ class PersonaBot:
             ranked = []
             noise = context.draws(20, len(available))
             for i, t in enumerate(available):
-                value, _ = self._agreement_value(context, t.id, None, (), bal, peril, explain=False)
+                value = left_sum(term.value for term in self._agreement_terms(
+                    context, t.id, None, (), bal, peril, explain=False))
                 ranked.append((value + (noise[i] - 0.5) * self.w("noise"), t))
             ranked.sort(key=lambda item: (-item[0], item[1].id))
         in_force = {(a.template, frozenset(a.parties)) for a in context.view.agreements}
@@ -292,39 +311,46 @@ class PersonaBot:
         ranked = sorted(others, key=lambda p: (-tension[p], context.chance(40 + i * 7 + others.index(p))))
         return [seat, *ranked[: most - 1]]
 
-    def _respond(self, context: BotContext) -> tuple[dict, str]:
+    def _respond(self, context: BotContext) -> Plan:
         seat = context.view.seat
         game = context.game
-        # Only what the persona's numbers can use (`_agreement_value` reads deeds for `retaliate`).
+        # Only what the persona's numbers can use (`_agreement_terms` reads deeds for `retaliate`).
         deeds = last_deeds(game, context.view) if self.name != "random" and self.w("retaliate") else ()
         bal = balance(game, context.view, self._forces) if self.w("parity") else NO_BALANCE
         peril = danger(game, context.view, self._lines) if self.name != "random" else (0.0, "")
-        replies, reasons = [], []
+        replies, reasons, decisions = [], [], []
         for i, option in enumerate(context.options.to_answer):
             proposal = option.proposal
             template = game.templates[proposal.template]
             label = f"{possessive(name(game, proposal.proposer))} {template.label.get()}"
             reply = {"proposal": proposal.id, "answer": "reject"}
             if self.name == "random":
-                value, note = self.w("accept"), "at random"
+                terms = [Term("propensity", self.w("accept"), "at random")]
             else:
-                value, note = self._agreement_value(context, template.id, proposal.proposer, deeds, bal, peril)
+                terms = self._agreement_terms(context, template.id, proposal.proposer, deeds, bal, peril)
+            value = left_sum(t.value for t in terms)
             roll = context.chance(10 + i)
+            # The dice: it accepts when its value beats them (no words: the plain sentence).
+            terms.append(Term("dice", -roll, "at random" if self.name == "random" else ""))
+            if not option.can_accept:  # the rules refuse it, whatever it thinks: their reason leads
+                terms.append(Term("rules", -math.inf, option.reason or ""))
             counter = None
             if option.can_accept and roll < value:
-                reply["answer"] = "accept"
-                reasons.append(f"accepts {label}" + (f" ({note})" if note else ""))
+                reply["answer"], toward, verb = "accept", 1, f"accepts {label}"
             elif (counter := self._counter_params(template, proposal.params)) is not None and context.chance(30 + i) < (
                     self.w("counter") if option.can_accept else max(0.5, self.w("counter"))):
                 reply = {"proposal": proposal.id, "answer": "counter", "params": counter}
-                terms = ", ".join(f"{k} {v:g}" for k, v in counter.items())
-                why = option.reason if not option.can_accept else note
-                reasons.append(f"counters {label} with {terms}" + (f" ({why})" if why else ""))
+                toward, verb = -1, f"counters {label} with {', '.join(f'{k} {v:g}' for k, v in counter.items())}"
             else:
-                why = option.reason if not option.can_accept else note
-                reasons.append(f"rejects {label}" + (f" ({why})" if why else ""))
+                toward, verb = -1, f"rejects {label}"
+            lead = leading_term(terms, toward)
+            why = lead.words if lead is not None else ""
+            reason = verb + (f" ({why})" if why else "")
+            decisions.append(Decision("answer", str(reply["answer"]), tuple(terms), toward, reason))
+            reasons.append(reason)
             replies.append(reply)
-        return {"seat": seat, "kind": "respond", "replies": replies}, "; ".join(reasons) or "nothing to answer"
+        return Plan({"seat": seat, "kind": "respond", "replies": replies}, "; ".join(reasons) or "nothing to answer",
+                    tuple(decisions))
 
     @staticmethod
     def _counter_params(template, params: Mapping[str, float]) -> dict[str, float] | None:
@@ -344,7 +370,7 @@ class PersonaBot:
         return result if changed else None
 
     # -- decisions --------------------------------------------------------------------------
-    def _decide(self, context: BotContext) -> tuple[dict, str]:
+    def _decide(self, context: BotContext) -> Plan:
         seat = context.view.seat
         options = context.options
         available = options.available_moves()
@@ -360,7 +386,11 @@ class PersonaBot:
         level, why = danger(game, context.view, self._lines)
         afraid = level >= self.w("danger_line") and self.w("caution") > 0
 
-        scored: list[tuple[float, str, MoveOption, _Motive]] = []
+        # Each move's score is a sum of terms, added in this order: the persona's liking of its
+        # tags, a whim (noise), then each drive that touches it. The terms are kept with the words
+        # a reason would name them by: for a term above 0 the head of "HEAD: moves", for one
+        # below 0 a whole reason for playing nothing.
+        scored: list[tuple[float, str, MoveOption, _Parts]] = []
         noise = context.draws(100, len(available))
         spread = 2 * self.w("noise")
         motto = MOTTOS.get(self.name, self.name)
@@ -370,10 +400,12 @@ class PersonaBot:
         if not (hostile or friendly or afraid or (bal.rival is not None and parity)):
             for move, draw in zip(available, noise, strict=True):
                 liking = (sense_of(move.id) or self._sense(table, game, move.id)).liking
-                scored.append((-(liking + (draw - 0.5) * spread), move.id, move, motto if liking > 0 else ""))
+                whim = (draw - 0.5) * spread
+                scored.append((-(liking + whim), move.id, move, [
+                    ("persona", liking, motto if liking > 0 else "holds steady"),
+                    ("whim", whim, "tries something new" if whim > 0 else "holds steady")]))
         else:
-            # What each drive adds to a move it touches is the same for every move: work it out
-            # once. A motive is a string, or a function making it: only the chosen moves' are read.
+            # What each drive adds to a move it touches is the same for every move: work it out once.
             answering = bool(hostile) and not forgiving
             rewarding = bool(friendly) and not hostile and bool(reward)
             returns = lambda: f"returns {_labels(friendly, game)} in kind"
@@ -390,72 +422,92 @@ class PersonaBot:
                 assert bal.rival is not None  # read only when pacing, which needs a rival
                 return f"at parity with {name(game, bal.rival)}, can afford restraint"
 
+            def will_not_freeze() -> str:
+                assert bal.rival is not None  # read only when pacing, which needs a rival
+                return f"will not freeze behind {name(game, bal.rival)}: makes no move"
+
             wary = caution * (1.0 + level) if afraid else 0.0
             steady = caution * level if afraid else 0.0
             steadies = f"{why}: steadies things" if afraid else ""
+            frightened = f"{why}: makes no move" if afraid else ""
             for move, draw in zip(available, noise, strict=True):
                 liking, tags, hostile_, friendly_, force, buildup, steadying = (
                     sense_of(move.id) or self._sense(table, game, move.id))
-                score = liking + (draw - 0.5) * spread
-                motive: _Motive = motto if liking > 0 else ""
+                whim = (draw - 0.5) * spread
+                score = liking + whim
+                parts: _Parts = [("persona", liking, motto if liking > 0 else "holds steady"),
+                                 ("whim", whim, "tries something new" if whim > 0 else "holds steady")]
                 if answering and hostile_:
                     bonus = retaliate * (1.0 if tags & answer_tags else 0.4)
                     score += bonus
-                    if bonus >= 0.5:
-                        same = [d for d in hostile if d.tags & tags] or hostile
-                        kind = "its own" if tags & answer_tags else "strength"
-                        motive = lambda same=same, kind=kind: f"answers {_labels(same, game)} with {kind}"
+                    same = [d for d in hostile if d.tags & tags] or hostile
+                    kind = "its own" if tags & answer_tags else "strength"
+
+                    def answers(same: list[Deed] = same, kind: str = kind) -> str:
+                        return f"answers {_labels(same, game)} with {kind}"
+
+                    parts.append(("reciprocity", bonus, answers))
                 elif rewarding and friendly_:
                     score += reward
-                    motive = returns
+                    parts.append(("reciprocity", reward, returns))
                 if pacing:
                     if behind and force:
                         score += catch_up
-                        motive = closes
+                        parts.append(("parity", catch_up, closes))
                     elif behind and friendly_:
                         score -= hold_back
+                        parts.append(("parity", -hold_back, will_not_freeze))
                     elif level_ and buildup:
                         score -= parity * 0.6
+                        parts.append(("parity", -(parity * 0.6), affords))
                     elif level_ and friendly_:
                         score += parity * 0.3
-                        motive = affords
+                        parts.append(("parity", parity * 0.3, affords))
                 if afraid:
                     if hostile_:
                         score -= wary
+                        parts.append(("caution", -wary, frightened))
                     elif steadying:
                         score += steady
-                        motive = steadies
-                scored.append((-score, move.id, move, motive))
+                        parts.append(("caution", steady, steadies))
+                scored.append((-score, move.id, move, parts))
         scored.sort()  # best first, then by id (ids are unique: moves themselves are never compared)
         chosen: list[MoveOption] = []
-        motives: list[_Motive] = []
+        chosen_parts: _Parts = []
         spent = 0.0
         budget = options.budget
         threshold = self.w("threshold")
-        for negated, _, move, motive in scored:
+        for negated, _, move, parts in scored:
             if len(chosen) >= options.max_moves or -negated <= threshold:
                 break
             if budget is not None and spent + move.cost > budget + 1e-9:
                 continue
             chosen.append(move)
-            motives.append(motive)
+            chosen_parts += parts
             spent += move.cost
         moves = {"seat": seat, "kind": "decide", "moves": [m.id for m in chosen]}
-        if not chosen:
-            if hostile and forgiving:
-                return moves, f"forgives {_labels(hostile, game)}; holds steady"
-            if afraid:
-                return moves, f"{why}: makes no move"
-            return moves, "holds steady"
-        head = next((m for m in motives if m), "tries something new")
-        if callable(head):
-            head = head()
-        labels = ", ".join(m.label.get() for m in chosen)
-        if forgiving:
-            head = f"forgives {_labels(hostile, game)}; {head}"
-        return moves, f"{head}: {labels}"
+        forgives = f"forgives {_labels(hostile, game)}; " if forgiving else ""
+        if chosen:
+            terms = sum_by_name([Term(n, v, w() if callable(w) else w) for n, v, w in chosen_parts])
+            lead = leading_term(terms, 1)
+            head = lead.words if lead is not None else "tries something new"
+            reason = f"{forgives}{head}: {', '.join(m.label.get() for m in chosen)}"
+            return Plan(moves, reason, (Decision("moves", "play", terms, 1, reason),))
+        # Nothing played: what held back the move that came closest (below the persona's
+        # threshold, or too dear for what was left of the budget).
+        terms = ()
+        if scored:
+            negated, _, _, parts = scored[0]
+            terms = (*(Term(n, v, w() if callable(w) and v < 0 else w if isinstance(w, str) else "")
+                       for n, v, w in parts),
+                     Term("threshold", -threshold, "holds steady"))
+            if -negated > threshold:
+                terms += (Term("budget", -math.inf, "holds steady"),)
+        lead = leading_term(terms, -1)
+        reason = forgives + (lead.words if lead is not None else "holds steady")
+        return Plan(moves, reason, (Decision("moves", "none", terms, -1, reason),))
 
-    def _decide_at_random(self, context: BotContext, available) -> tuple[dict, str]:
+    def _decide_at_random(self, context: BotContext, available) -> Plan:
         options = context.options
         chosen: list[MoveOption] = []
         spent = 0.0
@@ -470,10 +522,16 @@ class PersonaBot:
             chosen.append(move)
             spent += move.cost
         labels = ", ".join(m.label.get() for m in chosen) or "nothing"
-        return {"seat": context.view.seat, "kind": "decide", "moves": [m.id for m in chosen]}, f"picks at random: {labels}"
+        reason = f"picks at random: {labels}"
+        decision = Decision("moves", "play" if chosen else "none", (Term("dice", 1.0 if chosen else -1.0, "picks at random"),),
+                            1 if chosen else -1, reason)
+        return Plan({"seat": context.view.seat, "kind": "decide", "moves": [m.id for m in chosen]}, reason, (decision,))
 
     # -- crises -----------------------------------------------------------------------------
-    def _crisis(self, context: BotContext) -> tuple[dict, str]:
+    def _crisis(self, context: BotContext) -> Plan:
+        """A crisis choice passes gates in order (the brink, the last round to mirror, caution),
+        then a roll against the persona's odds. The terms are the chances that pulled toward the
+        choice taken; the reason names the largest."""
         view = context.view
         game = context.game
         seat = view.seat
@@ -482,50 +540,63 @@ class PersonaBot:
         rung = crisis.rung if crisis else 0
         rung_label = game.scenario.crisis.rungs[min(rung, top)].label.get()
 
-        def choose(choice: CrisisChoice, reason: str) -> tuple[dict, str]:
-            return {"seat": seat, "kind": "crisis", "choice": choice.value}, reason
+        def choose(choice: CrisisChoice, *terms: Term) -> Plan:
+            lead = leading_term(terms, 1)
+            reason = lead.words if lead is not None else f"{choice.value.replace('_', ' ')} at random"
+            return Plan({"seat": seat, "kind": "crisis", "choice": choice.value}, reason,
+                        (Decision("crisis", choice.value, terms, 1, reason),))
 
         roll = context.chance(300)
         if self.name == "random":
             choice = list(CrisisChoice)[int(roll * 3)]
-            return choose(choice, f"{choice.value.replace('_', ' ')} at random")
+            return choose(choice, Term("dice", 1 / 3, f"{choice.value.replace('_', ' ')} at random"))
         # The brink: close enough to nuclear use that one bad round could get there. The top
         # two-fifths of the ladder, or more if this game has seen crises jump further at once.
         brink = max(1, round(0.4 * top), largest_rise(game, view))
         if rung >= top - brink and context.chance(301) < self.w("brink"):
-            return choose(CrisisChoice.BACK_DOWN, f"steps back from the brink ({rung_label})")
+            return choose(CrisisChoice.BACK_DOWN, Term("brink", self.w("brink"), f"steps back from the brink ({rung_label})"))
         last = {a: c for a, c in crisis_choices_last_round(view).items() if a != seat}
         escalated = [a for a, c in last.items() if c == CrisisChoice.ESCALATE.value]
         backed = [a for a, c in last.items() if c == CrisisChoice.BACK_DOWN.value]
         names = lambda actors: " and ".join(name(game, a) for a in actors)  # noqa: E731
         if self.w("retaliate") and last:
+            mirror = self.w("retaliate")
             if escalated:
                 if context.chance(302) < self.w("forgive"):
-                    return choose(CrisisChoice.HOLD, f"holds rather than answer {possessive(names(escalated))} escalation")
-                return choose(CrisisChoice.ESCALATE, f"answers {possessive(names(escalated))} escalation with its own")
+                    return choose(CrisisChoice.HOLD, Term("forgiveness", self.w("forgive"),
+                                                          f"holds rather than answer {possessive(names(escalated))} escalation"))
+                return choose(CrisisChoice.ESCALATE, Term("reciprocity", mirror,
+                                                          f"answers {possessive(names(escalated))} escalation with its own"))
             if backed:
-                return choose(CrisisChoice.BACK_DOWN, f"meets {possessive(names(backed))} step back with its own")
-            return choose(CrisisChoice.HOLD, "holds, as the others held")
+                return choose(CrisisChoice.BACK_DOWN, Term("reciprocity", mirror,
+                                                           f"meets {possessive(names(backed))} step back with its own"))
+            return choose(CrisisChoice.HOLD, Term("reciprocity", mirror, "holds, as the others held"))
         level, why = danger(game, view, self._lines)
-        if self.w("caution") and level >= self.w("danger_line") and (rung > 0 or self.w("caution") >= 1):
-            if context.chance(303) < min(1.0, self.w("caution") * level + self.w("back_down")):
-                return choose(CrisisChoice.BACK_DOWN, f"backs down: {why}")
         escalate, back_down = self.w("escalate"), self.w("back_down")
+        if self.w("caution") and level >= self.w("danger_line") and (rung > 0 or self.w("caution") >= 1):
+            if context.chance(303) < min(1.0, self.w("caution") * level + back_down):
+                return choose(CrisisChoice.BACK_DOWN, Term("caution", self.w("caution") * level, f"backs down: {why}"),
+                              Term("persona", back_down, f"backs down at {rung_label}"))
+        # The roll: the persona's odds, moved by what the others did and the balance of forces.
+        escalating = [Term("persona", escalate, f"raises the stakes at {rung_label}")]
+        backing = [Term("persona", back_down, f"backs down at {rung_label}")]
         if backed and escalate > 0:
-            escalate = min(1.0, escalate * 1.5)
+            pressed = min(1.0, escalate * 1.5)
+            escalating.append(Term("pressing", pressed - escalate, f"presses as {names(backed)} backs down"))
+            escalate = pressed
         if self.w("parity"):
             bal = balance(game, view, self._forces)
             if bal.gap > 0.15:
                 back_down += 0.2  # not now, not from behind
+                backing.append(Term("parity", 0.2, f"backs down while behind {name(game, bal.rival or '')}"))
             elif bal.gap < 0:
                 escalate += 0.1
+                escalating.append(Term("parity", 0.1, f"presses its lead over {name(game, bal.rival or '')}"))
         if roll < escalate:
-            if backed:
-                return choose(CrisisChoice.ESCALATE, f"presses as {names(backed)} backs down")
-            return choose(CrisisChoice.ESCALATE, f"raises the stakes at {rung_label}")
+            return choose(CrisisChoice.ESCALATE, *escalating)
         if roll < escalate + back_down:
-            return choose(CrisisChoice.BACK_DOWN, f"backs down at {rung_label}")
-        return choose(CrisisChoice.HOLD, f"holds firm at {rung_label}")
+            return choose(CrisisChoice.BACK_DOWN, *backing)
+        return choose(CrisisChoice.HOLD, Term("persona", 1.0 - escalate - back_down, f"holds firm at {rung_label}"))
 
 
 def _factory(persona: str):

@@ -37,6 +37,8 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "it would bind its {move}": {"zh": "会束缚它的{move}"},
     "distrusts {actor} after its {move}": {"zh": "因{actor}的{move}而不信任对方"},
     "returns {actor} good faith": {"zh": "回报{actor}善意"},
+    # (before its shorter form, which would read "Russia: makes no move" as the actor)
+    "will not freeze behind {actor}: makes no move": {"zh": "不愿在落后于{actor}时被冻结:不采取行动"},
     "will not freeze behind {actor}": {"zh": "不愿在落后于{actor}时被冻结"},
     "at parity with {actor}": {"zh": "与{actor}势均力敌"},
     "wants calm: {why}": {"zh": "希望局势平静:{why}"},
@@ -64,6 +66,8 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "holds, as the others held": {"zh": "其他各方坚持,它也坚持"},
     "backs down: {why}": {"zh": "退让:{why}"},
     "presses as {actors} backs down": {"zh": "趁{actors}退让而施压"},
+    "presses its lead over {actor}": {"zh": "凭借对{actor}的优势施压"},
+    "backs down while behind {actor}": {"zh": "在落后于{actor}时退让"},
     "raises the stakes at {rung}": {"zh": "在「{rung}」加码"},
     "backs down at {rung}": {"zh": "在「{rung}」退让"},
     "holds firm at {rung}": {"zh": "在「{rung}」坚持"},

@@ -1,0 +1,73 @@
+"""A bot's decision as a sum of named terms, and the reason that follows from it.
+
+Every choice a built-in persona makes is a total of terms (its plain liking, trust or distrust of
+a proposer, what an agreement would bind, the balance of forces, caution, the dice ...). The
+choice follows from the total; the reason names the *leading* term: the largest of those that
+pushed toward what was chosen, never one that pushed against it. A `Decision` keeps the terms,
+so a test (or a curious facilitator) can check that the words and the arithmetic agree.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from engine.scenario.arithmetic import left_sum
+
+
+@attrs.frozen
+class Term:
+    """One named part of a decision's total. `value` > 0 pushes toward the decision's first option
+    (accept an offer, play the moves, take the crisis choice), < 0 against it. `words` are how a
+    reason names it; empty: the reason's plain sentence ("accepts X", "holds steady")."""
+
+    name: str
+    value: float
+    words: str = ""
+
+
+@attrs.frozen
+class Decision:
+    """One choice with its terms: `toward` is +1 when the choice went with the terms above 0
+    (an acceptance, moves played, the crisis choice taken), -1 when it went against them (a
+    rejection or counter, no move played). `reason` is built from `leading`."""
+
+    kind: str  # "answer", "moves" or "crisis"
+    choice: str  # accept / reject / counter; play / none; escalate / hold / back_down
+    terms: tuple[Term, ...]
+    toward: int
+    reason: str = ""
+
+    @property
+    def total(self) -> float:
+        return left_sum(t.value for t in self.terms)
+
+    @property
+    def leading(self) -> Term | None:
+        return leading_term(self.terms, self.toward)
+
+
+def leading_term(terms: tuple[Term, ...] | list[Term], toward: int) -> Term | None:
+    """The largest term in the direction of the choice (the first of equals), or None if no
+    term pushed that way."""
+    best: Term | None = None
+    for term in terms:
+        pull = term.value * toward
+        if pull > 0 and (best is None or pull > best.value * toward):
+            best = term
+    return best
+
+
+def sum_by_name(terms: list[Term]) -> tuple[Term, ...]:
+    """Terms of several choices made together (the moves of one decision) as one term per name,
+    in order of first appearance; each keeps the words of its largest part in the direction of
+    its total."""
+    totals: dict[str, list[Term]] = {}
+    for term in terms:
+        totals.setdefault(term.name, []).append(term)
+    merged = []
+    for name, parts in totals.items():
+        total = left_sum(t.value for t in parts)
+        sign = -1.0 if total < 0 else 1.0
+        biggest = max(parts, key=lambda t: t.value * sign)  # the first of equals
+        merged.append(Term(name, total, biggest.words))
+    return tuple(merged)
