@@ -11,61 +11,61 @@ from collections.abc import Iterator, Mapping
 from engine.scenario.text import DEFAULT_LANGUAGE, Text
 
 PHRASES: dict[str, dict[str, str]] = {
-    "turn_start": {"en": "Turn {turn} begins ({date}).", "zh": "第 {turn} 回合开始({date})。"},
+    "turn_start": {"en": "Turn {turn} begins ({date}).", "zh": "第 {turn} 回合开始（{date}）。"},
     "proposed": {
         "en": "{actor} proposes {template} to {parties}.",
-        "zh": "{actor} 向 {parties} 提议:{template}。",
+        "zh": "{actor} 向 {parties} 提议：{template}。",
     },
     "countered": {
         "en": "{actor} counters with {template}: {params}.",
-        "zh": "{actor} 提出反提案:{template}:{params}。",
+        "zh": "{actor} 提出反提案：{template}：{params}。",
     },
     "accepted": {"en": "{actor} accepts {template}.", "zh": "{actor} 接受 {template}。"},
     "rejected": {"en": "{actor} rejects {template}.", "zh": "{actor} 拒绝 {template}。"},
     "lapsed": {"en": "The proposal of {template} lapses.", "zh": "{template} 提案失效。"},
     "lapsed_duplicate": {
         "en": "{actor}'s proposal of {template} lapses: it is already in force between these parties.",
-        "zh": "{actor} 的 {template} 提案失效:该协议已在这些当事方之间生效。",
+        "zh": "{actor} 的 {template} 提案失效：该协议已在这些当事方之间生效。",
     },
     "lapsed_talks_over": {
         "en": "{actor}'s counter-proposal of {template} lapses unanswered: the talks of this turn are over.",
-        "zh": "{actor} 的 {template} 反提案未获答复即失效:本回合谈判已结束。",
+        "zh": "{actor} 的 {template} 反提案未获答复即失效：本回合谈判已结束。",
     },
-    "void": {"en": "{actor}'s offer of {template} is void: {reason}.", "zh": "{actor} 的 {template} 提议作废:{reason}。"},
+    "void": {"en": "{actor}'s offer of {template} is void: {reason}.", "zh": "{actor} 的 {template} 提议作废：{reason}。"},
     "signed": {
         "en": "Agreement in force: {template} between {parties}.",
-        "zh": "协议生效:{parties} 之间的 {template}。",
+        "zh": "协议生效：{parties} 之间的 {template}。",
     },
     "expired": {"en": "{template} has expired.", "zh": "{template} 已到期。"},
-    "played": {"en": "{actor}: {move}.", "zh": "{actor}:{move}。"},
-    "played_secretly": {"en": "{actor} (secret): {move}.", "zh": "{actor}(秘密):{move}。"},
+    "played": {"en": "{actor}: {move}.", "zh": "{actor}：{move}。"},
+    "played_secretly": {"en": "{actor} (secret): {move}.", "zh": "{actor}（秘密）：{move}。"},
     "breach_detected": {
         "en": "{actor} is caught breaching {template}.",
         "zh": "{actor} 被发现违反 {template}。",
     },
     "breach_hidden": {
         "en": "{actor} breached {template}; no one noticed.",
-        "zh": "{actor} 违反了 {template},无人察觉。",
+        "zh": "{actor} 违反了 {template}，无人察觉。",
     },
     "agreement_collapsed": {"en": "{template} collapses.", "zh": "{template} 破裂。"},
     "crisis_started": {
         "en": "Crisis between {parties}: {rung}.",
-        "zh": "{parties} 之间爆发危机:{rung}。",
+        "zh": "{parties} 之间爆发危机：{rung}。",
     },
-    "crisis_choices": {"en": "Crisis round {round}: {choices}.", "zh": "危机第 {round} 轮:{choices}。"},
-    "crisis_rung": {"en": "The crisis stands at: {rung}.", "zh": "危机处于:{rung}。"},
-    "crisis_over": {"en": "The crisis subsides at: {rung}.", "zh": "危机在此平息:{rung}。"},
+    "crisis_choices": {"en": "Crisis round {round}: {choices}.", "zh": "危机第 {round} 轮：{choices}。"},
+    "crisis_rung": {"en": "The crisis stands at: {rung}.", "zh": "危机处于：{rung}。"},
+    "crisis_over": {"en": "The crisis subsides at: {rung}.", "zh": "危机在此平息：{rung}。"},
     "clock": {
         "en": "The clock stands at {clock} seconds to midnight ({change}).",
-        "zh": "末日时钟:距午夜 {clock} 秒({change})。",
+        "zh": "末日时钟：距午夜 {clock} 秒（{change}）。",
     },
     "risk": {"en": "Escalation risk {risk}.", "zh": "升级风险 {risk}。"},
     "activated": {"en": "{actor} joins the table.", "zh": "{actor} 加入谈判。"},
     "adjusted": {
         "en": "The facilitator sets {track} to {value}: {reason}",
-        "zh": "主持人将 {track} 设为 {value}:{reason}",
+        "zh": "导调员将 {track} 调整为 {value}：{reason}",
     },
-    "game_over": {"en": "The game ends: {how}.", "zh": "游戏结束:{how}。"},
+    "game_over": {"en": "The game ends: {how}.", "zh": "游戏结束：{how}。"},
     "midnight": {"en": "Midnight. Catastrophe for everyone", "zh": "午夜。所有人的灾难"},
     "nuclear_use": {"en": "Nuclear use. Catastrophe for everyone", "zh": "核武器被使用。所有人的灾难"},
     "last_turn": {"en": "the last turn is over", "zh": "最后一回合结束"},
@@ -126,42 +126,42 @@ def new_phrase(key: str, languages: tuple[str, ...], **args: object) -> Text:
 # number, kept as it is. The most specific pattern (the most fixed words) is tried first.
 REASONS: dict[str, dict[str, str]] = {
     # why a move, a template or an answer is closed (engine.rules.options, talks, resolution)
-    "costs {cost:num}, the budget is {budget:num}": {"zh": "费用 {cost},预算只有 {budget}"},
+    "costs {cost:num}, the budget is {budget:num}": {"zh": "费用 {cost}，预算只有 {budget}"},
     "not open to this actor": {"zh": "此方不可用"},
     "its conditions are not met": {"zh": "条件未满足"},
     "not on this turn's agenda": {"zh": "不在本回合议程上"},
     "too few eligible actors at the table": {"zh": "桌上符合条件的参与方太少"},
     "its conditions for accepting are not met": {"zh": "接受的条件未满足"},
-    "it would be in breach at once at these terms ({terms})": {"zh": "按这些条款会立即违约({terms})"},
+    "it would be in breach at once at these terms ({terms})": {"zh": "按这些条款会立即违约（{terms}）"},
     "it would be in breach at once at these terms": {"zh": "按这些条款会立即违约"},
     "already in force with every possible set of parties": {"zh": "已与所有可能的缔约方组合生效"},
     "already in force between these parties": {"zh": "已在这些缔约方之间生效"},
     "the game is over": {"zh": "游戏已结束"},
     # why an input is refused (the rules' IllegalInput messages a player can meet)
-    "these moves cost {cost:num}, more than the budget of {budget:num}": {"zh": "这些行动费用 {cost},超过预算 {budget}"},
+    "these moves cost {cost:num}, more than the budget of {budget:num}": {"zh": "这些行动费用 {cost}，超过预算 {budget}"},
     "at most {n:num} moves a turn": {"zh": "每回合最多 {n} 个行动"},
     "at most {n:num} proposals a turn": {"zh": "每回合最多 {n} 个提案"},
     "a move may be played once a turn": {"zh": "每个行动每回合只能使用一次"},
-    "{seat} may not play {move}: {why}": {"zh": "{seat}不能采取{move}:{why}"},
-    "{seat} may not propose {template}: {why}": {"zh": "{seat}不能提出{template}:{why}"},
-    "{seat} cannot accept {template}: {why}": {"zh": "{seat}无法接受{template}:{why}"},
+    "{seat} may not play {move}: {why}": {"zh": "{seat}不能采取{move}：{why}"},
+    "{seat} may not propose {template}: {why}": {"zh": "{seat}不能提出{template}：{why}"},
+    "{seat} cannot accept {template}: {why}": {"zh": "{seat}无法接受{template}：{why}"},
     "{seat} must be a party to its own proposal of {template}": {"zh": "{seat}必须是自己提出的{template}的缔约方"},
     "{seat} has already submitted for this phase": {"zh": "{seat}在本阶段已经提交"},
     "{template} needs at least {n:num} parties": {"zh": "{template}至少需要 {n} 个缔约方"},
     "{template} allows at most {n:num} parties": {"zh": "{template}最多允许 {n} 个缔约方"},
-    "{template}: a party is named twice": {"zh": "{template}:同一缔约方被列了两次"},
+    "{template}: a party is named twice": {"zh": "{template}：同一缔约方被列了两次"},
     "{template} between these parties is already in force": {"zh": "{template}已在这些缔约方之间生效"},
     "{template}: {parameter} must lie between {low:num} and {high:num}": {
-        "zh": "{template}:{parameter}必须在 {low} 到 {high} 之间"},
+        "zh": "{template}：{parameter}必须在 {low} 到 {high} 之间"},
     "{template}: {parameter} must be {low:num} plus a multiple of {step:num}": {
-        "zh": "{template}:{parameter}必须是 {low} 加 {step} 的整数倍"},
+        "zh": "{template}：{parameter}必须是 {low} 加 {step} 的整数倍"},
 }
 
 # The pieces sentences are made of: lists, possessives, terms. Tried after every sentence, in this
 # order (a sentence's own fixed words place its slots better than a list's comma can).
 PIECES: dict[str, dict[str, str]] = {
-    "{a}; {b}": {"zh": "{a};{b}"},
-    "{a}: {b}": {"zh": "{a}:{b}"},
+    "{a}; {b}": {"zh": "{a}；{b}"},
+    "{a}: {b}": {"zh": "{a}：{b}"},
     "{a}, {b}": {"zh": "{a}、{b}"},
     "{a} and {b}": {"zh": "{a}和{b}"},
     "{a}'s {b}": {"zh": "{a}的{b}"},
