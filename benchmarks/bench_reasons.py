@@ -198,8 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         before = json.loads(args.check_inputs.read_text())
         differ = sorted(k for k in inputs if before.get(k) != inputs[k])
         print(f"\ninputs: {len(differ)} of {len(inputs)} games chose differently")
-        for key in differ[:20]:
-            print(f"  {key}")
+        for group, n in sorted(Counter(key.rsplit(" ", 1)[0] for key in differ).items()):
+            print(f"  {group}: {n}")
     return 0
 
 

@@ -111,7 +111,7 @@ class _Table:
 
     def __init__(self) -> None:
         self.moves: dict[str, _MoveSense] = {}
-        self.stakes: dict[tuple[str, str], tuple[float, str]] = {}
+        self.stakes: dict[tuple[str, str], tuple[float, str, bool]] = {}
 
 
 def _labels(deeds: list[Deed], game) -> str:
@@ -198,8 +198,9 @@ class PersonaBot:
         raise ValueError(f"a bot cannot act in the {phase.value} phase")
 
     # -- what an agreement is worth to this persona ---------------------------------------------
-    def _stake(self, context: BotContext, template_id: str) -> tuple[float, str]:
-        """How much the persona minds being bound by an agreement (0..), and what it would bind."""
+    def _stake(self, context: BotContext, template_id: str) -> tuple[float, str, bool]:
+        """How much the persona minds being bound by an agreement (0..), the move it minds most,
+        and whether the agreement binds any of its moves at all (a declaration binds none)."""
         game = context.game
         stakes = self._table(game).stakes
         key = (context.view.seat, template_id)
@@ -208,16 +209,17 @@ class PersonaBot:
             return known
         template = game.templates[template_id]
         bound = set(template.breach.moves) if template.breach else set()
-        worst, what = 0.0, ""
+        worst, what, binds = 0.0, "", False
         for move in game.scenario.moves:
             if move.actors and context.view.seat not in move.actors:
                 continue
             tags = move_tags(game, move.id)
             if move.id in bound or (move.system == template.system and HOSTILE_TAGS & set(tags)):
+                binds = True
                 score = self.tag_score(tags)
                 if score > worst:
                     worst, what = score, move.label.get()
-        stakes[key] = (worst * self.w("bind"), what)
+        stakes[key] = (worst * self.w("bind"), what, binds)
         return stakes[key]
 
     def _agreement_terms(self, context: BotContext, template_id: str, proposer: str | None,
@@ -225,7 +227,7 @@ class PersonaBot:
         """What an agreement is worth to the persona, term by term (their total is its value)."""
         game = context.game
         terms = [Term("propensity", self.w("accept"))]  # its plain readiness: no words of its own
-        stake, what = self._stake(context, template_id)
+        stake, what, binds = self._stake(context, template_id)
         if stake > 0.05:
             terms.append(Term("bind", -stake, f"it would bind its {what}" if explain else ""))
         if proposer is not None and self.w("retaliate"):
@@ -237,7 +239,9 @@ class PersonaBot:
             elif any(d.friendly for d in theirs):
                 terms.append(Term("good faith", 0.2 * self.w("reward"),
                                   f"returns {possessive(name(game, proposer))} good faith"))
-        if self.w("parity") and bal.rival is not None:
+        if self.w("parity") and bal.rival is not None and binds:
+            # Only an agreement that binds some of its moves can freeze it behind (or hold it
+            # at) parity: a declaration such as the dictum binds nothing.
             rival = name(game, bal.rival) if explain else ""
             if bal.gap > 0.1:
                 terms.append(Term("parity", -self.w("parity") * min(0.6, bal.gap),
