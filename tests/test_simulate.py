@@ -7,12 +7,18 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.play.records import read_record, replay
 from engine.play.simulate import (
+    EXACT_LIMIT,
+    SKETCH_ACCURACY,
     Batch,
     GameResult,
+    Moments,
     ScenarioSource,
+    Spread,
     compare,
     mean_ci,
     quartiles,
@@ -95,6 +101,62 @@ def test_compare_pairs_games_by_index():
     assert d["pairs"] == 4
     assert d["catastrophe"]["a"] == 0.5 and d["catastrophe"]["b"] == 0.0 and d["catastrophe"]["mean"] == -0.5
     assert d["clock"]["mean"] == 5.0 and d["clock"]["low"] == d["clock"]["high"] == 5.0  # every pair +5
+
+
+# -- figures that stream: the same as from the whole list, in bounded memory -----------------------
+
+FLOATS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False) | st.integers(-50, 50).map(lambda i: i / 8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(FLOATS | st.just(math.nan), max_size=60), st.randoms(use_true_random=False))
+def test_moments_give_mean_ci_bit_for_bit_in_any_order(values, random):
+    moments = Moments()
+    shuffled = list(values)
+    random.shuffle(shuffled)
+    for value in shuffled:
+        moments.add(value)
+    expected = mean_ci(values)
+    assert moments.ci().keys() == expected.keys()
+    for key, value in moments.ci().items():
+        assert value == expected[key] or (math.isnan(value) and math.isnan(expected[key])), key
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(FLOATS, max_size=80))
+def test_a_spread_gives_the_lists_quartiles_bit_for_bit(values):
+    spread = Spread()
+    for value in values:
+        spread.add(value)
+    assert spread.exact and spread.summary() == quartiles(values)
+
+
+def test_past_its_exact_limit_a_spread_keeps_bounded_buckets_within_its_accuracy():
+    import random
+
+    chance = random.Random(3)
+    values = [round(chance.uniform(0.0, 200.0), 6) for _ in range(EXACT_LIMIT * 4)]
+    values += [0.0] * 500  # midnight: the clock at zero
+    spread = Spread()
+    for value in values:
+        spread.add(value)
+    assert not spread.exact
+    got, exact = spread.summary(), quartiles(values)
+    assert (got["min"], got["max"], got["mean"]) == (exact["min"], exact["max"], exact["mean"])
+    for key in ("q1", "median", "q3"):
+        assert got[key] == pytest.approx(exact[key], rel=2 * SKETCH_ACCURACY)
+    buckets = len(spread._buckets or {})
+    for value in values:  # as many values again take no more buckets: memory does not grow with games
+        spread.add(value)
+    assert len(spread._buckets or {}) == buckets < EXACT_LIMIT * 4
+
+
+def test_a_paired_tally_zero_fills_a_system_first_signed_late():
+    a = [result(i, agreements={"arms": 1} if i == 3 else {}) for i in range(4)]
+    b = [result(i) for i in range(4)]
+    d = compare(a, b)
+    assert d["agreements"]["arms"]["n"] == 4 and d["agreements"]["arms"]["a"] == 0.25
+    assert d["agreements"]["arms"]["mean"] == mean_ci([0.0, 0.0, 0.0, -1.0])["mean"]
 
 
 # -- batches ---------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from engine.play.records import (
     replay,
     write_record,
 )
-from engine.play.simulate import GameResult, Opening, ScenarioSource
+from engine.play.simulate import GameResult, Opening, Runner, ScenarioSource
 from engine.rules.game import Game
 from engine.rules.inputs import input_to_dict, parse_input
 from engine.rules.options import SeatOptions
@@ -415,15 +415,22 @@ def what_if(
     lineup: Mapping[str, str] | None = None,
     lineup_b: Mapping[str, str] | None = None,
     progress: Sequence[Callable[[int, int], None] | None] = (None, None),
-) -> tuple[dict, list[GameResult], list[GameResult] | None]:
+    runner: Runner | None = None,
+    each_chunk: Callable[[tuple[list[GameResult], ...]], None] | None = None,
+    keep_results: bool = True,
+) -> tuple[dict, list[GameResult] | None, list[GameResult] | None]:
     """Bot continuations from a branch point, through the normal batch path (jobs, seeds
     `base_seed + i`): A as played; B with `changes` (or, without changes, with the bots of
     `lineup_b` after the point), on the same seeds. Returns the report as plain data (what
     `midnight simulate --from --json` prints; a debrief report can show it) and each arm's results.
 
     `point.game` must be `source.load()` (the game the workers play). Raises BranchError for a
-    change that is not a legal choice."""
-    from engine.play.simulate import Batch, compare, run_batch, seat_labels, summarize
+    change that is not a legal choice. The arms are played together, chunk by chunk on the same
+    seeds (`run_tallied`: on `runner`, a cluster's, if given), and summed up as they arrive;
+    `each_chunk` sees each chunk's results (CSV rows); with `keep_results=False` no arm's results
+    are kept (None is returned for them), so memory does not grow with `runs`. `progress[0]`
+    follows the games of each arm."""
+    from engine.play.simulate import Batch, run_tallied, seat_labels
 
     game = point.game
     lineup = dict(lineup or {})
@@ -436,8 +443,18 @@ def what_if(
     elif lineup_b:
         batch_b = Batch(source, {**lineup, **lineup_b}, base_seed, opening_a)
     opening_a.start(game, base_seed)  # replayed once here: forked workers inherit it
-    results_a = run_batch(batch_a, runs, jobs, progress[0])
-    results_b = run_batch(batch_b, runs, jobs, progress[1]) if batch_b is not None else None
+    kept: tuple[list[GameResult], ...] = ([], []) if keep_results else ()
+
+    def seen(results: tuple[list[GameResult], ...]) -> None:
+        for arm, chunk in zip(kept, results, strict=False):
+            arm.extend(chunk)
+        if each_chunk is not None:
+            each_chunk(results)
+
+    batches = (batch_a,) if batch_b is None else (batch_a, batch_b)
+    tallied = run_tallied(batches, runs, jobs, runner=runner, progress=progress[0], each_chunk=seen)
+    results_a = kept[0] if keep_results else None
+    results_b = kept[1] if keep_results and batch_b is not None else None
     report: dict = {
         "scenario": {"id": game.scenario.id, "version": game.scenario.version, "hash": game.content_hash},
         "from": {"record": point.source, "seed": point.record.seed, "turn": point.turn, "digest": point.digest,
@@ -447,17 +464,17 @@ def what_if(
         "seats": seat_labels(game, lineup),
         "as_played": {"decisions": {str(v["seat"]): list(v.get("moves", ())) for v in point.inputs_of_turn()
                                     if v.get("kind") == "decide"},
-                      "summary": summarize(results_a, game)},
+                      "summary": tallied.tallies[0].summary(game)},
     }
-    if batch_b is not None and results_b is not None:
+    if batch_b is not None and tallied.paired is not None:
         if opening_b is not None:
             report["changed"] = {"changes": [str(c) for c in changes],
                                  "decisions": {c.seat: "bot" if c.bot else _decided(opening_b.pinned.get(c.seat, ()))
                                                for c in changes}}
         else:
             report["changed"] = {"seats": seat_labels(game, batch_b.lineup)}
-        report["changed"]["summary"] = summarize(results_b, game)
-        report["difference"] = compare(results_a, results_b)
+        report["changed"]["summary"] = tallied.tallies[1].summary(game)
+        report["difference"] = tallied.paired.result()
     return report, results_a, results_b
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
 import os
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from engine.errors import MidnightError
 
@@ -26,8 +30,12 @@ def add_parser(sub) -> None:
     parser.add_argument("--seed", type=int, default=0, help="base seed: game i uses seed SEED+i (default 0)")
     parser.add_argument("--seats", metavar="SEAT=PERSONA,...", default="",
                         help="bot persona per seat, e.g. us=hawk,china=parity-seeker (others: the scenario's bots)")
-    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: every core)")
-    parser.add_argument("--out", metavar="FILE.csv", help="write one CSV row per game")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="worker processes (default: every core; with --cluster local, its workers)")
+    parser.add_argument("--cluster", metavar="ADDRESS",
+                        help="play the games on a Dask cluster: its scheduler's address (tcp://HOST:8786), or "
+                             "'local' to start one here (docs/simulate.md)")
+    parser.add_argument("--out", metavar="FILE.csv", help="write one CSV row per game (as the games come in)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of text")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--compare", metavar="SEAT=PERSONA,...", nargs="?", const="",
@@ -86,7 +94,7 @@ class ProgressBar:
 
 
 def run(args) -> int:
-    from engine.play.simulate import Batch, ScenarioSource, compare, run_batch, seat_labels, summarize
+    from engine.play.simulate import Batch, ScenarioSource, run_tallied, seat_labels
     from midnight.commands.run import parse_seats
 
     if args.runs < 1:
@@ -96,6 +104,10 @@ def run(args) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     if jobs < 1:
         raise MidnightError("--jobs must be 1 or more")
+    if args.cluster is not None:
+        from midnight.cluster import check_address
+
+        check_address(args.cluster)
     if args.from_record:
         return run_from(args, jobs)
     if args.turn is not None or args.change:
@@ -131,10 +143,12 @@ def run(args) -> int:
         batch_b = Batch(other, lineup, args.seed)
 
     show = sys.stderr.isatty() if args.progress is None else args.progress
-    results_a = run_batch(batch_a, args.runs, jobs, ProgressBar("A" if batch_b else "games") if show else None)
-    results_b = run_batch(batch_b, args.runs, jobs, ProgressBar("B") if show else None) if batch_b else None
+    batches = (batch_a,) if batch_b is None else (batch_a, batch_b)
+    with csv_stream(args.out, game, len(batches)) as rows, cluster(args, jobs) as runner:
+        tallied = run_tallied(batches, args.runs, jobs, runner=runner, each_chunk=rows,
+                              progress=ProgressBar("A and B" if batch_b else "games") if show else None)
 
-    summary = summarize(results_a, game)
+    summary = tallied.tallies[0].summary(game)
     report = {
         "scenario": {"id": game.scenario.id, "version": game.scenario.version, "hash": game.content_hash},
         "runs": args.runs,
@@ -143,17 +157,15 @@ def run(args) -> int:
         "summary": summary,
     }
     if batch_b is not None:
-        assert results_b is not None  # played with batch_b
+        assert tallied.paired is not None  # played with batch_b
         game_b = batch_b.source.load()
         report["b"] = {
             "scenario": {"id": game_b.scenario.id, "version": game_b.scenario.version, "hash": game_b.content_hash},
             "seats": seat_labels(game_b, batch_b.lineup),
-            "summary": summarize(results_b, game_b),
+            "summary": tallied.tallies[1].summary(game_b),
         }
-        report["difference"] = compare(results_a, results_b)
+        report["difference"] = tallied.paired.result()
 
-    if args.out:
-        write_csv(args.out, game, results_a, results_b)
     if record_run is not None:
         from engine.play.records import record_game, write_record
 
@@ -193,30 +205,91 @@ def _json_safe(value):
     return value
 
 
-def write_csv(path: str, game, results_a, results_b=None) -> None:
-    import io
+@contextlib.contextmanager
+def cluster(args, jobs: int):
+    """The runner `--cluster` asks for (closed after the batch), or None: this machine's processes."""
+    if args.cluster is None:
+        yield None
+        return
+    from midnight.cluster import cluster_runner
 
-    from engine.play.records import write_atomic
-    from engine.play.simulate import result_row
+    with cluster_runner(args.cluster, jobs) as runner:
+        yield runner
 
-    systems = [s.id for s in game.scenario.systems]
-    actors = list(game.seats)
-    buffer = io.StringIO()
-    rows = [("A" if results_b is not None else None, r) for r in results_a]
-    rows += [("B", r) for r in results_b or ()]
-    writer = None
-    for arm, result in rows:
-        row = result_row(result, systems, actors)
-        if arm is not None:
-            row = {"lineup": arm, **row}
-        if writer is None:
-            writer = csv.DictWriter(buffer, fieldnames=list(row), lineterminator="\n")
-            writer.writeheader()
-        writer.writerow(row)
+
+@contextlib.contextmanager
+def csv_stream(path: str | None, game, arms: int):
+    """A function that writes each chunk's games as CSV rows to `path` as they come (A's rows, then
+    B's after them, as one file), or None without a path. The file appears whole, by a rename,
+    only when the batch has been played; an interrupted batch leaves no partial file."""
+    if path is None:
+        yield None
+        return
+    from engine.play.records import check_writable
+
+    stream = CsvStream(check_writable(path, "--out"), game, arms)
     try:
-        write_atomic(path, buffer.getvalue())
-    except OSError as error:
-        raise MidnightError(f"--out: cannot write {path}: {error.strerror}") from None
+        yield stream.write
+    except BaseException:
+        stream.abort()
+        raise
+    stream.finish()
+
+
+class CsvStream:
+    """Rows to a temporary file next to the CSV (B's to an anonymous one, appended at the end), so
+    the memory of a batch of any size holds one chunk of rows; `finish` renames it into place."""
+
+    def __init__(self, path: Path, game, arms: int) -> None:
+        self.path = path
+        self.systems = [s.id for s in game.scenario.systems]
+        self.actors = list(game.seats)
+        self.labels: tuple[str | None, ...] = ("A", "B") if arms == 2 else (None,)
+        self.temp = path.with_name(f".{path.name}.{os.getpid()}.midnight-tmp")
+        try:
+            self.files = [os.fdopen(os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), "w",
+                                    encoding="utf-8")]
+            self.files += [tempfile.TemporaryFile("w+", encoding="utf-8") for _ in self.labels[1:]]
+        except OSError as error:
+            raise MidnightError(f"--out: cannot write {path}: {error.strerror}") from None
+        self.writers: list[csv.DictWriter] = []
+
+    def write(self, results) -> None:
+        from engine.play.simulate import result_row
+
+        for label, out, chunk in zip(self.labels, self.files, results, strict=False):
+            for result in chunk:
+                row = result_row(result, self.systems, self.actors)
+                if label is not None:
+                    row = {"lineup": label, **row}
+                if not self.writers:
+                    self.writers = [csv.DictWriter(f, fieldnames=list(row), lineterminator="\n") for f in self.files]
+                    self.writers[0].writeheader()
+                try:
+                    self.writers[self.files.index(out)].writerow(row)
+                except OSError as error:
+                    raise MidnightError(f"--out: cannot write {self.path}: {error.strerror}") from None
+
+    def finish(self) -> None:
+        try:
+            main, *others = self.files
+            for other in others:
+                other.seek(0)
+                shutil.copyfileobj(other, main)
+                other.close()
+            main.flush()
+            os.fsync(main.fileno())
+            main.close()
+            os.replace(self.temp, self.path)
+        except OSError as error:
+            self.abort()
+            raise MidnightError(f"--out: cannot write {self.path}: {error.strerror}") from None
+
+    def abort(self) -> None:
+        for out in self.files:
+            out.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.temp)
 
 
 # -- the text report ------------------------------------------------------------------------------
@@ -354,14 +427,14 @@ def run_from(args, jobs: int) -> int:
     point = branch_point(game, record, args.from_record, args.turn)
 
     show = sys.stderr.isatty() if args.progress is None else args.progress
-    arms = changes or lineup_b
-    bars = (ProgressBar("as played" if arms else "games"), ProgressBar("changed")) if show else (None, None)
+    arms = 2 if changes or lineup_b else 1
+    bar = ProgressBar("as played and changed" if arms == 2 else "games") if show else None
     started = time.perf_counter()
-    report, results_a, results_b = what_if(source, point, changes, runs=args.runs, base_seed=args.seed, jobs=jobs,
-                                           lineup=lineup, lineup_b=lineup_b, progress=bars)
+    with csv_stream(args.out, game, arms) as rows, cluster(args, jobs) as runner:
+        report, _, _ = what_if(source, point, changes, runs=args.runs, base_seed=args.seed, jobs=jobs, lineup=lineup,
+                               lineup_b=lineup_b, progress=(bar, None), runner=runner, each_chunk=rows,
+                               keep_results=False)
     report["seconds"] = time.perf_counter() - started
-    if args.out:
-        write_csv(args.out, game, results_a, results_b)
 
     out = sys.stdout
     if args.json:
@@ -371,7 +444,7 @@ def run_from(args, jobs: int) -> int:
         print_what_if(report, game, out)
         if args.out:
             print(f"one row per game written to {args.out}", file=out)
-    errors = report["as_played"]["summary"]["errors"] + (report["changed"]["summary"]["errors"] if results_b else 0)
+    errors = report["as_played"]["summary"]["errors"] + (report["changed"]["summary"]["errors"] if "changed" in report else 0)
     if errors:
         first = report["as_played"]["summary"]["first_error"] or report["changed"]["summary"]["first_error"]
         print(f"midnight: {errors} game(s) failed; first: {first}", file=sys.stderr)
