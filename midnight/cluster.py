@@ -39,16 +39,31 @@ class _Task:
     """A Dask future whose failures from the cluster (a lost connection, a worker killed) come out
     as one line, while a game's own errors pass through as they are."""
 
-    def __init__(self, future: Any, address: str) -> None:
+    def __init__(self, future: Any, client: Any, address: str) -> None:
         self.future = future
+        self.client = client
         self.address = address
 
     def result(self) -> Any:
         from distributed import KilledWorker
+        from distributed.client import FutureCancelledError
         from distributed.comm.core import CommClosedError
 
         try:
-            return self.future.result()
+            while True:
+                try:
+                    return self.future.result(timeout=CONNECT_TIMEOUT)
+                except TimeoutError:
+                    # Dask waits for workers to come back; a command should not hang on an empty cluster.
+                    if not self.client.nthreads():
+                        raise MidnightError(f"--cluster {self.address}: the cluster has no workers left; "
+                                            "the batch stopped") from None
+        except ImportError as error:  # a worker without Midnight, or another version of it
+            raise MidnightError(f"--cluster {self.address}: a worker cannot import what the games need ({error}); "
+                                "install the same Midnight and packages on every worker") from None
+        except FutureCancelledError:  # the batch's data went with the last workers that held it
+            raise MidnightError(f"--cluster {self.address}: the cluster lost the batch (its workers left or were "
+                                "restarted); run it again") from None
         except (KilledWorker, CommClosedError, OSError, TimeoutError) as error:
             raise MidnightError(f"--cluster {self.address}: the cluster failed during the batch: "
                                 f"{type(error).__name__}: {error}".rstrip(": ")) from None
@@ -72,7 +87,7 @@ class DaskRunner:
             [future] = self.client.scatter([batches], broadcast=True, hash=False)
             self._sent = {id(batches): (batches, future)}
             sent = self._sent[id(batches)]
-        return _Task(self.client.submit(fn, sent[1], *rest, pure=False), self.address)
+        return _Task(self.client.submit(fn, sent[1], *rest, pure=False), self.client, self.address)
 
 
 @contextlib.contextmanager
