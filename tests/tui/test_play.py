@@ -192,7 +192,7 @@ async def test_the_footer_and_the_help_speak_the_chosen_language():
     async with chinese.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(chinese.screen, GameScreen)
-        assert {"完成:提交", "保存并退出", "帮助"} <= footer(chinese)
+        assert {"完成：提交", "保存并退出", "帮助"} <= footer(chinese)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(chinese.screen, HelpScreen)

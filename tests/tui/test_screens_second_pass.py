@@ -192,4 +192,4 @@ async def test_the_crisis_cause_is_the_scenarios_words_in_the_games_language(tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await provoke_a_crisis(app, pilot)
         assert isinstance(app.screen, CrisisScreen)
-        assert str(app.screen.query_one("#crisis-cause").visual) == "起因: 海上[b]险情[/b]。"  # shown literally
+        assert str(app.screen.query_one("#crisis-cause").visual) == "起因：海上[b]险情[/b]。"  # shown literally

@@ -54,7 +54,9 @@ class CrisisScreen(LocalizedKeys, Screen[str]):
         with Vertical(id="crisis"):
             yield Label(f"[b]{escape(t('crisis_title', lang, names=present.names(game, crisis.participants, lang)))}[/b]"
                         f" · [b $accent]{escape(t('you_are', lang, name=session.name(self.seat)))}[/]", id="crisis-title")
-            yield Static(f"[b]{t('crisis_cause', lang)}[/b] {escape(self._cause(view))}", id="crisis-cause")
+            cause = t("crisis_cause", lang)
+            space = "" if cause.endswith("：") else " "  # a full-width colon has its own space
+            yield Static(f"[b]{cause}[/b]{space}{escape(self._cause(view))}", id="crisis-cause")
             yield Static(self._warning(view), id="crisis-warning")
             with Horizontal(id="crisis-body"):
                 lines = [f"[b]{t('crisis_round', lang, round=crisis.round)}[/b]"]

@@ -23,8 +23,8 @@ WORDS = {
     "en": {"more": "i: in full", "breaches": "⚠ breaches {names}", "now": "Now", "written": "As written",
            "confirm": "These moves breach agreements in force:", "confirm_q": "Submit them anyway?",
            "submit": "Submit", "cancel": "Cancel", "close": "Esc closes"},
-    "zh": {"more": "i: 完整说明", "breaches": "⚠ 违反{names}", "now": "当前效果", "written": "规则原文",
-           "confirm": "这些行动违反生效中的协议:", "confirm_q": "仍要提交吗?",
+    "zh": {"more": "i：完整说明", "breaches": "⚠ 违反{names}", "now": "当前效果", "written": "规则原文",
+           "confirm": "这些行动违反生效中的协议：", "confirm_q": "仍要提交吗？",
            "submit": "提交", "cancel": "取消", "close": "Esc 关闭"},
 }
 

@@ -11,6 +11,7 @@ from engine import Game
 from engine.rules.events import EventFired
 from engine.rules.views import SeatView
 from tui import present
+from tui.i18n import t
 
 
 def log_lines(game: Game, view: SeatView, notes, language: str, width: int | None = None) -> list[str]:
@@ -26,7 +27,7 @@ def log_lines(game: Game, view: SeatView, notes, language: str, width: int | Non
     def flush(turn: int) -> None:
         for note in by_turn.pop(turn, []):
             who = present.actor_name(game, note.seat, language)
-            said = f"{who}: {present.bot_reason(game, note.text, language)}"
+            said = f"{who}{t('colon', language)}{present.bot_reason(game, note.text, language)}"
             lines.extend(present.log_lines_markup("why", said, language, width))
 
     current = None

@@ -42,9 +42,9 @@ class SituationPanel(VerticalScroll):
         self.query_one(ClockPanel).show(view, language)
         risk = self.query_one("#risk", Static)
         if view.risk is None:
-            risk.update(f"{t('risk', language)}: [i]{t('hidden', language)}[/i]")
+            risk.update(f"{t('risk', language)}{t('colon', language)}[i]{t('hidden', language)}[/i]")
         else:
-            risk.update(f"{t('risk', language)}: [b]{present.num(round(view.risk, 1))}[/b]/100\n"
+            risk.update(f"{t('risk', language)}{t('colon', language)}[b]{present.num(round(view.risk, 1))}[/b]/100\n"
                         f"{present.bar(view.risk, 0, 100, 20)}")
         lines = [f"[b]{t('forces', language)}[/b]"]
         budget = present.budget_reading(game, view)
