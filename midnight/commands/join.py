@@ -13,6 +13,8 @@ def add_parser(sub) -> None:
     parser.add_argument("--code", default="", help="your join code, e.g. KQ7M-3XHD-9PWA-LT4E")
     parser.add_argument("--scenario", default=None,
                         help="the scenario file, when the table plays one that is not built in")
+    parser.add_argument("--lang", default=None,
+                        help="language of the screens: en or zh (default: the table's, as `midnight serve --lang` set it)")
     parser.add_argument("--check", action="store_true",
                         help="only check that the table answers to the code, print who it admits, and exit")
     parser.set_defaults(run=run)
@@ -27,13 +29,15 @@ def run(args) -> int:
 
     if args.code and not args.address:
         raise MidnightError("give the table's address with --code (or neither, to type them on the join form)")
+    if args.lang is not None and args.lang not in ("en", "zh"):
+        raise MidnightError(f"--lang: no language '{args.lang}' (languages: en, zh)")
     import os
 
     if not os.environ.get("TEXTUAL_DRIVER", "").endswith("WebDriver"):  # textual-serve draws it in a browser
         require_terminal("join", "to test a code without the screens use `midnight join ADDRESS --code CODE --check`")
     from tui.screens.join import JoinApp
 
-    app = JoinApp(args.address, args.code, scenario=args.scenario)
+    app = JoinApp(args.address, args.code, language=args.lang, scenario=args.scenario)
     return int(app.run() or 0)
 
 

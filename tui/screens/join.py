@@ -21,6 +21,8 @@ from engine.errors import MidnightError
 from engine.rules.previews import CHOICES
 from engine.scenario.safe_text import printable
 from tui.app import MidnightApp
+from tui.i18n import t
+from tui.keys import LocalizedKeys
 from tui.present import escape
 from tui.screens.base import AppScreen
 from tui.screens.crisis import CrisisScreen
@@ -29,10 +31,10 @@ from workshop.remote import RemoteSession
 from workshop.typed import TypedError
 
 
-class JoinScreen(Screen[tuple[str, str] | None]):
+class JoinScreen(LocalizedKeys, Screen[tuple[str, str] | None]):
     """The table's address and a join code, as the facilitator handed them out."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Back", id="join.back")]
     DEFAULT_CSS = """
     JoinScreen #join { width: 64; height: auto; border: round $accent; padding: 1 2; }
     JoinScreen Input { margin-bottom: 1; }
@@ -43,16 +45,21 @@ class JoinScreen(Screen[tuple[str, str] | None]):
         super().__init__()
         self.address, self.code, self.problem = address, code, problem
 
+    @property
+    def language(self) -> str:
+        return getattr(self.app, "ui_language", "en")
+
     def compose(self) -> ComposeResult:
+        lang = self.language
         with Center():
             with Vertical(id="join"):
-                yield Static("[b]Join a table[/b]\nType what the facilitator gave you.", id="join-title")
-                yield Label("Address (e.g. ws://192.168.1.20:8765)")
-                yield Input(value=self.address, placeholder="ws://HOST:PORT", id="address")
-                yield Label("Join code")
-                yield Input(value=self.code, placeholder="XXXX-XXXX-XXXX-XXXX", id="code")
+                yield Static(f"[b]{t('join_title', lang)}[/b]\n{t('join_hint', lang)}", id="join-title")
+                yield Label(t("join_address", lang))
+                yield Input(value=self.address, placeholder=t("join_address_placeholder", lang), id="address")
+                yield Label(t("join_code", lang))
+                yield Input(value=self.code, placeholder=t("join_code_placeholder", lang), id="code")
                 yield Static(escape(self.problem), id="join-problem")
-                yield Button("Join", id="join-button", variant="primary")
+                yield Button(t("join_button", lang), id="join-button", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -71,7 +78,7 @@ class JoinScreen(Screen[tuple[str, str] | None]):
         address = self.query_one("#address", Input).value.strip()
         code = self.query_one("#code", Input).value.strip()
         if not address or not code:
-            self.query_one("#join-problem", Static).update("Type both the address and the code.")
+            self.query_one("#join-problem", Static).update(t("join_both", self.language))
             return
         self.dismiss((address, code))
 
@@ -79,9 +86,9 @@ class JoinScreen(Screen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-def countdown(seconds: float | None) -> str:
+def countdown(seconds: float | None, language: str = "en") -> str:
     if seconds is None:
-        return "no timer"
+        return t("no_timer", language)
     whole = int(seconds + 0.999)
     return f"{whole // 60}:{whole % 60:02d}"
 
@@ -96,7 +103,7 @@ class TableStatus(Static):
     def __init__(self, session: RemoteSession, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
-        self.connection = "connected"
+        self.connection = t("status_connected", session.language)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh_status)
@@ -107,14 +114,15 @@ class TableStatus(Static):
         if state is None:
             return
         table = state.table
+        lang = self.session.language
         waiting = [self.session.name(s) for s in sorted(state.view.awaiting) if s not in state.view.submitted]
-        parts = [f"Phase time {countdown(state.seconds_left())}"]
+        parts = [t("status_phase_time", lang, time=countdown(state.seconds_left(), lang))]
         if table.get("paused"):
-            parts.append("PAUSED by the facilitator")
+            parts.append(t("status_paused", lang))
         if table.get("ended"):
-            parts.append(f"ended: {table['ended']}")
+            parts.append(t("status_ended", lang, why=table["ended"]))
         if waiting and not state.over:
-            parts.append("waiting for " + ", ".join(waiting))
+            parts.append(t("status_waiting", lang, who=t("list_separator", lang).join(waiting)))
         parts.append(self.connection)
         self.update(escape(" · ".join(parts)))
 
@@ -138,9 +146,11 @@ class JoinApp(MidnightApp):
 
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "styles" / "midnight.tcss")  # the app's own styles
 
-    def __init__(self, address: str = "", code: str = "", *, language: str = "en",
+    def __init__(self, address: str = "", code: str = "", *, language: str | None = "en",
                  scenario: str | None = None) -> None:
-        super().__init__(language=language)
+        """`language=None`: the join form in English, then the table's own language (`serve --lang`)."""
+        super().__init__(language=language or "en")
+        self.follow_table = language is None
         self.address, self.code, self.scenario_ref = address, code, scenario
         self.remote: RemoteSession | None = None
         self.client: TableClient | None = None
@@ -180,6 +190,8 @@ class JoinApp(MidnightApp):
             return
         self.client = client
         self.joined = (address, code)
+        if self.follow_table:
+            self.ui_language = client.welcome.get("language") or self.ui_language
         role = client.role
         if role == "facilitator":
             from tui.screens.facilitator import FacilitatorScreen
@@ -252,26 +264,24 @@ class JoinApp(MidnightApp):
                 seen = len(client.received)
                 self.table_changed()
             reason = client.closed_reason or "the connection closed"
-            self._connection("DISCONNECTED: joining again…")
+            lang = self.ui_language
+            self._connection(t("status_rejoining", lang))
             if any(m.get("type") == "taken_over" for m in client.received):
-                self._connection("taken over by another connection")
-                self.notify(printable(f"{reason}: this seat is played from another screen now."),
-                            severity="warning", timeout=3600, markup=False)
+                self._connection(t("status_taken_over", lang))
+                self.notify(printable(t("taken_over", lang, reason=reason)), severity="warning", timeout=3600, markup=False)
                 return
-            self.notify(printable(f"Lost the table ({reason}); joining again with the same code. "
-                                  "Nothing you submitted is lost."), severity="warning", timeout=10, markup=False)
+            self.notify(printable(t("lost_table", lang, reason=reason)), severity="warning", timeout=10, markup=False)
             again = await self._join_again()
             if again is None:
-                self._connection("DISCONNECTED")
-                self.notify(printable("Could not reach the table again. Join with the same code when it is back: "
-                                      "nothing you submitted is lost."), severity="error", timeout=3600, markup=False)
+                self._connection(t("status_disconnected", lang))
+                self.notify(printable(t("table_unreachable", lang)), severity="error", timeout=3600, markup=False)
                 return
             self.client = again
             for screen in self.screen_stack:
                 if hasattr(screen, "client"):  # the facilitator console or the projector
                     screen.client = again
-            self._connection("connected")
-            self.notify("Back at the table.", timeout=5)
+            self._connection(t("status_connected", lang))
+            self.notify(t("back_at_table", lang), timeout=5)
             self.table_changed()
 
     async def _join_again(self, attempts: int = 150, wait: float = 2.0) -> TableClient | None:
@@ -302,7 +312,7 @@ class JoinApp(MidnightApp):
         try:
             self.remote.update(client.state)
         except TypedError as error:
-            self.notify(printable(f"The table sent something this version cannot read: {error}"), severity="error",
+            self.notify(printable(t("cannot_read_table", self.ui_language, error=error)), severity="error",
                         markup=False)
             return
         self._reports.extend(self.remote.take_reports())
@@ -322,10 +332,11 @@ class JoinApp(MidnightApp):
             self._entries_seen = entry["index"] + 1
             kind = entry.get("kind")
             if kind == "message":
-                self.notify(printable(entry.get("text", "")), title="Message from the facilitator",
+                self.notify(printable(entry.get("text", "")), title=t("message_from_facilitator", self.ui_language),
                             timeout=30, markup=False)
             elif kind in ("fallback", "undo", "pause", "end", "handover", "inject"):
-                self.notify(printable(entry.get("text", "")), title="The table", timeout=12, markup=False)
+                self.notify(printable(entry.get("text", "")), title=t("the_table", self.ui_language), timeout=12,
+                            markup=False)
 
     # -- the game's flow, as local play's but driven by the server -----------------------------------------
     def advance(self) -> None:
@@ -379,12 +390,12 @@ class JoinApp(MidnightApp):
         try:
             await client.act(value, timeout=30)
         except TableError as error:
-            self.notify(printable(error), title="Not accepted", severity="error", markup=False)
+            self.notify(printable(error), title=t("not_accepted", self.ui_language), severity="error", markup=False)
             self._shown = None  # show the seat's panes again
             self._next()
 
     def save_game(self) -> None:
-        self.notify("The table's record is kept by the server: every accepted input is in it.", markup=False)
+        self.notify(t("record_on_server", self.ui_language), markup=False)
 
     async def on_unmount(self) -> None:
         if self.client is not None:

@@ -90,8 +90,9 @@ class SpectatorScreen(LocalizedKeys, Screen[None]):
         table = state.get("table") or {}
         title = (self.client.welcome.get("scenario") or {}).get("title", "")
         lang = self.language
+        phase = view["phase"].upper() if lang == "en" else t(f"phase.{view['phase']}", lang)
         status = f"{escape(title)} · {t('projector_turn', lang, turn=view['turn'], turns=view['turns'])} · " \
-                 f"{escape(view['date'])} · {escape(view['phase'].upper())}"
+                 f"{escape(view['date'])} · {escape(phase)}"
         if table.get("paused"):
             status += f" · {t('table_paused', lang)}"
         if table.get("ended"):
@@ -105,19 +106,21 @@ class SpectatorScreen(LocalizedKeys, Screen[None]):
             lines.append(t("projector_risk_hidden", self.language))
         else:
             parts = contributions(view)
-            lines.append(f"[b]Risk {view['risk']:.1f}[/b]" + (", made of:" if parts else ""))
+            risk = t("fac_risk", lang, risk=f"{view['risk']:.1f}")
+            lines.append(f"[b]{risk}[/b]" + (t("projector_made_of", lang) if parts else ""))
             for name, value in parts:
                 label = self.labels.get(name) or name.replace("_", " ")
-                lines.append(f"  {escape(label)}: {value:+.1f}")
+                lines.append(escape(t("projector_part", lang, name=label, value=f"{value:+.1f}")))
         waiting = [self.client.welcome.get("seats", {}).get(s, s) for s in view.get("awaiting", [])
                    if s not in view.get("submitted", [])]
         if waiting and not view.get("outcome"):
-            lines.append(escape(t("projector_waiting", self.language, who=", ".join(waiting))))
+            lines.append(escape(t("projector_waiting", lang, who=t("list_separator", lang).join(waiting))))
         self.query_one("#risk", Static).update("\n".join(lines))
-        log = [f"[dim]T{e['turn']}[/dim] {escape(str(e['text']))}" for e in view.get("log", [])[-60:]]
+        log = [f"[dim]{escape(t('turn_short', lang, turn=e['turn']))}[/dim] {escape(str(e['text']))}"
+               for e in view.get("log", [])[-60:]]
         for entry in (state.get("entries") or [])[-10:]:
             if not entry.get("to"):
-                log.append(f"[b]Table:[/b] {escape(entry['text'])}")
+                log.append(f"[b]{t('fac_table_entry', lang)}{t('fac_colon', lang)}[/b] {escape(entry['text'])}")
         self.query_one("#log", Static).update("\n".join(log))
         self.query_one("#public-log", VerticalScroll).scroll_end(animate=False)
         self._tick()
