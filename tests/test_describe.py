@@ -11,7 +11,7 @@ def test_a_moves_effects_are_described_in_each_language():
     build = game.moves["build"]
     text = describe_effects(game.scenario, build.effects)
     assert text.get("en") == "Warheads +100 (you); Tension +5 (you–others)"
-    assert text.get("zh") == "Warheads +100 (己方); Tension +5 (己方–其他方)"
+    assert text.get("zh") == "Warheads +100（己方）；Tension +5（己方–其他方）"
 
 
 def test_formulas_conditions_and_crises_are_named():
@@ -36,7 +36,7 @@ def test_a_move_is_described_now_with_its_values_for_the_seat():
     state = skip_talks(game, game.start(3))
     build = move_effects_now(game, state, "red", "build")
     assert build.get("en") == "Warheads +100 (now 1000 → 1100); Tension +5 (you–others: now 40 → 45)"
-    assert build.get("zh") == "Warheads +100 (当前 1000 → 1100); Tension +5 (己方–其他方: 当前 40 → 45)"
+    assert build.get("zh") == "Warheads +100（当前 1000 → 1100）；Tension +5（己方–其他方：当前 40 → 45）"
     # The formula is worked out for the seat; a chance is a percentage; a condition kept for
     # Blue is left out for Red, and for Blue it simply applies.
     red = move_effects_now(game, state, "red", "test").get()

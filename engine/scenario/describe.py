@@ -19,11 +19,11 @@ WORDS = {
     "en": {"self": "you", "others": "others", "all": "everyone", "parties": "the parties",
            "other_parties": "the other parties", "if": "if", "chance": "chance", "crisis": "starts a crisis",
            "joins": "brings {actor} to the table", "set": "set to", "now": "now",
-           "percent": "{p}% chance"},
+           "percent": "{p}% chance", "open": " (", "close": ")", "colon": ": ", "list": ", ", "sep": "; "},
     "zh": {"self": "己方", "others": "其他方", "all": "各方", "parties": "各缔约方",
            "other_parties": "其他缔约方", "if": "若", "chance": "概率", "crisis": "引发危机",
            "joins": "让{actor}加入谈判", "set": "设为", "now": "当前",
-           "percent": "概率{p}%"},
+           "percent": "概率{p}%", "open": "（", "close": "）", "colon": "：", "list": "、", "sep": "；"},
 }
 
 
@@ -55,12 +55,13 @@ def _one(scenario: Scenario, effect: Effect, language: str) -> str | None:
         assert expr is not None  # checks.py: a track effect has `delta` or `set`
         text = f"{track.label.get(language)} {_amount(expr.source, effect.set is not None, words)}"
         if track.scope is Scope.ACTOR:
-            text += f" ({_who(scenario, effect.actor, language)})"
+            text += f"{words['open']}{_who(scenario, effect.actor, language)}{words['close']}"
         elif track.scope is Scope.PAIR:
-            text += f" ({_who(scenario, effect.actor, language)}–{_who(scenario, effect.other, language)})"
+            who = f"{_who(scenario, effect.actor, language)}–{_who(scenario, effect.other, language)}"
+            text += f"{words['open']}{who}{words['close']}"
     elif effect.start_crisis is not None:
-        between = ", ".join(_who(scenario, s, language) for s in effect.start_crisis.between)
-        text = f"{words['crisis']} ({between})"
+        between = words["list"].join(_who(scenario, s, language) for s in effect.start_crisis.between)
+        text = f"{words['crisis']}{words['open']}{between}{words['close']}"
     elif effect.activate is not None:
         text = words["joins"].format(actor=_who(scenario, effect.activate, language))
     if text is None:
@@ -77,7 +78,7 @@ def describe_effects(scenario: Scenario, effects: Sequence[Effect]) -> Text:
     values = {}
     for language in dict.fromkeys(("en", *scenario.languages)):
         parts = [p for p in (_one(scenario, e, language) for e in effects) if p]
-        values[language] = "; ".join(parts)
+        values[language] = WORDS.get(language, WORDS["en"])["sep"].join(parts)
     return Text(values)
 
 
@@ -143,12 +144,12 @@ def _one_now(scenario: Scenario, effect: Effect, language: str, reader: EffectRe
             now = f"{words['now']} {_number(before)}"
             if after is not None and after != before:
                 now += f" → {_number(after)}"
-        inner = ": ".join(p for p in (who, now) if p)
+        inner = words["colon"].join(p for p in (who, now) if p)
         if inner:
-            text += f" ({inner})"
+            text += f"{words['open']}{inner}{words['close']}"
     elif effect.start_crisis is not None:
-        between = ", ".join(_who(scenario, s, language) for s in effect.start_crisis.between)
-        text = f"{words['crisis']} ({between})"
+        between = words["list"].join(_who(scenario, s, language) for s in effect.start_crisis.between)
+        text = f"{words['crisis']}{words['open']}{between}{words['close']}"
     elif effect.activate is not None:
         text = words["joins"].format(actor=_who(scenario, effect.activate, language))
     else:
@@ -160,7 +161,7 @@ def _one_now(scenario: Scenario, effect: Effect, language: str, reader: EffectRe
         elif chance <= 0:
             return None
         elif chance < 1:
-            text += f" ({words['percent'].format(p=_number(chance * 100))})"
+            text += f"{words['open']}{words['percent'].format(p=_number(chance * 100))}{words['close']}"
     if holds is None and effect.when is not None:
         text += f" [{words['if']} {effect.when.source}]"
     return text
@@ -173,5 +174,5 @@ def describe_effects_now(scenario: Scenario, effects: Sequence[Effect], reader: 
     values = {}
     for language in dict.fromkeys(("en", *scenario.languages)):
         parts = [p for p in (_one_now(scenario, e, language, reader) for e in effects) if p]
-        values[language] = "; ".join(parts)
+        values[language] = WORDS.get(language, WORDS["en"])["sep"].join(parts)
     return Text(values)
