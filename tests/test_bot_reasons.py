@@ -70,11 +70,11 @@ def check(template, decision: Decision) -> None:
     for term in decision.terms:
         if term.value * decision.toward < 0 and term.words and (lead is None or term.words not in lead.words):
             assert term.words not in decision.reason, (term, decision)
-    # the choice follows from the total
+    # the choice follows from the total, against its bar (the dice, the persona's threshold)
     if decision.choice in ("accept", "play") or decision.kind == "crisis":
-        assert decision.total > 0, decision
+        assert decision.total > decision.bar, decision
     else:
-        assert decision.total <= 0, decision
+        assert decision.total <= decision.bar, decision
     if decision.choice == "accept":
         assert lead is not None and lead.name != "distrust", decision
         assert "distrusts" not in decision.reason, decision
@@ -134,7 +134,7 @@ def test_every_kind_of_decision_is_checked():
 
 def test_an_acceptance_names_what_argued_for_it_not_the_distrust_it_overcame():
     terms = (Term("propensity", 0.4), Term("distrust", -0.42, "distrusts China after its Nuclear test"),
-             Term("calm", 0.45, "wants calm: risk is 60"), Term("dice", -0.3))
+             Term("calm", 0.45, "wants calm: risk is 60"), Term("bind", -0.3, "it would bind its Nuclear test"))
     assert leading_term(terms, 1).name == "calm"
     assert leading_term(terms, -1).name == "distrust"
     assert leading_term((Term("a", 0.0), Term("b", -0.1)), 1) is None

@@ -1,9 +1,11 @@
 """A bot's decision as a sum of named terms, and the reason that follows from it.
 
 Every choice a built-in persona makes is a total of terms (its plain liking, trust or distrust of
-a proposer, what an agreement would bind, the balance of forces, caution, the dice ...). The
-choice follows from the total; the reason names the *leading* term: the largest of those that
-pushed toward what was chosen, never one that pushed against it. A `Decision` keeps the terms,
+a proposer, what an agreement would bind, the balance of forces, caution ...), compared with a
+bar (the dice's draw for an answer, the persona's threshold for a move). The choice follows from
+the total; the reason names the *leading* term: the largest of those that pushed toward what was
+chosen, never one that pushed against it. The dice are the bar, not a term: a rejection names
+what weighed against the offer, not the luck of the draw. A `Decision` keeps the terms,
 so a test (or a curious facilitator) can check that the words and the arithmetic agree.
 """
 
@@ -29,13 +31,16 @@ class Term:
 class Decision:
     """One choice with its terms: `toward` is +1 when the choice went with the terms above 0
     (an acceptance, moves played, the crisis choice taken), -1 when it went against them (a
-    rejection or counter, no move played). `reason` is built from `leading`."""
+    rejection or counter, no move played). The first happens when the total is above `bar`.
+    `reason` is built from `leading`. For a crisis choice the terms are the odds that pulled
+    toward the choice the draw fell in (the bar is 0)."""
 
     kind: str  # "answer", "moves" or "crisis"
     choice: str  # accept / reject / counter; play / none; escalate / hold / back_down
     terms: tuple[Term, ...]
     toward: int
     reason: str = ""
+    bar: float = 0.0
 
     @property
     def total(self) -> float:

@@ -328,14 +328,13 @@ class PersonaBot:
             template = game.templates[proposal.template]
             label = f"{possessive(name(game, proposal.proposer))} {template.label.get()}"
             reply = {"proposal": proposal.id, "answer": "reject"}
-            if self.name == "random":
-                terms = [Term("propensity", self.w("accept"), "at random")]
+            roll = context.chance(10 + i)  # the bar: it accepts when the offer's value beats the dice
+            if self.name == "random":  # only the dice: one term, its odds less the draw, and a bar of 0
+                value, bar = self.w("accept"), 0.0
+                terms = [Term("dice", value - roll, "at random")]
             else:
                 terms = self._agreement_terms(context, template.id, proposal.proposer, deeds, bal, peril)
-            value = left_sum(t.value for t in terms)
-            roll = context.chance(10 + i)
-            # The dice: it accepts when its value beats them (no words: the plain sentence).
-            terms.append(Term("dice", -roll, "at random" if self.name == "random" else ""))
+                value, bar = left_sum(t.value for t in terms), roll
             if not option.can_accept:  # the rules refuse it, whatever it thinks: their reason leads
                 terms.append(Term("rules", -math.inf, option.reason or ""))
             counter = None
@@ -350,7 +349,7 @@ class PersonaBot:
             lead = leading_term(terms, toward)
             why = lead.words if lead is not None else ""
             reason = verb + (f" ({why})" if why else "")
-            decisions.append(Decision("answer", str(reply["answer"]), tuple(terms), toward, reason))
+            decisions.append(Decision("answer", str(reply["answer"]), tuple(terms), toward, reason, bar=bar))
             reasons.append(reason)
             replies.append(reply)
         return Plan({"seat": seat, "kind": "respond", "replies": replies}, "; ".join(reasons) or "nothing to answer",
@@ -496,20 +495,19 @@ class PersonaBot:
             lead = leading_term(terms, 1)
             head = lead.words if lead is not None else "tries something new"
             reason = f"{forgives}{head}: {', '.join(m.label.get() for m in chosen)}"
-            return Plan(moves, reason, (Decision("moves", "play", terms, 1, reason),))
-        # Nothing played: what held back the move that came closest (below the persona's
+            return Plan(moves, reason, (Decision("moves", "play", terms, 1, reason, bar=threshold),))
+        # Nothing played: what held back the move that came closest (at or below the persona's
         # threshold, or too dear for what was left of the budget).
-        terms = ()
+        terms: tuple[Term, ...] = ()
         if scored:
             negated, _, _, parts = scored[0]
-            terms = (*(Term(n, v, w() if callable(w) and v < 0 else w if isinstance(w, str) else "")
-                       for n, v, w in parts),
-                     Term("threshold", -threshold, "holds steady"))
+            terms = tuple(Term(n, v, w() if callable(w) and v < 0 else w if isinstance(w, str) else "")
+                          for n, v, w in parts)
             if -negated > threshold:
                 terms += (Term("budget", -math.inf, "holds steady"),)
         lead = leading_term(terms, -1)
         reason = forgives + (lead.words if lead is not None else "holds steady")
-        return Plan(moves, reason, (Decision("moves", "none", terms, -1, reason),))
+        return Plan(moves, reason, (Decision("moves", "none", terms, -1, reason, bar=threshold),))
 
     def _decide_at_random(self, context: BotContext, available) -> Plan:
         options = context.options
