@@ -82,7 +82,7 @@ def check(template, decision: Decision) -> None:
             assert "will not freeze" not in decision.reason, decision
 
 
-lineups = st.one_of(
+lineups: st.SearchStrategy = st.one_of(
     st.just({}),
     st.builds(lambda p: ("all", p), st.sampled_from(persona_names())),
     st.lists(st.sampled_from(persona_names()), min_size=6, max_size=6).map(lambda ps: ("mixed", tuple(ps))),

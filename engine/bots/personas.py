@@ -498,16 +498,15 @@ class PersonaBot:
             return Plan(moves, reason, (Decision("moves", "play", terms, 1, reason, bar=threshold),))
         # Nothing played: what held back the move that came closest (at or below the persona's
         # threshold, or too dear for what was left of the budget).
-        terms: tuple[Term, ...] = ()
+        held: list[Term] = []
         if scored:
             negated, _, _, parts = scored[0]
-            terms = tuple(Term(n, v, w() if callable(w) and v < 0 else w if isinstance(w, str) else "")
-                          for n, v, w in parts)
+            held = [Term(n, v, w() if callable(w) and v < 0 else w if isinstance(w, str) else "") for n, v, w in parts]
             if -negated > threshold:
-                terms += (Term("budget", -math.inf, "holds steady"),)
-        lead = leading_term(terms, -1)
+                held.append(Term("budget", -math.inf, "holds steady"))
+        lead = leading_term(held, -1)
         reason = forgives + (lead.words if lead is not None else "holds steady")
-        return Plan(moves, reason, (Decision("moves", "none", terms, -1, reason, bar=threshold),))
+        return Plan(moves, reason, (Decision("moves", "none", tuple(held), -1, reason, bar=threshold),))
 
     def _decide_at_random(self, context: BotContext, available) -> Plan:
         options = context.options
