@@ -4,6 +4,12 @@ Each claim compares two ARMS over the same seeds: the scenario's own bots play e
 small wrapper forces or forbids a few moves or answers for some seats (e.g. "the US deploys the
 Golden Dome" against "the US never funds it"). Every test states its margin.
 
+"Survivability, not totals" and "a shield can raise risk" have no risk term of their own any more:
+the scenario's risk of nuclear use reads the first-strike stability core (factor `first_strike`,
+engine/rules/stability.py), and their tests are the ablation the issue asks for — with the direct
+terms removed, the claims must hold through the core, with the lower end of the 95% interval of
+the paired difference above the stated margin.
+
 Run as a script for the facilitator's table (docs/scenarios/trilateral-2026.md):
 
     uv run python tests/test_claims.py --games 400
@@ -12,6 +18,7 @@ Run as a script for the facilitator's table (docs/scenarios/trilateral-2026.md):
 from __future__ import annotations
 
 import functools
+import math
 import multiprocessing
 import statistics
 import sys
@@ -156,7 +163,7 @@ def _metrics(game, state, history) -> dict[str, float]:
         out[f"security.{actor}"] = _track(game, state, "security", actor)
         out[f"deployed.{actor}"] = _track(game, state, "deployed", actor)
         out[f"survivability.{actor}"] = _track(game, state, "survivability", actor)
-    for factor in ("shield", "vulnerability", "proliferation", "space"):
+    for factor in ("first_strike", "proliferation", "space"):
         factors = [a.factors.get(factor, 0.0) for a in state.assessments]
         out[f"factor.{factor}"] = statistics.mean(factors) if factors else 0.0
     return out
@@ -179,6 +186,15 @@ def run_arm(steering: Mapping[str, Steer], games: int = GAMES, pool=None) -> lis
 
 def mean(rows, key) -> float:
     return statistics.mean(r[key] for r in rows)
+
+
+def paired(a_rows, b_rows, key) -> tuple[float, float]:
+    """The mean of A - B over the same seeds, and the half-width of its 95% interval (normal
+    approximation over the games' paired differences)."""
+    diffs = [a[key] - b[key] for a, b in zip(a_rows, b_rows, strict=True)]
+    if len(diffs) < 2:
+        return statistics.mean(diffs), math.inf
+    return statistics.mean(diffs), 1.96 * statistics.stdev(diffs) / math.sqrt(len(diffs))
 
 
 # ------------------------------------------------------------------------------------ the claims
@@ -243,8 +259,11 @@ def test_security_follows_survivability_not_totals():
     assert mean(totals, "deployed.china") > mean(survivable, "deployed.china") + 300
     # ... but less security than making its force survivable, by at least 8 points.
     assert mean(survivable, "security.china") >= mean(totals, "security.china") + 6
-    # Low survivability is itself a risk: the vulnerability factor is higher when matching totals.
-    assert mean(totals, "factor.vulnerability") > mean(survivable, "factor.vulnerability")
+    # Low survivability is itself a risk, through the first-strike stability core alone (the direct
+    # 'vulnerability' term is gone): matching totals with a less survivable force leaves a rival more
+    # to gain by striking first. Measured +1.1 per quarter (110 games); the 95% interval above 0.
+    diff, half = paired(totals, survivable, "factor.first_strike")
+    assert diff - half > 0, (diff, half)
 
 
 def test_missile_shield_raises_rivals_risk_and_counter_space_moves():
@@ -252,6 +271,11 @@ def test_missile_shield_raises_rivals_risk_and_counter_space_moves():
     assert mean(dome, "risk") >= mean(none, "risk") + 5
     assert mean(dome, "counter_space") >= 2 * mean(none, "counter_space") + 0.5
     assert mean(dome, "survivability.russia") < mean(none, "survivability.russia") - 3
+    # The shield raises risk through the first-strike stability core (the direct 'shield' term is
+    # gone): a defence against a ragged retaliation makes the US's first strike cheaper for it, and
+    # its rivals' pairs less stable. Measured +4.1 per quarter (110 games); 95% interval above +2.
+    diff, half = paired(dome, none, "factor.first_strike")
+    assert diff - half >= 2, (diff, half)
 
 
 def test_one_states_test_makes_others_testing_likelier_and_the_norm_weaker():
@@ -303,9 +327,13 @@ ROWS = [
      "match totals", "make survivable", "security.china", "{:.1f}"),
     ("... while matching totals buys more warheads (China's deployed)", "totals_vs_survivability",
      "match totals", "make survivable", "deployed.china", "{:.0f}"),
+    ("... and leaves rivals more to gain by striking first (first-strike stability factor, mean per quarter)",
+     "totals_vs_survivability", "match totals", "make survivable", "factor.first_strike", "{:.2f}"),
     ("Golden Dome raises risk (mean risk per quarter)", "shield", "US deploys", "US never funds", "risk", "{:.1f}"),
     ("... and rivals' counter-space moves (per game)", "shield", "US deploys", "US never funds", "counter_space", "{:.2f}"),
     ("... and cuts Russia's survivability (final)", "shield", "US deploys", "US never funds", "survivability.russia", "{:.1f}"),
+    ("... through the first-strike stability core (its risk factor, mean per quarter)", "shield", "US deploys",
+     "US never funds", "factor.first_strike", "{:.2f}"),
     ("A US test makes rivals test (share of games where Russia or China tests)", "testing", "US tests in Q2",
      "US never tests", "rival_tested", "{:.0%}"),
     ("... and weakens the test-ban norm (final)", "testing", "US tests in Q2", "US never tests", "testing_norm", "{:.1f}"),
@@ -321,17 +349,21 @@ ROWS = [
 
 
 def table(games: int) -> str:
-    lines = ["| claim | arm A | A | arm B | B | games per arm |", "|---|---|---|---|---|---|"]
+    lines = ["| claim | arm A | A | arm B | B | A − B (95% interval) | games per arm |", "|---|---|---|---|---|---|---|"]
     for label, claim, name_a, name_b, key, fmt in ROWS:
         a, b = measured(claim, games)
-        lines.append(f"| {label} | {name_a} | {fmt.format(mean(a, key))} | {name_b} | {fmt.format(mean(b, key))} | {games} |")
+        diff, half = paired(a, b, key)
+        interval = f"{fmt.format(diff)} ({fmt.format(diff - half)} to {fmt.format(diff + half)})"
+        lines.append(f"| {label} | {name_a} | {fmt.format(mean(a, key))} | {name_b} | {fmt.format(mean(b, key))} | "
+                     f"{interval} | {games} |")
     # Crises: share reaching a conventional clash or worse.
     a, b = measured("tactical", games)
     share = lambda rows: sum(r["crises_to_clash"] for r in rows) / max(1, sum(r["crises"] for r in rows))
     lines.append(f"| Tactical weapons forward → crises reaching a clash or worse (share of crises) | forward in Q1-3 | "
-                 f"{share(a):.1%} | central storage | {share(b):.1%} | {games} |")
+                 f"{share(a):.1%} | central storage | {share(b):.1%} | {share(a) - share(b):+.1%} | {games} |")
+    diff, half = paired(a, b, "nuclear_use")
     lines.append(f"| ... nuclear use rate | forward in Q1-3 | {mean(a, 'nuclear_use'):.1%} | central storage | "
-                 f"{mean(b, 'nuclear_use'):.1%} | {games} |")
+                 f"{mean(b, 'nuclear_use'):.1%} | {diff:.1%} ({diff - half:.1%} to {diff + half:.1%}) | {games} |")
     return "\n".join(lines)
 
 
