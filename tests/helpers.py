@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from engine import Game
@@ -62,3 +64,13 @@ def skip_talks(game: Game, state: GameState) -> GameState:
 def track(game: Game, state: GameState, name: str) -> float:
     parts = name.split(".")
     return state.tracks[game.layout.slot(parts[0], *(parts[1:] + [None, None])[:2])]
+
+
+def drawn_lines(app) -> list[str]:
+    """The screen as drawn, line by line: the text of the app's SVG screenshot (what a terminal
+    shows, clipped as it is clipped), without the SVG's window title."""
+    svg = app.export_screenshot()
+    lines: dict[int, list[str]] = {}
+    for match in re.finditer(r'<text[^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>(.*?)</text>', svg, re.S):
+        lines.setdefault(int(match.group(1)), []).append(match.group(2))
+    return [html.unescape("".join(lines[k])).replace("\xa0", " ") for k in sorted(lines)]

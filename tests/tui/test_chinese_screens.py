@@ -5,7 +5,6 @@ word left but key names and commands."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -18,6 +17,8 @@ from tui.screens.game import GameScreen
 from tui.screens.handoff import HandoffScreen
 from tui.screens.resolution import ResolutionScreen
 
+from helpers import drawn_lines
+
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 # Words a Chinese screen may show in Latin letters: key names (the footer and hints), the commands
 # the tutorial's last hint names, scenario ids (names of files) and English named in itself.
@@ -26,16 +27,6 @@ ALLOWED = {"Esc", "Enter", "Ctrl", "Space", "Tab", "Home", "End", "home", "end",
 # A move in full ends with its effects as the scenario writes them (规则原文): formulas in the
 # scenario language, code rather than words, read only up to there.
 RULE_TEXT = "规则原文"
-
-
-def drawn_lines(app) -> list[str]:
-    """The screen as drawn, line by line: the text of the app's SVG screenshot (what a terminal
-    shows, clipped as it is clipped), without the SVG's window title."""
-    svg = app.export_screenshot()
-    lines: dict[int, list[str]] = {}
-    for match in re.finditer(r'<text[^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>(.*?)</text>', svg, re.S):
-        lines.setdefault(int(match.group(1)), []).append(match.group(2))
-    return [html.unescape("".join(lines[k])).replace("\xa0", " ") for k in sorted(lines)]
 
 
 def english_on_screen(app, where: str, found: dict[str, str]) -> None:

@@ -6,7 +6,6 @@ loopback port that speaks Chinese too."""
 from __future__ import annotations
 
 import contextlib
-import html
 import re
 from collections.abc import AsyncIterator
 
@@ -20,19 +19,12 @@ from tui.screens.spectator import SpectatorScreen
 from workshop.codes import Codes
 from workshop.server import TableServer
 
+from helpers import drawn_lines
 from test_screens import SIZE, shown, until
 
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 # Latin letters a Chinese screen may show: key names, and the address's protocol (ws://…)
 ALLOWED = {"Esc", "esc", "Enter", "Ctrl", "ctrl", "Tab", "ws"}
-
-
-def drawn_lines(app) -> list[str]:
-    svg = app.export_screenshot()
-    lines: dict[int, list[str]] = {}
-    for match in re.finditer(r'<text[^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>(.*?)</text>', svg, re.S):
-        lines.setdefault(int(match.group(1)), []).append(match.group(2))
-    return [html.unescape("".join(lines[k])).replace("\xa0", " ") for k in sorted(lines)]
 
 
 def english_on_screen(app, where: str, found: dict[str, str]) -> None:
