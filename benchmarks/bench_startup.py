@@ -1,0 +1,114 @@
+"""Start-up: how long `midnight play` takes to reach its first screen, beside a one-widget Textual app.
+
+    uv run python benchmarks/bench_startup.py [--runs 15]
+
+Three programs are started as fresh processes, one after the other in turn (so a busy spell on the
+machine falls on all three alike), and each stops as soon as its first screen is up:
+
+- `baseline`: a Textual app with one Static widget (the least a Textual program costs);
+- `start screen`: what `midnight` alone runs (the start screen);
+- `scenario given`: what `midnight play trilateral-2026` runs (the game's first screen).
+
+The two Midnight programs go through `midnight.cli.main`, as the command does, with the app run
+headless and an auto-pilot that exits once the app is ready (mounted and its first screen
+composed), so nothing but the exit differs from a player's start. Figures: the median wall time
+and the median CPU time (user + system of the child, which other work on the machine does not
+inflate), and each program's median ratio to the baseline. Issue 15 asks for at most 1.5x.
+Not a test: run it and quote the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BASELINE = """
+from textual.app import App
+from textual.widgets import Static
+
+class One(App):
+    def compose(self):
+        yield Static("one widget")
+
+async def leave(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+One().run(headless=True, auto_pilot=leave)
+"""
+
+# midnight.cli.main with App.run made headless and exiting at its first screen: the same imports,
+# argument checks and screens as the command, short of drawing into a terminal.
+MIDNIGHT = """
+import sys
+from textual.app import App
+
+run = App.run
+
+async def leave(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+def first_screen_only(self, *args, **kwargs):
+    kwargs.update(headless=True, auto_pilot=leave)
+    return run(self, *args, **kwargs)
+
+App.run = first_screen_only
+import midnight.cli
+midnight.cli.has_terminal = lambda: True
+sys.exit(midnight.cli.main(sys.argv[1:]))
+"""
+
+PROGRAMS = {
+    "baseline": [BASELINE],
+    "start screen": [MIDNIGHT],
+    "scenario given": [MIDNIGHT, "play", "trilateral-2026", "--seed", "1"],
+}
+
+
+def run_once(code_and_args: list[str]) -> tuple[float, float]:
+    """One fresh process: (wall seconds, CPU seconds of the child)."""
+    code, *args = code_and_args
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=120)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"bench_startup: a run failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each program (default 15)")
+    args = parser.parse_args()
+    for code in PROGRAMS.values():  # warm the file cache and the bytecode caches once
+        run_once(code)
+    walls: dict[str, list[float]] = {name: [] for name in PROGRAMS}
+    cpus: dict[str, list[float]] = {name: [] for name in PROGRAMS}
+    ratios: dict[str, list[float]] = {name: [] for name in PROGRAMS}
+    for _ in range(args.runs):
+        measured = {name: run_once(code) for name, code in PROGRAMS.items()}
+        for name, (wall, cpu) in measured.items():
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+            ratios[name].append(cpu / measured["baseline"][1])
+    print(f"{'program':<16}{'wall ms':>10}{'CPU ms':>10}{'CPU / baseline':>16}   ({args.runs} runs, medians)")
+    for name in PROGRAMS:
+        print(f"{name:<16}{statistics.median(walls[name]) * 1000:>10.0f}{statistics.median(cpus[name]) * 1000:>10.0f}"
+              f"{statistics.median(ratios[name]):>15.2f}x")
+
+
+if __name__ == "__main__":
+    main()
