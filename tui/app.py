@@ -10,17 +10,18 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from engine import Game, Phase
 from engine.errors import MidnightError
-from engine.play.records import Record
-from engine.play.table import Session, TurnReport
 from engine.scenario.safe_text import printable
-from tui import present
 from tui.i18n import STRINGS, t
 from tui.keys import bindings
 from tui.unsent import UnsentError, read_unsent, round_of, write_unsent
 
-if TYPE_CHECKING:  # the screens are imported when first shown
+# The rules, the screens and what presents the game are imported when first needed, so that the
+# start screen paints before any of them loads (issue 15: start-up).
+if TYPE_CHECKING:
+    from engine import Game
+    from engine.play.records import Record
+    from engine.play.table import Session, TurnReport
     from tui.screens.game import GameScreen
 
 
@@ -66,6 +67,8 @@ class MidnightApp(App[int]):
             self.join_requested = True
             self.exit(0)
             return
+        from engine.play.table import Session
+
         session = Session(settings["game"], settings["seed"], settings["seats"], settings["language"])
         self.begin(session)
 
@@ -95,6 +98,8 @@ class MidnightApp(App[int]):
         try:
             self.playing.submit(value)
         except MidnightError as error:
+            from tui import present
+
             said = present.reason(self.playing.game, str(error), self.ui_language)
             self.notify(printable(said), title=t("not_allowed", self.ui_language), severity="error", markup=False)
             return False
@@ -147,6 +152,8 @@ class MidnightApp(App[int]):
         self._show(seat)
 
     def _show(self, seat: str, _result: object = None) -> None:
+        from engine import Phase
+
         session = self.playing
         assert self.game_screen is not None, "begin made the game screen"
         self.current_seat = seat

@@ -66,15 +66,16 @@ def check_arguments(args) -> None:
 
 def build_app(args):
     """The app `midnight play` would run with these arguments (tests use this too)."""
-    from engine import load_game
-    from engine.play.table import Session
     from tui.app import MidnightApp
 
     language = _language(getattr(args, "lang", None))
     if getattr(args, "resume", None):
         return MidnightApp(resume_session(args))
-    if not args.scenario:
+    if not args.scenario:  # the start screen: the rules load after its first paint
         return MidnightApp(start={"seed": args.seed}, language=language)
+    from engine import load_game
+    from engine.play.table import Session
+
     game = getattr(args, "checked_game", None) or load_game(args.scenario)
     seats = _seats(getattr(args, "seats", ""), game)
     session = Session(game, args.seed, seats, language)

@@ -14,8 +14,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import yaml
-
 MAX_BYTES = 64 * 1024  # a turn's choices are a few hundred bytes
 
 
@@ -42,6 +40,8 @@ def write_unsent(save: Path, round_: dict | None, choice: dict | None) -> None:
     if round_ is None or choice is None:
         path.unlink(missing_ok=True)
         return
+    import yaml  # here, not at the top: the start screen paints before yaml is needed
+
     text = yaml.safe_dump({"round": round_, "choice": choice}, allow_unicode=True, sort_keys=False)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -66,6 +66,8 @@ def read_unsent(save: Path) -> dict | None:
         raise UnsentError(f"{path}: cannot be read ({error.strerror or error})") from None
     if len(data) > MAX_BYTES:
         raise UnsentError(f"{path}: larger than {MAX_BYTES // 1024} KB, not a file of unsent choices")
+    import yaml
+
     try:
         value = yaml.safe_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError):

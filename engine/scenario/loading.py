@@ -23,19 +23,20 @@ import math
 import os
 import re
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 import yaml
 
+from engine.scenario.builtin import DEFAULT_SCENARIO, SCENARIO_ID, builtin_dir, builtin_scenario_ids
 from engine.scenario.converter import LoadError, Problem, format_path, problems_from_exception, structure_document
 from engine.scenario.models import Scenario
 from engine.scenario.safe_text import unsafe_character
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_SCENARIO",
     "LIMITS",
     "Document",
     "read_document",
@@ -819,24 +820,9 @@ def _check(scenario: Scenario, document: Document) -> list[Problem]:
 
 # --------------------------------------------------------------------------- built-in scenarios
 
-_SCENARIO_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-
-
-DEFAULT_SCENARIO = "trilateral-2026"  # what `midnight play` and `midnight run` open by default
-
-
-def _builtin_dir() -> Any:
-    return resources.files("scenarios")
-
-
-def builtin_scenario_ids() -> list[str]:
-    """Ids of the scenarios shipped in the `scenarios` package (`<id>.yaml`), sorted."""
-    ids = []
-    for entry in _builtin_dir().iterdir():
-        name = entry.name
-        if name.endswith(".yaml") and entry.is_file() and _SCENARIO_ID.match(name[: -len(".yaml")]):
-            ids.append(name[: -len(".yaml")])
-    return sorted(ids)
+# The ids and the default live in `builtin` (light to import); re-exported here, where they were.
+_SCENARIO_ID = SCENARIO_ID
+_builtin_dir = builtin_dir
 
 
 def _unknown_builtin(ref: str, extra: str = "") -> ScenarioError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from engine.errors import MidnightError
-from engine.scenario.loading import DEFAULT_SCENARIO
+from engine.scenario.builtin import DEFAULT_SCENARIO
 from engine.scenario.safe_text import printable
 
 

@@ -18,9 +18,9 @@ RELATIVE_RULES = "tests/fixtures/rules.yaml"
 @pytest.fixture(autouse=True)
 def no_builtins(monkeypatch):
     """The start screen lists only what the test gives it, whatever scenarios ship today."""
-    import engine.scenario.loading
+    import engine.scenario.builtin
 
-    monkeypatch.setattr(engine.scenario.loading, "builtin_scenario_ids", lambda: [])
+    monkeypatch.setattr(engine.scenario.builtin, "builtin_scenario_ids", lambda: [])
 
 
 async def until(pilot, phase):

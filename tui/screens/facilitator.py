@@ -68,7 +68,7 @@ class FormDialog(ModalScreen[dict | None]):
         for _kind, field_id, _label, _extra in self.fields:
             widget = self.query_one(f"#{field_id}")
             value = widget.value  # type: ignore[attr-defined]
-            result[field_id] = None if value is Select.BLANK else value
+            result[field_id] = None if value is Select.NULL or value is Select.BLANK else value  # no choice made
         return result
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

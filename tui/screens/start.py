@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -10,13 +10,13 @@ from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalSc
 from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
-from engine import Game
 from engine.errors import MidnightError
-from engine.play.table import BOT, HUMAN
 from tui.i18n import LANGUAGES, t
 from tui.keys import LocalizedKeys, bindings
-from tui.present import escape
 from tui.screens.base import AppScreen
+
+if TYPE_CHECKING:  # the rules load after the first paint (on_mount)
+    from engine import Game
 
 
 class MarkedRadioButton(RadioButton):
@@ -39,7 +39,7 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
         self.game: Game | None = None
 
     def compose(self) -> ComposeResult:
-        from engine.scenario.loading import DEFAULT_SCENARIO, builtin_scenario_ids
+        from engine.scenario.builtin import DEFAULT_SCENARIO, builtin_scenario_ids
 
         lang = self.language
         ids = builtin_scenario_ids()
@@ -48,7 +48,7 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
             with Horizontal(classes="row"):
                 with Vertical(classes="col"):
                     yield Label(t("scenario", lang), classes="section")
-                    fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in ids else (ids[0] if ids else Select.BLANK)
+                    fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in ids else (ids[0] if ids else Select.NULL)
                     initial = self.scenario_ref if self.scenario_ref in ids else fallback
                     yield Select([(i, i) for i in ids], value=initial, id="scenario", allow_blank=not ids, compact=True,
                                  prompt=t("none_built_in", lang))
@@ -73,19 +73,25 @@ class StartScreen(LocalizedKeys, AppScreen[dict]):
                 yield join
         yield Footer()
 
-    async def on_mount(self) -> None:
-        await self.load_scenario()
+    def on_mount(self) -> None:
+        # After the first paint: the screen shows at once, the scenario's summary and seats a
+        # moment later (loading the rules and the scenario is most of the time to a first screen).
+        # The select's first Changed (its initial value) must not load it before the paint.
+        self._loaded_ref = self._ref()
+        self.call_after_refresh(self.load_scenario)
 
     def _ref(self) -> str | None:
         path = self.query_one("#scenario-file", Input).value.strip()
         if path:
             return path
         value = self.query_one("#scenario", Select).value
-        return None if value is Select.BLANK else str(value)
+        return None if value is Select.NULL or value is Select.BLANK else str(value)
 
     async def load_scenario(self) -> None:
         from engine import load_game
         from engine.bots import persona_names
+        from engine.play.table import BOT, HUMAN
+        from tui.present import escape
 
         ref = self._ref()
         error = self.query_one("#start-error", Static)
