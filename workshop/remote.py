@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from engine.play.table import Note, TurnReport
+from engine.play.table import FACILITATOR_NAME, Note, TurnReport
 from engine.rules.game import Game
 from engine.rules.state import FACILITATOR, Phase
 from workshop.typed import TypedError, decode
@@ -160,7 +160,7 @@ class RemoteSession:
 
     def name(self, seat: str) -> str:
         if seat == FACILITATOR:
-            return "Facilitator"
+            return FACILITATOR_NAME.get(self.language)
         return self.names.get(seat) or self.game.actor(seat).name.get(self.language)
 
     def viewer(self) -> str:

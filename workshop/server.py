@@ -287,7 +287,7 @@ class TableServer:
                 "over": table.state.over,
                 "inputs": table.inputs_played(),
             },
-            "entries": [{"index": e.index, "turn": e.turn, "kind": e.kind, "text": e.text,
+            "entries": [{"index": e.index, "turn": e.turn, "kind": e.kind, "text": e.text.get(self.language),
                          "to": list(e.audience)} for e in table.entries_for(seat)],
             "notes": [{"turn": n.turn, "seat": n.seat, "text": n.text} for n in table.notes_for(seat)],
         }

@@ -16,7 +16,9 @@ from engine.play.loop import BotController, PlayedInput, default_controller
 from engine.play.records import Record, RecordedTurn, Recorder, clean_stale_temps, dump_record, write_atomic, write_record
 from engine.rules.game import Game
 from engine.rules.inputs import Input, input_to_dict, parse_input
+from engine.rules.phrases import render
 from engine.rules.state import FACILITATOR, SPECTATOR, GameState, Phase
+from engine.scenario.text import Text
 
 HUMAN = "human"
 BOT = "bot"  # the scenario's own bot for that actor
@@ -275,9 +277,10 @@ class Session:
 
     # -- names ----------------------------------------------------------------------------------
     def name(self, seat: str) -> str:
-        if seat == FACILITATOR:
-            return "Facilitator"
-        return self.game.actor(seat).name.get(self.language)
+        return self._name(seat).get(self.language)
+
+    def _name(self, seat: str) -> Text:
+        return FACILITATOR_NAME if seat == FACILITATOR else self.game.actor(seat).name
 
     def viewer(self) -> str:
         """Whose eyes the shared screens (resolution, crisis log, the table between hand-offs)
@@ -358,7 +361,7 @@ class TableEntry:
     index: int
     turn: int
     kind: str  # fallback, inject, adjust, undo, handover, message, timer, pause, end
-    text: str
+    text: Text  # in every language of the game (a facilitator's message: as typed)
     audience: tuple[str, ...] = ()
 
     def visible_to(self, seat: str) -> bool:
@@ -366,6 +369,33 @@ class TableEntry:
 
 
 MAX_MESSAGE = 2_000  # characters in a facilitator's message or reason
+
+FACILITATOR_NAME = Text({"en": "Facilitator", "zh": "导调员"})
+NO_REASON = Text({"en": "no reason given", "zh": "未说明理由"})
+
+# What the table itself says (its log, beside the game's), in every language the engine speaks;
+# the game's own sentences are in engine/rules/phrases.py. Chinese per docs/glossary.md.
+TABLE_PHRASES: dict[str, dict[str, str]] = {
+    "reopened": {"en": "The table was reopened from its record ({inputs} inputs).",
+                 "zh": "本桌已从记录中恢复（{inputs} 项输入）。"},
+    "no_move": {"en": "Time ran out: {name} made no move this phase.", "zh": "时间到：{name} 本阶段未采取行动。"},
+    "bot_played": {"en": "Time ran out: {name}'s bot played for it this phase.",
+                   "zh": "时间到：本阶段由机器人代 {name} 行动。"},
+    "timer_runs": {"en": "The clock runs: {seconds} seconds for this phase.", "zh": "开始计时：本阶段 {seconds} 秒。"},
+    "timer_stopped": {"en": "The facilitator stopped the clock.", "zh": "导调员暂停了计时。"},
+    "timer_extended": {"en": "The facilitator gave {seconds} more seconds.", "zh": "导调员将时限延长 {seconds} 秒。"},
+    "injected": {"en": "The facilitator injected '{event}': {reason}", "zh": "导调员导调“{event}”：{reason}"},
+    "undone": {"en": "The facilitator undid the last resolution (back to turn {turn}, {phase}): {reason}",
+               "zh": "导调员撤销了上一次结算（回到第 {turn} 回合）：{reason}"},
+    "team_again": {"en": "{name} is played by its team again.", "zh": "{name} 重新由本组成员操作。"},
+    "bot_now": {"en": "{name} is played by a bot now.", "zh": "{name} 现由机器人操作。"},
+    "facilitator_left": {"en": "The facilitator lost the connection: the clock waits.",
+                         "zh": "导调员的连接中断：计时暂停，等待其返回。"},
+    "facilitator_back": {"en": "The facilitator is back: the clock runs again.", "zh": "导调员已返回：计时继续。"},
+    "paused": {"en": "The facilitator paused the game.", "zh": "导调员暂停了游戏。"},
+    "goes_on": {"en": "The game goes on.", "zh": "游戏继续。"},
+    "ended": {"en": "The facilitator ended the game: {reason}", "zh": "导调员结束了游戏：{reason}"},
+}
 
 
 class Table(Session):
@@ -424,11 +454,15 @@ class Table(Session):
         table = cls(game, record.seed, seats, language, path, recorder=recorder, state=state, **options)
         table.notices = notices
         table.resumed_inputs = table.inputs_played()
-        table._say("timer", f"The table was reopened from its record ({table.resumed_inputs} inputs).")
+        table._say("timer", "reopened", inputs=table.resumed_inputs)
         return table
 
     # -- what the table tells -------------------------------------------------------------------
-    def _say(self, kind: str, text: str, audience: tuple[str, ...] = ()) -> TableEntry:
+    def _say(self, kind: str, key: str, audience: tuple[str, ...] = (), **args: object) -> TableEntry:
+        """A line of the table's log: the sentence `key` of TABLE_PHRASES, in the game's languages."""
+        return self._add(kind, render(TABLE_PHRASES[key], self.game.scenario.languages, **args), audience)
+
+    def _add(self, kind: str, text: Text, audience: tuple[str, ...] = ()) -> TableEntry:
         entry = TableEntry(len(self.entries), self.state.turn, kind, text, audience)
         self.entries.append(entry)
         self.version += 1
@@ -498,15 +532,15 @@ class Table(Session):
 
     def _fallback(self, seat: str) -> None:
         value = no_move(self.state.phase, seat) if self.fallbacks.get(seat) == NO_MOVE else None
-        name = self.name(seat)
+        name = self._name(seat)
         if value is not None:
             self._apply(value, "")
-            self._say("fallback", f"Time ran out: {name} made no move this phase.")
+            self._say("fallback", "no_move", name=name)
             return
         bot = self.controllers.get(seat) or default_controller(self.game, seat)
         played, reason = bot.act(self.game, self.state, seat)
         self._apply(played, reason or "the time ran out")
-        self._say("fallback", f"Time ran out: {name}'s bot played for it this phase.")
+        self._say("fallback", "bot_played", name=name)
 
     def _after_input(self, now: float) -> None:
         """After an accepted input: the bots play, a new round gets a fresh timer, the record is written."""
@@ -572,21 +606,22 @@ class Table(Session):
         self.timer_paused = False
         if not self.paused:
             self.timer = self.timer.start(now)
-        self._say("timer", f"The clock runs: {self.timer.left(now):.0f} seconds for this phase.")
+        self._say("timer", "timer_runs", seconds=f"{self.timer.left(now):.0f}")
 
     def pause_timer(self, now: float) -> None:
         self.timer_paused = True
         self.timer = self.timer.pause(now)
-        self._say("timer", "The facilitator stopped the clock.")
+        self._say("timer", "timer_stopped")
 
     def extend_timer(self, seconds: float, now: float) -> None:
         self.timer = self.timer.extend(_positive(seconds, "the extension"), now)
-        self._say("timer", f"The facilitator gave {seconds:g} more seconds.")
+        self._say("timer", "timer_extended", seconds=f"{seconds:g}")
 
     def inject(self, event: str, reason: str, now: float) -> None:
         """Play a scenario event by hand; `reason` goes into the log and the record."""
         self._facilitate({"seat": FACILITATOR, "kind": "inject", "event": event}, reason, now)
-        self._say("inject", f"The facilitator injected '{event}': {_reason(reason)}")
+        injected = self.game.events.get(event)
+        self._say("inject", "injected", event=injected.title if injected else event, reason=_reason(reason))
 
     def adjust(self, track: str, value: float, reason: str, now: float,
                actor: str | None = None, other: str | None = None) -> None:
@@ -646,8 +681,7 @@ class Table(Session):
         self.ended = None
         self._phase = phase_key(state)
         self._reset_timer(now)
-        self._say("undo", f"The facilitator undid the last resolution (back to turn {state.turn}, "
-                          f"{state.phase.value}): {_reason(reason)}")
+        self._say("undo", "undone", turn=state.turn, phase=state.phase.value, reason=_reason(reason))
         # Bots whose inputs were dropped play again (they answer the same state the same way).
         self._after_input(now)
         return dropped
@@ -662,15 +696,15 @@ class Table(Session):
         if to in (TEAM, HUMAN):
             self.seats[seat] = HUMAN
             self.controllers.pop(seat, None)
-            text = f"{self.name(seat)} is played by its team again."
+            said = "team_again"
         elif to in (BOT, "default") or to in persona_names():
             self.seats[seat] = BOT if to == "default" else to
             self.controllers[seat] = self._controller(seat, to)
-            text = f"{self.name(seat)} is played by a bot now."
+            said = "bot_now"
         else:
             raise IllegalInput(f"no player '{to}' (team, bot, or a persona: {', '.join(persona_names())})")
         self.recorder.seats = dict(self.seats)
-        self._say("handover", text)
+        self._say("handover", said, name=self._name(seat))
         if self.open:
             self._after_input(now)
         else:
@@ -685,7 +719,7 @@ class Table(Session):
             raise IllegalInput(f"a message is 1 to {MAX_MESSAGE} printable characters")
         if to is not None and to not in self.game.seats:
             raise IllegalInput(f"no seat '{to}' (seats: {', '.join(self.game.seats)})")
-        return self._say("message", text, (to,) if to else ())
+        return self._add("message", Text({"en": text}), (to,) if to else ())
 
     def facilitator_left(self, now: float) -> bool:
         """The facilitator's connection is gone: the clock waits for them (no seat loses time to a
@@ -693,31 +727,31 @@ class Table(Session):
         if not self.timer.running:
             return False
         self.timer = self.timer.pause(now)
-        self._say("timer", "The facilitator lost the connection: the clock waits.")
+        self._say("timer", "facilitator_left")
         return True
 
     def facilitator_back(self, now: float) -> None:
         if not self.timer_paused and not self.paused:
             self.timer = self.timer.start(now)
-            self._say("timer", "The facilitator is back: the clock runs again.")
+            self._say("timer", "facilitator_back")
 
     def pause(self, now: float) -> None:
         """Pause the game: no seat may act and the clock stops until `go_on`."""
         self.paused = True
         self.timer = self.timer.pause(now)
-        self._say("pause", "The facilitator paused the game.")
+        self._say("pause", "paused")
 
     def go_on(self, now: float) -> None:
         self.paused = False
         if not self.timer_paused:
             self.timer = self.timer.start(now)
-        self._say("pause", "The game goes on.")
+        self._say("pause", "goes_on")
 
     def end(self, reason: str) -> None:
         """End the exercise here (the record stays a save: the game itself did not end)."""
         self.ended = reason.strip() or "ended by the facilitator"
         self.timer = Timer()
-        self._say("end", f"The facilitator ended the game: {self.ended}")
+        self._say("end", "ended", reason=reason.strip() or NO_REASON)
         self.persist()
 
     # -- Session's apply, with the facilitator's reasons kept out of the bots' notes ----------------
@@ -738,5 +772,5 @@ def _positive(seconds: object, what: str) -> float:
     return float(seconds)
 
 
-def _reason(reason: str) -> str:
-    return reason.strip() or "no reason given"
+def _reason(reason: str) -> str | Text:
+    return reason.strip() or NO_REASON

@@ -110,7 +110,12 @@ def phrase(key: str, languages: tuple[str, ...], **args: object) -> Text:
 def new_phrase(key: str, languages: tuple[str, ...], **args: object) -> Text:
     """As phrase, but not memoised: for sentences that seldom repeat (the clock's reading), which
     would only crowd the memo."""
-    forms = PHRASES[key]
+    return render(PHRASES[key], languages, **args)
+
+
+def render(forms: Mapping[str, str], languages: tuple[str, ...], **args: object) -> Text:
+    """A sentence's forms ({"en": "... {name} ...", "zh": ...}) filled in each of `languages` and
+    English (a language without a form gets the English one); `Text` arguments in that language."""
     values = {}
     for language in dict.fromkeys(("en", *languages)):
         template = forms.get(language, forms["en"])

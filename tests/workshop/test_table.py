@@ -39,7 +39,7 @@ def test_deadline_gives_the_bot_or_no_move_and_logs_it(game, tmp_path):
     assert t.state.turn == 1 and t.state.phase.value == "propose"
     fallen = t.expire(60)
     assert fallen == ["us", "russia"]
-    texts = [e.text for e in t.entries if e.kind == "fallback"]
+    texts = [e.text.get("en") for e in t.entries if e.kind == "fallback"]
     assert any("United States's bot" in text for text in texts)
     assert any("Russia made no move" in text for text in texts)
     # Russia's no move is an empty proposal in the record; the US bot's input has its reason.
@@ -88,7 +88,7 @@ def test_inject_and_adjust_go_into_log_and_record_with_reasons(game, tmp_path):
     entries = [dict(i) for turn in record.turns for i in turn.inputs]
     assert {"seat": "facilitator", "kind": "inject", "event": "putin_offer", "why": "the room wanted it"} in entries
     assert any(e.get("kind") == "adjust" and e.get("reason") == "adjudicated by control" for e in entries)
-    assert any("the room wanted it" in e.text for e in t.entries)
+    assert any("the room wanted it" in e.text.get("en") for e in t.entries)
     assert any("adjudicated by control" in str(e.text) for e in t.view_for(FACILITATOR).log)
     assert replay(game, record).divergence is None
 
@@ -105,7 +105,7 @@ def test_undo_drops_the_turns_inputs_and_replays(game, tmp_path):
     dropped = t.undo("the US misread the brief", 0)
     assert dropped > 0
     assert t.state == start  # the start of turn 1 again, the bots' first inputs replayed alike
-    assert any("misread the brief" in e.text for e in t.entries if e.kind == "undo")
+    assert any("misread the brief" in e.text.get("en") for e in t.entries if e.kind == "undo")
     record = read_record(tmp_path / "table.yaml")
     assert all(turn.turn == 1 for turn in record.turns) and replay(game, record).divergence is None
     with pytest.raises(IllegalInput, match="reason"):
@@ -129,7 +129,7 @@ def test_messages_reach_only_their_seat(game, tmp_path):
     t = table(game, tmp_path)
     t.message("Russia: see me at the break", to="russia")
     t.message("Ten minutes left")
-    assert [e.text for e in t.entries_for("us") if e.kind == "message"] == ["Ten minutes left"]
+    assert [e.text.get("zh") for e in t.entries_for("us") if e.kind == "message"] == ["Ten minutes left"]
     assert len([e for e in t.entries_for("russia") if e.kind == "message"]) == 2
     assert len([e for e in t.entries_for(FACILITATOR) if e.kind == "message"]) == 2
     with pytest.raises(IllegalInput):
@@ -213,3 +213,26 @@ def test_a_scenario_phase_length_that_makes_no_sense_is_refused_with_its_positio
     with pytest.raises(ScenarioError, match=says) as error:
         load_scenario_text(text.encode(), filename="timed.yaml")
     assert "timed.yaml:" in str(error.value) and "decisions.phase_seconds" in str(error.value)
+
+
+def test_the_tables_own_lines_are_in_every_language_of_the_game(game, tmp_path):
+    """The table's log (fallbacks, the facilitator's acts) speaks the game's languages, as its log
+    does; a facilitator's message and reasons stay as typed; the facilitator is 导调员 in Chinese."""
+    t = table(game, tmp_path, phase_seconds=60, fallbacks={"russia": NO_MOVE})
+    t.start_timer(0)
+    t.expire(60)
+    t.pause(61)
+    t.go_on(62)
+    t.inject("putin_offer", "", 63)
+    t.message("十分钟后休会")
+    chinese = [e.text.get("zh") for e in t.entries]
+    english = [e.text.get("en") for e in t.entries]
+    assert "开始计时：本阶段 60 秒。" in chinese and "The clock runs: 60 seconds for this phase." in english
+    assert any(line.startswith("时间到：") and "俄罗斯" in line for line in chinese)
+    assert "导调员暂停了游戏。" in chinese and "游戏继续。" in chinese
+    injected = game.events["putin_offer"].title
+    assert f"导调员导调“{injected.get('zh')}”：未说明理由" in chinese
+    assert f"The facilitator injected '{injected.get('en')}': no reason given" in english
+    assert chinese[-1] == english[-1] == "十分钟后休会"
+    t.language = "zh"
+    assert t.name(FACILITATOR) == "导调员"
