@@ -57,11 +57,12 @@ def render(debrief: Debrief, fmt: str = "html") -> str:
     return html.render(debrief) if fmt == "html" else markdown.render(debrief)
 
 
-def report_text(path: str | os.PathLike[str], *, seat: str = FACILITATOR, language: str = "en", fmt: str = "html",
+def report_text(path: str | os.PathLike[str], *, seat: str = FACILITATOR, language: str | None = None, fmt: str = "html",
                 scenario: str | None = None, what_if_runs: int = 0, turns: Sequence[int] = (),
                 changes: Sequence[str] = ()) -> str:
     """The report of a record file. With `what_if_runs`, the facilitator's report gets the
-    counterfactual table: continuations from each of `turns` (default: the turning points)."""
+    counterfactual table: continuations from each of `turns` (default: the turning points).
+    Without a `language`, the record's own (the one it was played in), else English."""
     if (what_if_runs or turns or changes) and seat != FACILITATOR:
         raise MidnightError(word("what_if_seat", "en"))
     if (turns or changes) and not what_if_runs:
@@ -69,6 +70,8 @@ def report_text(path: str | os.PathLike[str], *, seat: str = FACILITATOR, langua
     if fmt not in FORMATS:
         raise MidnightError(f"no report format '{fmt}' (formats: {', '.join(FORMATS)})")
     game, record, result = load_verified(path, scenario)
+    if language is None:
+        language = record.language if record.language in LANGUAGES else "en"
     debrief = debrief_of(game, record, result.states, seat=seat, language=language, record_name=Path(path).name)
     if what_if_runs:
         from debrief.whatif import what_if
@@ -88,7 +91,7 @@ def default_output(record_path: str | os.PathLike[str], seat: str = FACILITATOR,
 
 
 def write_report(record_path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
-                 seat: str = FACILITATOR, language: str = "en", fmt: str = "html", scenario: str | None = None,
+                 seat: str = FACILITATOR, language: str | None = None, fmt: str = "html", scenario: str | None = None,
                  what_if_runs: int = 0, turns: Sequence[int] = (), changes: Sequence[str] = ()) -> Path:
     """Write the report of a record file atomically; returns where it went."""
     target = Path(out) if out is not None else default_output(record_path, seat, fmt)

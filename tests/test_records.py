@@ -166,3 +166,23 @@ def test_a_record_of_a_scenario_file_remembers_the_file(tmp_path):
     assert written.scenario.to_load(None, tmp_path / "game.yaml") == str(path.resolve())
     builtin = load_game("tutorial")
     assert builtin.source is None
+
+
+def test_a_record_keeps_the_language_it_was_played_in_and_replay_and_report_use_it(tmp_path, capsys):
+    """`midnight run --lang zh --record` writes `language: zh`; `replay --print` and `report` then
+    speak Chinese without --lang, and --lang still wins. A record without one reads as before."""
+    from midnight.cli import main
+
+    record = tmp_path / "game.yaml"
+    assert main(["run", "trilateral-2026", "--seed", "3", "--lang", "zh", "--quiet", "--record", str(record)]) == 0
+    assert read_record(record).language == "zh"
+    assert "\nlanguage: zh\n" in record.read_text(encoding="utf-8")
+    report = tmp_path / "report.md"
+    assert main(["report", str(record), "--out", str(report)]) == 0
+    assert "末日时钟" in report.read_text(encoding="utf-8")
+    assert main(["report", str(record), "--out", str(report), "--lang", "en"]) == 0
+    assert "末日时钟" not in report.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["replay", str(record), "--print"]) == 0
+    assert "午夜" in capsys.readouterr().out
+    assert "language:" not in dump_record(played_record()[0])  # written only when said

@@ -97,8 +97,10 @@ def resume_session(args):
     resume = args.resume
     record = read_record(resume)
     game = load_record_game(record, resume, getattr(args, "scenario", None))
+    # The language asked for, else the one the save was played in.
+    language = _language(getattr(args, "lang", None) or record.language or None)
     try:
-        session = Session.resume(game, record, Path(resume), _language(getattr(args, "lang", None)))
+        session = Session.resume(game, record, Path(resume), language)
     except RecordError as error:
         raise RecordError(f"{resume}: cannot resume: {error}") from None
     args.resumed_session = session

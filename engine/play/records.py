@@ -121,6 +121,7 @@ class Record:
     engine: str = ""
     seats: Mapping[str, str] = attrs.field(factory=dict)
     played: str = ""
+    language: str = ""  # the players' language, for replays and reports (empty: not said, English)
     branched_from: BranchedFrom | None = None
     result: Mapping[str, Any] | None = None
     turns: tuple[RecordedTurn, ...] = ()
@@ -203,10 +204,11 @@ class Recorder:
     Front ends call `record(state_before, played, state_after)` after every `game.apply`.
     """
 
-    def __init__(self, game: Game, seed: int, seats: Mapping[str, str] | None = None) -> None:
+    def __init__(self, game: Game, seed: int, seats: Mapping[str, str] | None = None, language: str = "") -> None:
         self.game = game
         self.seed = seed
         self.seats = dict(seats or {})
+        self.language = language
         self.turns: list[RecordedTurn] = []
         self._inputs: list[dict] = []
         self._turn = 1
@@ -228,7 +230,7 @@ class Recorder:
         if record.complete or result.final.over:
             raise RecordError(f"the game in it is over (turn {result.final.turn}); "
                               "watch it with `midnight replay FILE` instead")
-        recorder = cls(game, record.seed, record.seats)
+        recorder = cls(game, record.seed, record.seats, record.language)
         recorder.branched_from = record.branched_from
         state = game.start(record.seed)
         for turn in record.turns:
@@ -266,6 +268,7 @@ class Recorder:
             engine=__version__,
             seats=dict(self.seats),
             played=now(),
+            language=self.language,
             branched_from=self.branched_from,
             result=result_of(self.final) if self.final is not None else None,
             turns=tuple(turns),
@@ -314,6 +317,8 @@ def _plain(record: Record) -> dict[str, Any]:
             del turn["after"]
     if data["result"] is None:
         del data["result"]
+    if not data["language"]:
+        del data["language"]  # records made without one stay as they were
     if data["branched_from"] is None:
         del data["branched_from"]  # an ordinary record stays as format 1 wrote it
     elif not data["branched_from"]["played"]:

@@ -141,10 +141,11 @@ class Session:
         if recorder is None:
             self.seed = seed
             self.state = game.start(seed)
-            self.recorder = Recorder(game, seed, self.seats)
+            self.recorder = Recorder(game, seed, self.seats, language)
         else:
             self.seed = recorder.seed
             self.recorder = recorder
+            recorder.language = language  # the language it is played in now
             self.state = state if state is not None else game.start(recorder.seed)
         self.controllers = {
             seat: self._controller(seat, who) for seat, who in self.seats.items() if who != HUMAN
@@ -666,7 +667,7 @@ class Table(Session):
         if not dropped:
             raise IllegalInput("nothing has been played yet")
         kept = [*entries, *recorder._inputs][: len(entries) + len(recorder._inputs) - dropped]
-        fresh = Recorder(self.game, self.seed, self.seats)
+        fresh = Recorder(self.game, self.seed, self.seats, self.language)
         state = self.game.start(self.seed)
         for entry in kept:
             value = {k: v for k, v in entry.items() if k != "why"}

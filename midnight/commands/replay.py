@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
     parser.add_argument("--scenario", help="the scenario file the record was made with (default: the record's own "
                                            "file, in its folder, else its built-in id)")
     parser.add_argument("--print", dest="print_story", action="store_true", help="print the replayed story")
-    parser.add_argument("--lang", default="en", help="language (en, zh)")
+    parser.add_argument("--lang", default=None, help="language (en, zh; default: the one the game was played in)")
     parser.set_defaults(run=run)
 
 
@@ -25,6 +25,8 @@ def run(args) -> int:
 
     record = read_record(args.record)
     game = load_record_game(record, args.record, args.scenario)
+    if args.lang is None:  # the record's own language: untrusted, so only one the engine speaks
+        args.lang = record.language if record.language in game.scenario.languages else "en"
     if not args.verify and not args.print_story:
         from midnight.cli import require_terminal
         from tui.launch import replay_on_screen

@@ -24,7 +24,8 @@ def add_parser(sub) -> None:
                              "instead of charts); by default from --out's suffix")
     parser.add_argument("--seat", default="facilitator",
                         help="whose report: facilitator (everything, the default) or a seat id, e.g. us")
-    parser.add_argument("--lang", default="en", help="language of the report (en, zh)")
+    parser.add_argument("--lang", default=None,
+                        help="language of the report (en, zh; default: the one the game was played in)")
     parser.add_argument("--scenario", help="the scenario file the record was made with (default: the record's own "
                                            "file, in its folder, else its built-in id)")
     what_if = parser.add_argument_group("what if (the facilitator's report only; docs/branches.md)")

@@ -76,7 +76,7 @@ def run(args) -> int:
             controllers[seat] = ScriptController(script, controllers[seat])
             if any(seat in t.seats for t in script.turns):
                 who[seat] = f"script+{who[seat]}"
-    recorder = Recorder(game, args.seed, who)
+    recorder = Recorder(game, args.seed, who, args.lang)
     state = game.start(args.seed)
     out = sys.stdout
     if not args.quiet:
