@@ -71,13 +71,25 @@ class RemoteState:
         return max(0.0, float(left) - ((now if now is not None else time.monotonic()) - self.received))
 
 
-def state_from_message(message: Mapping) -> RemoteState:
-    """A server's state message (with the typed forms) as a RemoteState; TypedError if it is not one."""
+def state_from_message(message: Mapping, previous: RemoteState | None = None) -> RemoteState:
+    """A server's state message (with the typed forms) as a RemoteState; TypedError if it is not one.
+
+    The typed view's log holds the entries from `log_from` on: the ones before are `previous`'s
+    (the server sends each client only what it has not had; an undo keeps the earlier ones)."""
     typed = message.get("typed")
     if not isinstance(typed, Mapping):
         raise TypedError("the table sent no typed view (join with typed: true)")
+    view = decode(typed.get("view"))
+    log_from = typed.get("log_from", 0)
+    if isinstance(log_from, bool) or not isinstance(log_from, int) or log_from < 0:
+        raise TypedError("the table sent a log position that is not a count")
+    if log_from:
+        known = previous.view.log if previous is not None else ()
+        if len(known) < log_from:
+            raise TypedError("the table sent the end of a log whose beginning this client does not have")
+        view = attrs.evolve(view, log=(*known[:log_from], *view.log))
     return RemoteState(
-        view=decode(typed.get("view")),
+        view=view,
         options=decode(typed.get("options")),
         previews=decode(typed.get("previews")) or {},
         table=message.get("table") or {},
@@ -123,8 +135,8 @@ class RemoteSession:
     # -- from the server ------------------------------------------------------------------------------
     def update(self, message: Mapping) -> RemoteState:
         """Take a state message; a turn that ended since the last one becomes a report."""
-        state = state_from_message(message)
         before = self.state
+        state = state_from_message(message, before)
         if before is None or self.turn_start is None or state.turn < before.turn:
             self.turn_start = state  # the first state, or an undo took the table back
             self.reports = [r for r in self.reports if r.turn < state.turn]

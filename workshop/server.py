@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+
+import attrs
 from collections.abc import Callable
 from typing import Any
 
@@ -298,7 +300,11 @@ class TableServer:
             crisis = table.state.crisis
             previews = (round_results(game, table.state, seat)
                         if crisis is not None and seat in crisis.participants and seat in game.seats else {})
-            message["typed"] = {"view": encode(view), "options": encode(real_options), "previews": encode(previews)}
+            # The typed view's log, like the JSON view's, only from what this client already has
+            # (a game's log grows to hundreds of entries: sent whole, it made every message ~100 KB).
+            recent = attrs.evolve(view, log=view.log[log_from:])
+            message["typed"] = {"view": encode(recent), "log_from": log_from, "options": encode(real_options),
+                                "previews": encode(previews)}
         return message
 
 

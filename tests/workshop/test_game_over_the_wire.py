@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import attrs
 from table_helpers import GUARD, join, run, running, table_for, trilateral_fixture, wire_choice  # noqa: F401 (the trilateral fixture)
 
 from engine import FACILITATOR, SPECTATOR
@@ -40,7 +41,10 @@ def spy_on_states(server) -> list[tuple[str, int, dict, dict | None]]:
         view = table.game.view(table.state, seat)
         expected.append((seat, message["version"], view_to_wire(view), options))
         if typed:  # the engine's own values, for the terminal UI: equal to Game.view's and Game.options'
-            assert decode(message["typed"]["view"]) == view
+            # The log from what the client has (log_from), as the JSON view's; the rest alike.
+            log_from = message["typed"]["log_from"]
+            assert log_from == message["view"]["log_from"]
+            assert decode(message["typed"]["view"]) == attrs.evolve(view, log=view.log[log_from:])
             assert decode(message["typed"]["options"]) == (None if seat == SPECTATOR else table.game.options(table.state, seat))
         return message
 
