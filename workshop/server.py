@@ -17,11 +17,10 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-
-import attrs
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
