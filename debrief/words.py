@@ -47,6 +47,7 @@ WORDS: dict[str, dict[str, str]] = {
                            "included; leave out --seat",
                      "zh": "--what-if 仅用于导调员报告：推演基于包含秘密在内的完整状态；请去掉 --seat"},
     # outcome
+    "how_ended": {"en": "the facilitator ended the exercise (scored as it stood)", "zh": "导调员结束了推演（按当时局面计分）"},
     "in_progress": {"en": "The game is still in progress (turn {turn} of {turns}).",
                     "zh": "对局仍在进行（第{turn}回合，共{turns}回合）。"},
     "catastrophe": {"en": "Catastrophe: everyone lost.", "zh": "灾难：所有人都输了。"},

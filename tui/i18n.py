@@ -171,9 +171,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "answer_counter": {"en": "counter", "zh": "反提案"},
     "input_crisis": {"en": "{seat} chooses to {choice}", "zh": "{seat}选择{choice}"},
     "input_inject": {"en": "the facilitator plays {event}", "zh": "导调员插入导调事件 {event}"},
+    "input_end": {"en": "the facilitator ends the exercise", "zh": "导调员结束推演"},
     "input_adjust": {"en": "the facilitator sets {track} to {value}", "zh": "导调员将 {track} 调整为 {value}"},
     # the end screen and its chart
     "ended_on": {"en": "{how} on turn {turn}", "zh": "{how}（第 {turn} 回合）"},
+    "termination_ended": {"en": "ended by the facilitator", "zh": "导调员结束推演"},
     "termination_last_turn": {"en": "last turn", "zh": "最后一回合"},
     "termination_condition": {"en": "an end condition", "zh": "终局条件达成"},
     "termination_midnight": {"en": "midnight", "zh": "午夜"},

@@ -255,6 +255,8 @@ def describe_input(game: Game, value: dict, language: str = "en") -> str:
         return t("input_inject", language, event=value.get("event"))
     if kind == "adjust":
         return t("input_adjust", language, track=value.get("track"), value=value.get("value"))
+    if kind == "end":
+        return t("input_end", language)
     return str(value)
 
 

@@ -338,7 +338,7 @@ def facilitate(table: Table, message: dict, now: float) -> None:
     elif action == "go_on":
         table.go_on(now)
     elif action == "end":
-        table.end(_text(message, "reason", ""))
+        table.end(_text(message, "reason", ""), now)
     elif action == "save":
         table.persist()
     else:

@@ -507,8 +507,8 @@ class Table(Session):
             raise IllegalInput("the facilitator has paused the game; wait for it to go on")
         if self.seats.get(seat) != HUMAN:
             raise IllegalInput(f"{seat} is played by a bot now; the facilitator may hand it back")
-        if typed.kind in ("inject", "adjust"):
-            raise IllegalInput("only the facilitator may inject events or adjust tracks")
+        if typed.kind in ("inject", "adjust", "end"):
+            raise IllegalInput("only the facilitator may inject events, adjust tracks or end the game")
         self._apply(typed, "")
         self._after_input(now)
 
@@ -748,12 +748,13 @@ class Table(Session):
             self.timer = self.timer.start(now)
         self._say("pause", "goes_on")
 
-    def end(self, reason: str) -> None:
-        """End the exercise here (the record stays a save: the game itself did not end)."""
+    def end(self, reason: str, now: float = 0.0) -> None:
+        """End the exercise here: the engine's `end` input, so the game is over, scored as it
+        stands, and the record is a finished game that replays and reports like any other."""
+        self._facilitate({"seat": FACILITATOR, "kind": "end", "reason": reason.strip()}, "", now)
         self.ended = reason.strip() or "ended by the facilitator"
         self.timer = Timer()
         self._say("end", "ended", reason=reason.strip() or NO_REASON)
-        self.persist()
 
     # -- Session's apply, with the facilitator's reasons kept out of the bots' notes ----------------
     def _apply(self, value: Mapping | Input, reason: str, note: bool = True) -> None:

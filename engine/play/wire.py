@@ -142,7 +142,7 @@ def facilitator_options_to_wire(options: FacilitatorOptions, language: str | Non
     return {
         "seat": options.seat,
         "phase": options.phase.value,
-        "kinds": ["inject", "adjust"] if options.available else [],
+        "kinds": ["inject", "adjust", "end"] if options.available else [],
         "must_act": options.must_act,
         "available": options.available,
         "reason": options.reason,

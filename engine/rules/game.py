@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from engine.errors import IllegalInput
 from engine.rules import assessment, events, talks
-from engine.rules.inputs import Adjust, Inject, Input, parse_input
+from engine.rules.inputs import Adjust, EndGame, FacilitatorInput, Inject, Input, parse_input
 from engine.rules.memo import GameMemo, remember
 from engine.rules.options import (
     FacilitatorOptions,
@@ -29,7 +29,7 @@ from engine.rules.options import (
 )
 from engine.rules.phases import PHASES, seat_options
 from engine.rules.phrases import phrase
-from engine.rules.state import FACILITATOR, SPECTATOR, GameState, LogEntry, Phase
+from engine.rules.state import FACILITATOR, SPECTATOR, GameState, LogEntry, Phase, Termination
 from engine.rules.views import check_seat, seat_view
 from engine.rules.work import Work, evolve_state
 from engine.scenario.describe import describe_effects
@@ -176,7 +176,7 @@ class Game:
         value = parse_input(value)
         if state.outcome is not None:
             raise IllegalInput("the game is over")
-        if isinstance(value, Inject | Adjust):
+        if isinstance(value, Inject | Adjust | EndGame):
             work = Work(self, state)
             self._facilitate(work, value)
             self._settle(work)
@@ -212,9 +212,15 @@ class Game:
             raise IllegalInput(f"{seat} has already submitted for this phase")
         rule.check(work, value)
 
-    def _facilitate(self, work: Work, value: Inject | Adjust) -> None:
+    def _facilitate(self, work: Work, value: FacilitatorInput) -> None:
         if value.seat != FACILITATOR:
-            raise IllegalInput("only the facilitator may inject events or adjust tracks")
+            raise IllegalInput("only the facilitator may inject events, adjust tracks or end the game")
+        if isinstance(value, EndGame):
+            # An exercise ends when its time is up: scored as it stands, the reason in the log.
+            work.say(events.Narration("end"), phrase("facilitator_ends", self.scenario.languages,
+                                                     reason=value.reason or phrase("no_reason", self.scenario.languages)))
+            assessment.finish_game(work, Termination.ENDED)
+            return
         if isinstance(value, Inject):
             event = self.events.get(value.event)
             if event is None:

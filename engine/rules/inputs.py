@@ -91,7 +91,17 @@ class Adjust:
     kind = "adjust"
 
 
-Input = Propose | Respond | Decide | ChooseInCrisis | Inject | Adjust
+@attrs.frozen
+class EndGame:
+    """The facilitator ends the exercise here: the game is over, scored as it stands."""
+
+    reason: str = ""
+    seat: str = "facilitator"
+    kind = "end"
+
+
+Input = Propose | Respond | Decide | ChooseInCrisis | Inject | Adjust | EndGame
+FacilitatorInput = Inject | Adjust | EndGame
 
 
 # Limits on what an input may hold. Inputs come from records, scripts, agents and (later) the
@@ -109,6 +119,7 @@ _KEYS = {
     "crisis": ("seat", "kind", "choice"),
     "inject": ("seat", "kind", "event"),
     "adjust": ("seat", "kind", "track", "value", "actor", "other", "reason"),
+    "end": ("seat", "kind", "reason"),
 }
 _OFFER_KEYS = ("template", "parties", "params")
 _REPLY_KEYS = ("proposal", "answer", "params")
@@ -283,14 +294,16 @@ def parse_input(data: Mapping | Input) -> Input:
         return ChooseInCrisis(seat=seat, choice=_enum(CrisisChoice, data.get("choice"), where, "choice"))
     if kind == "inject":
         return Inject(event=_require_name(data, "event", where), seat=seat)
-    # adjust
-    if "value" not in data:
-        raise InvalidInput(f"{where}: missing 'value'")
     reason = data.get("reason", "")
     if reason is None:
         reason = ""
     if not isinstance(reason, str) or len(reason) > MAX_TEXT:
         raise InvalidInput(f"{where}: 'reason' must be text of at most {MAX_TEXT} characters")
+    if kind == "end":
+        return EndGame(reason=reason, seat=seat)
+    # adjust
+    if "value" not in data:
+        raise InvalidInput(f"{where}: missing 'value'")
     return Adjust(
         track=_require_name(data, "track", where),
         value=_number(data["value"], where, "'value'"),
@@ -323,6 +336,8 @@ def input_to_dict(value: Input) -> dict:
         return {"seat": value.seat, "kind": "crisis", "choice": value.choice.value}
     if isinstance(value, Inject):
         return {"seat": value.seat, "kind": "inject", "event": value.event}
+    if isinstance(value, EndGame):
+        return {"seat": value.seat, "kind": "end", **({"reason": value.reason} if value.reason else {})}
     result = {"seat": value.seat, "kind": "adjust", "track": value.track, "value": value.value}
     for key in ("actor", "other"):
         if getattr(value, key) is not None:

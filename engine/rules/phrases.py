@@ -12,6 +12,10 @@ from engine.scenario.text import DEFAULT_LANGUAGE, Text
 
 PHRASES: dict[str, dict[str, str]] = {
     "turn_start": {"en": "Turn {turn} begins ({date}).", "zh": "第 {turn} 回合开始（{date}）。"},
+    # the facilitator ends an exercise before the game's own end (Termination.ENDED)
+    "facilitator_ends": {"en": "The facilitator ends the exercise: {reason}", "zh": "导调员宣布推演结束：{reason}"},
+    "no_reason": {"en": "no reason given", "zh": "未说明理由"},
+    "ended": {"en": "ended by the facilitator, scored as it stood", "zh": "由导调员结束，按当时局面计分"},
     "proposed": {
         "en": "{actor} proposes {template} to {parties}.",
         "zh": "{actor} 向 {parties} 提议：{template}。",

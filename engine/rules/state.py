@@ -57,6 +57,7 @@ class Termination(enum.Enum):
     CONDITION = "condition"
     MIDNIGHT = "midnight"
     NUCLEAR_USE = "nuclear_use"
+    ENDED = "ended"  # by the facilitator, before the game's own end: scored as it stood
 
 
 @attrs.frozen

@@ -236,3 +236,36 @@ def test_the_tables_own_lines_are_in_every_language_of_the_game(game, tmp_path):
     assert chinese[-1] == english[-1] == "十分钟后休会"
     t.language = "zh"
     assert t.name(FACILITATOR) == "导调员"
+
+
+def test_the_facilitator_ends_the_exercise_and_the_record_is_a_finished_game(game, tmp_path):
+    """'End' is the engine's `end` input: the game is over at once, scored as it stands, and its
+    record replays and reports like any finished game (it used to stay an unfinished save)."""
+    from debrief.report import report_text
+    from engine import Termination
+
+    t = table(game, tmp_path, seats={"us": "team", "russia": "bot", "china": "bot"})
+    while t.state.turn < 3:
+        seat = t.next_human()
+        t.act(seat, _bot_input(t, seat), 0)
+    t.end("time for the debrief", 5)
+    outcome = t.state.outcome
+    assert outcome is not None and outcome.termination is Termination.ENDED and not outcome.catastrophe
+    assert set(outcome.scores) == {"us", "russia", "china"} and outcome.turn == 3
+    assert "The facilitator ends the exercise: time for the debrief" in [str(e.text) for e in t.state.log]
+    record = read_record(tmp_path / "table.yaml")
+    assert record.complete and record.result["termination"] == "ended"
+    assert replay(game, record).divergence is None
+    with pytest.raises(IllegalInput):
+        t.end("again", 6)
+    report = report_text(tmp_path / "table.yaml", fmt="md")
+    assert "the facilitator ended the exercise" in report and "still in progress" not in report
+
+
+def test_only_the_facilitator_may_end_the_game(game):
+    state = game.start(1)
+    with pytest.raises(IllegalInput, match="only the facilitator"):
+        game.apply(state, {"seat": "us", "kind": "end"})
+    over, _ = game.apply(state, {"seat": "facilitator", "kind": "end"})
+    assert over.over and over.outcome.termination.value == "ended"
+    assert "no reason given" in str(over.log[-2].text)
