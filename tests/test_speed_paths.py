@@ -38,7 +38,9 @@ def lineups():
 
 
 def without_words(options: SeatOptions) -> SeatOptions:
-    return attrs.evolve(options, templates=tuple(attrs.evolve(t, acceptable=None) for t in options.templates))
+    """`options` less what only people read: the terms that would do, the agreements a move breaches."""
+    return attrs.evolve(options, templates=tuple(attrs.evolve(t, acceptable=None) for t in options.templates),
+                        moves=tuple(attrs.evolve(m, breaches=()) for m in options.moves))
 
 
 def decisions(seed: int, lineup: dict[str, str], turns: int):
@@ -61,6 +63,7 @@ def test_lean_options_are_the_full_options_without_their_words(seed, lineup):
         lean = GAME.options(state, seat, lean=True)
         assert lean == without_words(full)
         assert all(t.acceptable is None for t in lean.templates)
+        assert all(m.breaches == () for m in lean.moves)
         if state.phase is Phase.PROPOSE:
             assert GAME.may_propose_now(state, seat) == any(t.available for t in full.templates)
         asked += 1

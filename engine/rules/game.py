@@ -251,7 +251,8 @@ class Game:
         (`FacilitatorOptions`); nothing for the spectator. Raises IllegalInput for an unknown seat.
 
         `lean` options (what bots ask for) leave out what only people read: a template option's
-        `acceptable` words are None (its terms are the same). Everything else is equal."""
+        `acceptable` words are None (its terms are the same) and a move option's `breaches` are
+        empty. Everything else is equal."""
         check_seat(self, seat)
         if seat == FACILITATOR:
             return facilitator_options(self, state)
