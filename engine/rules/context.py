@@ -49,7 +49,7 @@ class EvaluationContext:
         # Names given with a call (an agreement's params, a crisis round's counts) are read
         # first: one more namespace per self/other, handed each call's `extra` in turn.
         self._with_extra: dict[tuple[str | None, str | None], Namespace] = {}
-        # (id(expression), self, other) -> (expression, its closure as bound, namespace, functions),
+        # (id(expression), self, other) -> (expression, its closure as bound, namespace, function table),
         # or (expression, its value, None, None) for a formula that reads nothing
         self._bound: dict[tuple[int, str | None, str | None], tuple] = {}
 
@@ -103,14 +103,16 @@ class EvaluationContext:
         if pair is None:
             pair = self._plain[key] = (Namespace(self._layout, work, SPECIALS, self_actor, other),
                                        GameFunctions(work, self_actor))
+        # Formulas are handed the functions' plain table (GameFunctions.table), not the mapping.
+        namespace, table = pair[0], pair[1].table
         if len(self._bound) >= _LIMIT:  # full (an odd caller): read by name rather than compile each time
-            return (expression, expression.closure(), *pair)
+            return (expression, expression.closure(), namespace, table)
         calls = {}
         if self_actor is not None and SELF_TEST in expression.functions:
             calls = {(SELF_TEST, (actor,)): actor == self_actor for actor in self._actor_ids}
         row = self._layout.row(expression.names, self_actor, other)
         compiled = expression.bind(calls, row) if calls or row else expression
-        bound: tuple = (expression, compiled.closure(), *pair)
+        bound: tuple = (expression, compiled.closure(), namespace, table)
         if not compiled.names and not compiled.functions:  # a constant (most move costs are)
             try:
                 bound = (expression, compiled.evaluate({}), None, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from engine.rules.stability import Force, share, stability_index
@@ -16,29 +16,28 @@ if TYPE_CHECKING:
 class GameFunctions(Mapping):
     """The game functions over one working state and one `self`, looked up by name."""
 
-    __slots__ = ("_work", "_self", "_bound", "_readings")
+    __slots__ = ("_work", "_self", "table", "_readings")
 
     def __init__(self, work: Work, self_actor: str | None) -> None:
         self._work = work
         self._self = self_actor
-        self._bound: dict[str, object] = {}  # name -> bound method, looked up once
+        # name -> bound method: a plain dict, which compiled formulas are handed in place of
+        # this mapping (a call then finds its function without a Python-level __getitem__).
+        self.table: dict[str, Callable] = {name[2:]: getattr(self, name) for name in _FUNCTION_NAMES}
         self._readings: dict[tuple, tuple[tuple[int | None, float], ...]] = {}  # see _figures
 
     def __getitem__(self, name: str):
-        bound = self._bound.get(name)
-        if bound is None:
-            bound = self._bound[name] = getattr(self, "f_" + name)
-        return bound
+        return self.table[name]
 
     def point_at(self, work: Work) -> None:
         """Read from this working state from now on (the table lives as long as its game)."""
         self._work = work
 
     def __iter__(self) -> Iterator[str]:
-        return (name[2:] for name in dir(self) if name.startswith("f_"))
+        return iter(self.table)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        return len(self.table)
 
     # -- helpers ---------------------------------------------------------------------------
     def _active(self) -> list[str]:
@@ -211,3 +210,6 @@ class GameFunctions(Mapping):
     def f_self_strike_stability(self, *args: object) -> float:
         self._need_self("self_strike_stability")
         return min(self._stability_by_pair("self_strike_stability", args, True), default=1.0)
+
+
+_FUNCTION_NAMES = tuple(sorted(name for name in dir(GameFunctions) if name.startswith("f_")))
