@@ -177,8 +177,11 @@ class GameFunctions(Mapping):
         return any(a.template == template and actor in a.parties for a in self._work.agreements)
 
     def f_agreements(self, system: str | None = None) -> float:
+        agreements = self._work.agreements
+        if system is None:  # the usual call, agreements(): all of them
+            return float(len(agreements))
         game = self._work.game
-        return float(sum(1 for a in self._work.agreements if system is None or game.template(a.template).system == system))
+        return float(sum(1 for a in agreements if game.template(a.template).system == system))
 
     def f_played(self, move: str) -> float:
         return self._played(move)
