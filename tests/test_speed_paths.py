@@ -1,11 +1,13 @@
 """The fast paths bots and `simulate` take give exactly what the full paths give.
 
-Bots ask for lean options (`Game.options(..., lean=True)`): the same choices, less the words only
-people read, and only when they need them (`Game.may_propose_now` answers a bot that will not
-propose). Formulas are compiled for the game once per self and other, with track names bound
-to slots (engine.rules.context): the same values as looking each name up. These tests walk bot
-games from random seeds and line-ups and compare the two paths at every decision
-(benchmarks/fingerprint.py compares whole games the same way, in bulk).
+Bots ask for lean options (`Game.options(..., lean=True)`): the same choices, less what only
+people read (the words of the terms that would do, the agreements a move would breach), and only
+when they need them (`Game.may_propose_now` answers a bot that will not propose). Formulas are
+compiled for the game once per self and other, with track names bound to slots
+(engine.rules.context): the same values as looking each name up. Personas hand the play loop
+typed inputs: the same inputs as parsing their plain form. These tests walk bot games from random
+seeds and line-ups and compare the two paths at every decision (benchmarks/fingerprint.py
+compares whole games the same way, in bulk).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from engine.play.simulate import controllers_for
 from engine.rules import talks
 from engine.rules.context import SPECIALS
 from engine.rules.functions import GameFunctions
+from engine.rules.inputs import input_to_dict, parse_input
 from engine.rules.options import SeatOptions
 from engine.rules.state import Phase
 from engine.scenario.expressions import ExpressionError
@@ -85,6 +88,21 @@ def test_bots_on_the_lean_path_pick_exactly_what_they_pick_with_full_options(see
         assert bot.act(lazy) == bot.act(full)
         if state.phase is Phase.CRISIS:
             assert lazy._options is None
+
+
+@SOME
+@given(seed=st.integers(0, 10_000), lineup=lineups())
+def test_a_persona_hands_over_its_input_typed_as_parsing_its_dict_makes_it(seed, lineup):
+    """The play loop takes a persona's typed input without parsing: it must be exactly the input
+    its plain form parses to, numbers as floats included (1800 == 1800.0, but records differ)."""
+    controllers = controllers_for(GAME, lineup)
+    for state, seat in decisions(seed, lineup, turns=20):
+        controller = controllers[seat]
+        typed, reason = controller.submit(GAME, state, seat)
+        plain, same_reason = controller.act(GAME, state, seat)
+        parsed = parse_input(plain)
+        assert typed == parsed and reason == same_reason
+        assert repr(input_to_dict(typed)) == repr(input_to_dict(parsed)) == repr(plain)
 
 
 @SOME
