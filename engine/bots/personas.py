@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from engine.bots.base import BotContext, register_persona
-from engine.bots.decision import Decision, Term, leading_term, sum_by_name
+from engine.bots.decision import Decision, Term, leading_term, sum_parts_by_name
 from engine.bots.memo import BotMemo
 from engine.bots.reading import (
     FRIENDLY_TAGS,
@@ -505,7 +505,7 @@ class PersonaBot:
         moves = Decide(seat, tuple(m.id for m in chosen))
         forgives = f"forgives {_labels(hostile, game)}; " if forgiving else ""
         if chosen:
-            terms = sum_by_name([Term(n, v, w() if callable(w) else w) for n, v, w in chosen_parts])
+            terms = sum_parts_by_name(chosen_parts)
             lead = leading_term(terms, 1)
             head = lead.words if lead is not None else "tries something new"
             reason = f"{forgives}{head}: {', '.join(m.label.get() for m in chosen)}"
