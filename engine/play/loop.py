@@ -62,8 +62,10 @@ class BotController:
 
     @staticmethod
     def _context(game: Game, state: GameState, seat: str) -> BotContext:
-        # The bot asks for (lean) options only if it needs them: see BotContext.
-        return BotContext(game, game.view(state, seat), None, state.seed, state.step, OptionsOnDemand(game, state, seat))
+        # A lean view (readings made when read); the bot asks for (lean) options only if it
+        # needs them: see BotContext.
+        return BotContext(game, game.view(state, seat, lean=True), None, state.seed, state.step,
+                          OptionsOnDemand(game, state, seat))
 
 
 def default_controller(game: Game, seat: str) -> BotController:

@@ -265,9 +265,10 @@ class Game:
         found without building its options: a bot that will not propose asks only this."""
         return any_template_available(self, self._reader(state), seat)
 
-    def view(self, state: GameState, seat: str):
-        """What `seat` may see (SPECTATOR: the public view). Raises IllegalInput for an unknown seat."""
-        return seat_view(self, state, seat)
+    def view(self, state: GameState, seat: str, lean: bool = False):
+        """What `seat` may see (SPECTATOR: the public view). Raises IllegalInput for an unknown seat.
+        A `lean` view (what bots ask for) holds the same readings, each made when first read."""
+        return seat_view(self, state, seat, lean)
 
 
 def _with_submission(state: GameState, value: Input) -> GameState:
