@@ -140,24 +140,31 @@ class Plan:
         return input_to_dict(self.submission)
 
 
+class _Numbers(dict[str, float]):
+    """A persona's numbers by name: one it does not have is 0."""
+
+    def __missing__(self, key: str) -> float:
+        return 0.0
+
+
 class PersonaBot:
     """A persona's numbers and the play that follows from them."""
 
-    __slots__ = ("name", "weights", "_numbers", "_tags", "_scores", "_lines", "_forces", "_key")
+    __slots__ = ("name", "weights", "_numbers", "_tags", "_scores", "_lines", "_forces", "_key", "w")
 
     def __init__(self, name: str, weights: Mapping[str, float]) -> None:
         self.name = name
         self.weights = {**DRIVES, **weights}
-        self._numbers = {k: float(v) for k, v in self.weights.items()}
+        self._numbers = _Numbers({k: float(v) for k, v in self.weights.items()})
+        # w(key): the persona's number for `key` (0 if it has none), asked thousands of times a
+        # game: the dict's own lookup, not a method of ours around it.
+        self.w: Callable[[str], float] = self._numbers.__getitem__
         self._tags = {k: v for k, v in self._numbers.items() if k not in DRIVES and "." not in k}
         self._scores: dict[tuple[str, ...], float] = {}
         self._lines = red_lines(self.weights)
         self._forces = named_forces(self.weights)
         # Bots with the same persona and numbers play alike: they share their tables on a game.
         self._key = _table_key(name, self._numbers)
-
-    def w(self, key: str) -> float:
-        return self._numbers.get(key, 0.0)
 
     def tag_score(self, tags: tuple[str, ...]) -> float:
         """How much the persona likes a move with these tags (cached: tags are few and fixed)."""
