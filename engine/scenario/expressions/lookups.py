@@ -47,6 +47,10 @@ class _LookupNodes(_TypeChecks):
                     return value
                 return slow(value)
 
+            node = _Node(kind, lookup, token.pos, token.pos + len(token.text))
+            node.row_read = (index, slow)  # operators with a constant read the slot themselves
+            return node
+
         elif kind == NUMBER:
 
             def lookup(v: Any, f: Any) -> Value:
