@@ -998,3 +998,21 @@ def test_bound_names_refuse_what_unbound_names_refuse():
     with pytest.raises(ExpressionEvalError, match="name 'x'"):
         bound.evaluate(_Row([math.inf]))
     assert bound.evaluate(_Row([2])) == 3.0  # an int is converted, as by name
+
+
+@pytest.mark.parametrize("source", ["x >= 2", "x * 0.5", "0.5 * x", "x - 1", "10 / x", "x == 2"])
+@pytest.mark.parametrize("value", [2.0, 2, 0.0, -0.0, math.inf, math.nan, True, "two", 10**400])
+def test_an_operator_reading_a_bound_slot_itself_gives_what_the_name_gives(source, value):
+    """A comparison or arithmetic with a constant reads a bound slot in its own closure: the same
+    value, type and error as the name looked up."""
+
+    def outcome(evaluate):
+        try:
+            result = evaluate()
+            return type(result), repr(result)
+        except ExpressionEvalError as error:
+            return "error", str(error)
+
+    by_name = outcome(lambda: compile_expression(source).evaluate({"x": value}))
+    bound = outcome(lambda: compile_expression(source).bind({}, {"x": 0}).evaluate(_Row([value])))
+    assert bound == by_name

@@ -1,11 +1,14 @@
 """The fast paths bots and `simulate` take give exactly what the full paths give.
 
-Bots ask for lean options (`Game.options(..., lean=True)`): the same choices, less the words only
-people read, and only when they need them (`Game.may_propose_now` answers a bot that will not
-propose). Formulas are compiled for the game once per self and other, with track names bound
-to slots (engine.rules.context): the same values as looking each name up. These tests walk bot
-games from random seeds and line-ups and compare the two paths at every decision
-(benchmarks/fingerprint.py compares whole games the same way, in bulk).
+Bots ask for lean options (`Game.options(..., lean=True)`): the same choices, less what only
+people read (the words of the terms that would do, the agreements a move would breach), and only
+when they need them (`Game.may_propose_now` answers a bot that will not propose), and a lean view
+whose readings are made when read (`Game.view(..., lean=True)`). Formulas are
+compiled for the game once per self and other, with track names bound to slots
+(engine.rules.context): the same values as looking each name up. Personas hand the play loop
+typed inputs: the same inputs as parsing their plain form. These tests walk bot games from random
+seeds and line-ups and compare the two paths at every decision (benchmarks/fingerprint.py
+compares whole games the same way, in bulk).
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from engine.play.simulate import controllers_for
 from engine.rules import talks
 from engine.rules.context import SPECIALS
 from engine.rules.functions import GameFunctions
+from engine.rules.inputs import input_to_dict, parse_input
 from engine.rules.options import SeatOptions
 from engine.rules.state import Phase
+from engine.rules.views import LazyReadings
 from engine.scenario.expressions import ExpressionError
 from engine.scenario.names import Namespace
 
@@ -38,7 +43,9 @@ def lineups():
 
 
 def without_words(options: SeatOptions) -> SeatOptions:
-    return attrs.evolve(options, templates=tuple(attrs.evolve(t, acceptable=None) for t in options.templates))
+    """`options` less what only people read: the terms that would do, the agreements a move breaches."""
+    return attrs.evolve(options, templates=tuple(attrs.evolve(t, acceptable=None) for t in options.templates),
+                        moves=tuple(attrs.evolve(m, breaches=()) for m in options.moves))
 
 
 def decisions(seed: int, lineup: dict[str, str], turns: int):
@@ -61,6 +68,7 @@ def test_lean_options_are_the_full_options_without_their_words(seed, lineup):
         lean = GAME.options(state, seat, lean=True)
         assert lean == without_words(full)
         assert all(t.acceptable is None for t in lean.templates)
+        assert all(m.breaches == () for m in lean.moves)
         if state.phase is Phase.PROPOSE:
             assert GAME.may_propose_now(state, seat) == any(t.available for t in full.templates)
         asked += 1
@@ -69,19 +77,46 @@ def test_lean_options_are_the_full_options_without_their_words(seed, lineup):
 
 @SOME
 @given(seed=st.integers(0, 10_000), lineup=lineups())
+def test_a_lean_view_is_the_full_view_with_its_readings_made_when_read(seed, lineup):
+    for state, seat in decisions(seed, lineup, turns=8):
+        full, lean = GAME.view(state, seat), GAME.view(state, seat, lean=True)
+        assert isinstance(lean.tracks, LazyReadings) and isinstance(full.tracks, tuple)
+        assert lean.tracks[-1] == full.tracks[-1] and lean.tracks[1:3] == full.tracks[1:3]
+        assert attrs.evolve(lean, tracks=tuple(lean.tracks)) == full
+        assert GAME.view(state, seat, lean=True).tracks is lean.tracks  # the same while the tracks are
+
+
+@SOME
+@given(seed=st.integers(0, 10_000), lineup=lineups())
 def test_bots_on_the_lean_path_pick_exactly_what_they_pick_with_full_options(seed, lineup):
-    """A bot given nothing but where to ask (as the play loop gives it) answers as with the full
-    options in hand, and builds no options for a crisis choice."""
+    """A bot given a lean view and nothing but where to ask for options (as the play loop gives
+    it) answers as with the full view and options in hand, and builds no options for a crisis
+    choice."""
     controllers = controllers_for(GAME, lineup)
     for state, seat in decisions(seed, lineup, turns=20):
         controller = controllers[seat]
         bot = bot_for(controller.persona, dict(controller.weights))
-        view = GAME.view(state, seat)
-        lazy = BotContext(GAME, view, None, state.seed, state.step, OptionsOnDemand(GAME, state, seat))
-        full = BotContext(GAME, view, GAME.options(state, seat), state.seed, state.step)
+        lazy = BotContext(GAME, GAME.view(state, seat, lean=True), None, state.seed, state.step,
+                          OptionsOnDemand(GAME, state, seat))
+        full = BotContext(GAME, GAME.view(state, seat), GAME.options(state, seat), state.seed, state.step)
         assert bot.act(lazy) == bot.act(full)
         if state.phase is Phase.CRISIS:
             assert lazy._options is None
+
+
+@SOME
+@given(seed=st.integers(0, 10_000), lineup=lineups())
+def test_a_persona_hands_over_its_input_typed_as_parsing_its_dict_makes_it(seed, lineup):
+    """The play loop takes a persona's typed input without parsing: it must be exactly the input
+    its plain form parses to, numbers as floats included (1800 == 1800.0, but records differ)."""
+    controllers = controllers_for(GAME, lineup)
+    for state, seat in decisions(seed, lineup, turns=20):
+        controller = controllers[seat]
+        typed, reason = controller.submit(GAME, state, seat)
+        plain, same_reason = controller.act(GAME, state, seat)
+        parsed = parse_input(plain)
+        assert typed == parsed and reason == same_reason
+        assert repr(input_to_dict(typed)) == repr(input_to_dict(parsed)) == repr(plain)
 
 
 @SOME

@@ -11,6 +11,8 @@ so a test (or a curious facilitator) can check that the words and the arithmetic
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import attrs
 
 from engine.scenario.arithmetic import left_sum
@@ -66,13 +68,23 @@ def sum_by_name(terms: list[Term]) -> tuple[Term, ...]:
     """Terms of several choices made together (the moves of one decision) as one term per name,
     in order of first appearance; each keeps the words of its largest part in the direction of
     its total."""
-    totals: dict[str, list[Term]] = {}
-    for term in terms:
-        totals.setdefault(term.name, []).append(term)
+    return sum_parts_by_name([(t.name, t.value, t.words) for t in terms])
+
+
+# A term's words, or a function that words it: called only if the words are kept.
+Words = str | Callable[[], str]
+
+
+def sum_parts_by_name(parts: Iterable[tuple[str, float, Words]]) -> tuple[Term, ...]:
+    """As sum_by_name, for terms given as (name, value, words): words given as a function are
+    worked out only for the part whose words are kept (one per name, of a dozen parts or so)."""
+    totals: dict[str, list[tuple[float, Words]]] = {}
+    for name, value, words in parts:
+        totals.setdefault(name, []).append((value, words))
     merged = []
-    for name, parts in totals.items():
-        total = left_sum(t.value for t in parts)
+    for name, values in totals.items():
+        total = left_sum(value for value, _ in values)
         sign = -1.0 if total < 0 else 1.0
-        biggest = max(parts, key=lambda t: t.value * sign)  # the first of equals
-        merged.append(Term(name, total, biggest.words))
+        _, words = max(values, key=lambda part: part[0] * sign)  # the first of equals
+        merged.append(Term(name, total, words() if callable(words) else words))
     return tuple(merged)

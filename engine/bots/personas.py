@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from engine.bots.base import BotContext, register_persona
-from engine.bots.decision import Decision, Term, leading_term, sum_by_name
+from engine.bots.decision import Decision, Term, leading_term, sum_parts_by_name
 from engine.bots.memo import BotMemo
 from engine.bots.reading import (
     FRIENDLY_TAGS,
@@ -45,7 +45,8 @@ from engine.bots.reading import (
     possessive,
     red_lines,
 )
-from engine.rules.state import CrisisChoice, Phase
+from engine.rules.inputs import ChooseInCrisis, Decide, Input, Offer, Propose, Reply, Respond, input_to_dict
+from engine.rules.state import Answer, CrisisChoice, Phase
 from engine.scenario.arithmetic import left_sum
 from engine.scenario.personas import DRIVES, PERSONAS
 
@@ -129,29 +130,41 @@ class Plan:
     offer, one for the moves, one for a crisis choice (none for proposals, which follow the
     persona's propensity to propose and the agreements' values, without a reason to check)."""
 
-    input: dict
+    submission: Input  # typed, as the rules take it: the play loop hands it over as it is
     reason: str
     decisions: tuple[Decision, ...] = ()
+
+    @property
+    def input(self) -> dict:
+        """The submission in its plain form, as every front end submits (engine.rules.inputs)."""
+        return input_to_dict(self.submission)
+
+
+class _Numbers(dict[str, float]):
+    """A persona's numbers by name: one it does not have is 0."""
+
+    def __missing__(self, key: str) -> float:
+        return 0.0
 
 
 class PersonaBot:
     """A persona's numbers and the play that follows from them."""
 
-    __slots__ = ("name", "weights", "_numbers", "_tags", "_scores", "_lines", "_forces", "_key")
+    __slots__ = ("name", "weights", "_numbers", "_tags", "_scores", "_lines", "_forces", "_key", "w")
 
     def __init__(self, name: str, weights: Mapping[str, float]) -> None:
         self.name = name
         self.weights = {**DRIVES, **weights}
-        self._numbers = {k: float(v) for k, v in self.weights.items()}
+        self._numbers = _Numbers({k: float(v) for k, v in self.weights.items()})
+        # w(key): the persona's number for `key` (0 if it has none), asked thousands of times a
+        # game: the dict's own lookup, not a method of ours around it.
+        self.w: Callable[[str], float] = self._numbers.__getitem__
         self._tags = {k: v for k, v in self._numbers.items() if k not in DRIVES and "." not in k}
         self._scores: dict[tuple[str, ...], float] = {}
         self._lines = red_lines(self.weights)
         self._forces = named_forces(self.weights)
         # Bots with the same persona and numbers play alike: they share their tables on a game.
         self._key = _table_key(name, self._numbers)
-
-    def w(self, key: str) -> float:
-        return self._numbers.get(key, 0.0)
 
     def tag_score(self, tags: tuple[str, ...]) -> float:
         """How much the persona likes a move with these tags (cached: tags are few and fixed)."""
@@ -183,6 +196,11 @@ class PersonaBot:
     def act(self, context: BotContext) -> tuple[dict, str]:
         plan = self.plan(context)
         return plan.input, plan.reason
+
+    def submit(self, context: BotContext) -> tuple[Input, str]:
+        """As `act`, with the input typed: the play loop takes it without parsing a dict."""
+        plan = self.plan(context)
+        return plan.submission, plan.reason
 
     def plan(self, context: BotContext) -> Plan:
         """The input, its reason and the decisions (with their terms) that made them."""
@@ -254,10 +272,10 @@ class PersonaBot:
         return terms
 
     # -- talks ------------------------------------------------------------------------------
-    def _propose(self, context: BotContext) -> tuple[dict, str]:
+    def _propose(self, context: BotContext) -> tuple[Propose, str]:
         seat = context.view.seat
         game = context.game
-        none = {"seat": seat, "kind": "propose", "offers": []}
+        none = Propose(seat)
         if context.chance(0) >= self.w("propose"):  # it will not propose: no need for its options
             if not context.may_propose():
                 return none, "nothing it may propose this turn"
@@ -280,7 +298,7 @@ class PersonaBot:
                 ranked.append((value + (noise[i] - 0.5) * self.w("noise"), t))
             ranked.sort(key=lambda item: (-item[0], item[1].id))
         in_force = {(a.template, frozenset(a.parties)) for a in context.view.agreements}
-        offers: list[dict] = []
+        offers: list[Offer] = []
         labels: list[str] = []
         limit = min(context.options.max_proposals, max(1, int(self.w("max_proposals"))))
         for i, (value, template) in enumerate(ranked):
@@ -289,13 +307,13 @@ class PersonaBot:
             parties = self._parties(context, template, i)
             if parties is None or (template.id, frozenset(parties)) in in_force:
                 continue
-            offers.append({"template": template.id, "parties": parties,
-                           "params": {p.id: p.default for p in template.parameters}})
+            # Numbers as floats, as parsing an input makes them (engine.rules.inputs).
+            offers.append(Offer(template.id, tuple(parties), {p.id: float(p.default) for p in template.parameters}))
             others = [name(game, p) for p in parties if p != seat]
             labels.append(f"{template.label.get()} to {' and '.join(others)}")
         if not offers:
             return none, "sees no agreement worth offering"
-        return {"seat": seat, "kind": "propose", "offers": offers}, f"proposes {'; '.join(labels)}"
+        return Propose(seat, tuple(offers)), f"proposes {'; '.join(labels)}"
 
     def _parties(self, context: BotContext, template, i: int) -> list[str] | None:
         seat = context.view.seat
@@ -322,12 +340,14 @@ class PersonaBot:
         deeds = last_deeds(game, context.view) if self.name != "random" and self.w("retaliate") else ()
         bal = balance(game, context.view, self._forces) if self.w("parity") else NO_BALANCE
         peril = danger(game, context.view, self._lines) if self.name != "random" else (0.0, "")
-        replies, reasons, decisions = [], [], []
+        replies: list[Reply] = []
+        reasons: list[str] = []
+        decisions: list[Decision] = []
         for i, option in enumerate(context.options.to_answer):
             proposal = option.proposal
             template = game.templates[proposal.template]
             label = f"{possessive(name(game, proposal.proposer))} {template.label.get()}"
-            reply = {"proposal": proposal.id, "answer": "reject"}
+            answer, counter_terms = Answer.REJECT, None
             roll = context.chance(10 + i)  # the bar: it accepts when the offer's value beats the dice
             if self.name == "random":  # only the dice: one term, its odds less the draw, and a bar of 0
                 value, bar = self.w("accept"), 0.0
@@ -339,21 +359,22 @@ class PersonaBot:
                 terms.append(Term("rules", -math.inf, option.reason or ""))
             counter = None
             if option.can_accept and roll < value:
-                reply["answer"], toward, verb = "accept", 1, f"accepts {label}"
+                answer, toward, verb = Answer.ACCEPT, 1, f"accepts {label}"
             elif (counter := self._counter_params(template, proposal.params)) is not None and context.chance(30 + i) < (
                     self.w("counter") if option.can_accept else max(0.5, self.w("counter"))):
-                reply = {"proposal": proposal.id, "answer": "counter", "params": counter}
+                answer, counter_terms = Answer.COUNTER, counter
                 toward, verb = -1, f"counters {label} with {', '.join(f'{k} {v:g}' for k, v in counter.items())}"
             else:
                 toward, verb = -1, f"rejects {label}"
             lead = leading_term(terms, toward)
             why = lead.words if lead is not None else ""
             reason = verb + (f" ({why})" if why else "")
-            decisions.append(Decision("answer", str(reply["answer"]), tuple(terms), toward, reason, bar=bar))
+            decisions.append(Decision("answer", answer.value, tuple(terms), toward, reason, bar=bar))
             reasons.append(reason)
-            replies.append(reply)
-        return Plan({"seat": seat, "kind": "respond", "replies": replies}, "; ".join(reasons) or "nothing to answer",
-                    tuple(decisions))
+            # Numbers as floats, as parsing an input makes them (engine.rules.inputs).
+            params = {k: float(v) for k, v in counter_terms.items()} if counter_terms else {}
+            replies.append(Reply(proposal.id, answer, params))
+        return Plan(Respond(seat, tuple(replies)), "; ".join(reasons) or "nothing to answer", tuple(decisions))
 
     @staticmethod
     def _counter_params(template, params: Mapping[str, float]) -> dict[str, float] | None:
@@ -488,10 +509,10 @@ class PersonaBot:
             chosen.append(move)
             chosen_parts += parts
             spent += move.cost
-        moves = {"seat": seat, "kind": "decide", "moves": [m.id for m in chosen]}
+        moves = Decide(seat, tuple(m.id for m in chosen))
         forgives = f"forgives {_labels(hostile, game)}; " if forgiving else ""
         if chosen:
-            terms = sum_by_name([Term(n, v, w() if callable(w) else w) for n, v, w in chosen_parts])
+            terms = sum_parts_by_name(chosen_parts)
             lead = leading_term(terms, 1)
             head = lead.words if lead is not None else "tries something new"
             reason = f"{forgives}{head}: {', '.join(m.label.get() for m in chosen)}"
@@ -526,7 +547,7 @@ class PersonaBot:
         reason = f"picks at random: {labels}"
         decision = Decision("moves", "play" if chosen else "none", (Term("dice", 1.0 if chosen else -1.0, "picks at random"),),
                             1 if chosen else -1, reason)
-        return Plan({"seat": context.view.seat, "kind": "decide", "moves": [m.id for m in chosen]}, reason, (decision,))
+        return Plan(Decide(context.view.seat, tuple(m.id for m in chosen)), reason, (decision,))
 
     # -- crises -----------------------------------------------------------------------------
     def _crisis(self, context: BotContext) -> Plan:
@@ -544,7 +565,7 @@ class PersonaBot:
         def choose(choice: CrisisChoice, *terms: Term) -> Plan:
             lead = leading_term(terms, 1)
             reason = lead.words if lead is not None else f"{choice.value.replace('_', ' ')} at random"
-            return Plan({"seat": seat, "kind": "crisis", "choice": choice.value}, reason,
+            return Plan(ChooseInCrisis(seat, choice), reason,
                         (Decision("crisis", choice.value, terms, 1, reason),))
 
         roll = context.chance(300)

@@ -14,9 +14,10 @@ import attrs
 
 from engine.bots import Bot, BotContext, bot_for
 from engine.bots.base import OptionsOnDemand
+from engine.bots.personas import PersonaBot
 from engine.errors import MidnightError
 from engine.rules.game import Game
-from engine.rules.inputs import input_to_dict, parse_input
+from engine.rules.inputs import Input, input_to_dict, parse_input
 from engine.rules.state import GameState
 
 
@@ -43,13 +44,28 @@ class BotController:
     _bot: Bot | None = attrs.field(default=None, init=False, eq=False, repr=False)  # made on first use
 
     def act(self, game: Game, state: GameState, seat: str) -> tuple[dict, str]:
+        return self._the_bot().act(self._context(game, state, seat))
+
+    def submit(self, game: Game, state: GameState, seat: str) -> tuple[Input | dict, str]:
+        """As `act`, but a persona hands over its input typed, as it builds it (the play loop
+        then parses no dict; the rules still check that the input is legal)."""
+        bot = self._the_bot()
+        context = self._context(game, state, seat)
+        return bot.submit(context) if isinstance(bot, PersonaBot) else bot.act(context)
+
+    def _the_bot(self) -> Bot:
         bot = self._bot
         if bot is None:
             bot = bot_for(self.persona, dict(self.weights))
             object.__setattr__(self, "_bot", bot)
-        # The bot asks for (lean) options only if it needs them: see BotContext.
-        return bot.act(BotContext(game, game.view(state, seat), None, state.seed, state.step,
-                                  OptionsOnDemand(game, state, seat)))
+        return bot
+
+    @staticmethod
+    def _context(game: Game, state: GameState, seat: str) -> BotContext:
+        # A lean view (readings made when read); the bot asks for (lean) options only if it
+        # needs them: see BotContext.
+        return BotContext(game, game.view(state, seat, lean=True), None, state.seed, state.step,
+                          OptionsOnDemand(game, state, seat))
 
 
 def default_controller(game: Game, seat: str) -> BotController:
@@ -73,9 +89,10 @@ def step(
         if state.over or seat not in game.awaiting(state):
             continue
         controller = controllers.get(seat) or default_controller(game, seat)
-        value, reason = controller.act(game, state, seat)
+        value, reason = controller.submit(game, state, seat) if isinstance(controller, BotController) else (
+            controller.act(game, state, seat))
         try:
-            typed = parse_input(value)
+            typed = parse_input(value)  # a typed input is taken as it is
             after, _ = game.apply(state, typed)
         except MidnightError as error:
             raise type(error)(f"{seat} ({reason or 'no reason given'}): {error}") from None

@@ -2,8 +2,9 @@
 game's functions, for one `self` and `other`.
 
 One namespace and one function table per (self, other) serve the whole game: they are kept in
-the game's memo and pointed at the Work being evaluated. So a transition makes none of them,
-and nothing points back from a finished Work (no cycle is left for the garbage collector).
+the game's memo and pointed at the Work a formula of theirs is evaluated in. So a transition
+makes none of them, and nothing points back from a finished Work (no cycle is left for the
+garbage collector).
 """
 
 from __future__ import annotations
@@ -36,30 +37,42 @@ SPECIALS = {
 _LIMIT = 4096  # as engine.rules.memo.LIMIT (which imports this module)
 
 
+class _Reader:
+    """The namespace and function table formulas read for one (self, other), and the Work they
+    read from now. Pointed at a Work only when a formula of theirs is evaluated in it: a
+    transition reads formulas for a few of the (self, other) the game has met, not for all."""
+
+    __slots__ = ("namespace", "functions", "table", "work")
+
+    def __init__(self, namespace: Namespace, functions: GameFunctions | None, work: Work) -> None:
+        self.namespace = namespace
+        self.functions = functions
+        # Formulas are handed the functions' plain table (GameFunctions.table), not the mapping.
+        self.table = functions.table if functions is not None else {}
+        self.work = work
+
+    def point_at(self, work: Work) -> None:
+        self.work = work
+        self.namespace.point_at(work)
+        if self.functions is not None:
+            self.functions.point_at(work)
+
+
 class EvaluationContext:
-    """The namespaces and function tables of one game, pointed at one Work at a time, and each
-    formula compiled for the game once per (self, other) it is evaluated with."""
+    """The namespaces and function tables of one game, each pointed at the Work it is read in,
+    and each formula compiled for the game once per (self, other) it is evaluated with."""
 
     def __init__(self, game: Game) -> None:
         self._scenario_id = game.scenario.id
         self._layout = game.layout
         self._actor_ids = game.layout.actor_ids
-        self._work: Work | None = None
-        self._plain: dict[tuple[str | None, str | None], tuple[Namespace, GameFunctions]] = {}
+        self._plain: dict[tuple[str | None, str | None], _Reader] = {}
         # Names given with a call (an agreement's params, a crisis round's counts) are read
         # first: one more namespace per self/other, handed each call's `extra` in turn.
-        self._with_extra: dict[tuple[str | None, str | None], Namespace] = {}
-        # (id(expression), self, other) -> (expression, its closure as bound, namespace, functions),
-        # or (expression, its value, None, None) for a formula that reads nothing
+        self._with_extra: dict[tuple[str | None, str | None], _Reader] = {}
+        # (id(expression), self, other) -> (expression, its closure as bound, its reader),
+        # or (expression, its value, None) for a formula that reads nothing
         self._bound: dict[tuple[int, str | None, str | None], tuple] = {}
-
-    def _point_at(self, work: Work) -> None:
-        self._work = work
-        for namespace, functions in self._plain.values():
-            namespace.point_at(work)
-            functions.point_at(work)
-        for namespace in self._with_extra.values():
-            namespace.point_at(work)
 
     def evaluate(self, work: Work, expression: Expression, self_actor: str | None, other: str | None,
                  extra: Mapping[str, float] | None, where: str):
@@ -67,20 +80,23 @@ class EvaluationContext:
         bound = self._bound.get((id(expression), self_actor, other))
         if bound is None or bound[0] is not expression:  # the entry keeps the id from reuse
             bound = self._bind(work, expression, self_actor, other)
-        _, fn, namespace, functions = bound
-        if namespace is None:  # it reads nothing: fn is its value
+        _, fn, reader = bound
+        if reader is None:  # it reads nothing: fn is its value
             return fn
-        if self._work is not work:
-            self._point_at(work)
+        if reader.work is not work:
+            reader.point_at(work)
+        namespace = reader.namespace
         if extra:
             with_extra = self._with_extra.get((self_actor, other))
             if with_extra is None:
-                with_extra = self._with_extra[self_actor, other] = Namespace(
-                    self._layout, work, SPECIALS, self_actor, other)
-            with_extra.use_extra(extra)
-            namespace = with_extra
+                with_extra = self._with_extra[self_actor, other] = _Reader(
+                    Namespace(self._layout, work, SPECIALS, self_actor, other), None, work)
+            elif with_extra.work is not work:
+                with_extra.point_at(work)
+            namespace = with_extra.namespace
+            namespace.use_extra(extra)
         try:
-            return fn(namespace, functions)
+            return fn(namespace, reader.table)
         except ExpressionError as error:
             raise self._error(expression, where, error) from None
         except RecursionError:  # only reachable when the caller is already deep in its own stack
@@ -99,21 +115,21 @@ class EvaluationContext:
         if self_actor is not None and "self" not in parts and not expression.functions:
             return self._share(work, expression, self_actor, other, None, other)
         key = (self_actor, other)
-        pair = self._plain.get(key)
-        if pair is None:
-            pair = self._plain[key] = (Namespace(self._layout, work, SPECIALS, self_actor, other),
-                                       GameFunctions(work, self_actor))
+        reader = self._plain.get(key)
+        if reader is None:
+            reader = self._plain[key] = _Reader(Namespace(self._layout, work, SPECIALS, self_actor, other),
+                                                GameFunctions(work, self_actor), work)
         if len(self._bound) >= _LIMIT:  # full (an odd caller): read by name rather than compile each time
-            return (expression, expression.closure(), *pair)
+            return (expression, expression.closure(), reader)
         calls = {}
         if self_actor is not None and SELF_TEST in expression.functions:
             calls = {(SELF_TEST, (actor,)): actor == self_actor for actor in self._actor_ids}
         row = self._layout.row(expression.names, self_actor, other)
         compiled = expression.bind(calls, row) if calls or row else expression
-        bound: tuple = (expression, compiled.closure(), *pair)
+        bound: tuple = (expression, compiled.closure(), reader)
         if not compiled.names and not compiled.functions:  # a constant (most move costs are)
             try:
-                bound = (expression, compiled.evaluate({}), None, None)
+                bound = (expression, compiled.evaluate({}), None)
             except ExpressionError:
                 pass  # evaluated again each time, to raise with `where` (as 1/0 must)
         if len(self._bound) < _LIMIT:

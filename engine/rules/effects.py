@@ -45,11 +45,13 @@ def apply_effects(
 ) -> None:
     if type(parties) is not tuple:
         parties = tuple(parties)
-    evaluate = work.evaluate
+    # The game's evaluation context called directly (what Work.evaluate does, one call less):
+    # this loop evaluates most of a game's formulas.
+    evaluate = work.memo.context.evaluate
     # The slots a track effect changes depend only on self, the parties and who is active.
     context = (self_actor, parties, work.active)
     for effect, at, when, rare, formula, setting, targets_memo in _steps(work, effects, where, self_actor):
-        if when is not None and not evaluate(when, self_actor, None, extra, at):
+        if when is not None and not evaluate(work, when, self_actor, None, extra, at):
             continue
         if rare:
             if not _apply_rare_parts(work, effect, self_actor, parties, extra, at):
@@ -64,7 +66,7 @@ def apply_effects(
                 targets_memo[context] = targets
         tracks, set_track = work.tracks, work.set_track
         for slot, context_self, other in targets:
-            value = evaluate(formula, context_self, other, extra, at)
+            value = evaluate(work, formula, context_self, other, extra, at)
             set_track(slot, value if setting else tracks[slot] + value)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from engine.rules.stability import Force, share, stability_index
@@ -16,28 +16,28 @@ if TYPE_CHECKING:
 class GameFunctions(Mapping):
     """The game functions over one working state and one `self`, looked up by name."""
 
-    __slots__ = ("_work", "_self", "_bound")
+    __slots__ = ("_work", "_self", "table", "_readings")
 
     def __init__(self, work: Work, self_actor: str | None) -> None:
         self._work = work
         self._self = self_actor
-        self._bound: dict[str, object] = {}  # name -> bound method, looked up once
+        # name -> bound method: a plain dict, which compiled formulas are handed in place of
+        # this mapping (a call then finds its function without a Python-level __getitem__).
+        self.table: dict[str, Callable] = {name[2:]: getattr(self, name) for name in _FUNCTION_NAMES}
+        self._readings: dict[tuple, tuple[tuple[int | None, float], ...]] = {}  # see _figures
 
     def __getitem__(self, name: str):
-        bound = self._bound.get(name)
-        if bound is None:
-            bound = self._bound[name] = getattr(self, "f_" + name)
-        return bound
+        return self.table[name]
 
     def point_at(self, work: Work) -> None:
         """Read from this working state from now on (the table lives as long as its game)."""
         self._work = work
 
     def __iter__(self) -> Iterator[str]:
-        return (name[2:] for name in dir(self) if name.startswith("f_"))
+        return iter(self.table)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        return len(self.table)
 
     # -- helpers ---------------------------------------------------------------------------
     def _active(self) -> list[str]:
@@ -79,20 +79,34 @@ class GameFunctions(Mapping):
             raise ExpressionEvalError(f"{name}() needs an actor, and there is none here")
         return self._self
 
-    def _figure(self, name: str, argument: object, actor: str) -> float:
-        """An argument of a stability function for one actor: a number as it is, or a track's
-        value (an actor track: the actor's; a global track: the same for everyone)."""
+    def _figure(self, name: str, argument: object, actor: str) -> tuple[int | None, float]:
+        """How to read an argument of a stability function for one actor: (slot, 0.0) for a
+        track (an actor track: the actor's; a global track: the same for everyone), (None, the
+        number) for a number."""
         if isinstance(argument, bool) or not isinstance(argument, float | int | str):
             raise ExpressionEvalError(f"{name}() takes numbers and track names, not {argument!r}")
         if not isinstance(argument, str):
-            return float(argument)
+            return None, float(argument)
         slots = self._work.layout.slots
         slot = slots.get((argument, actor, None))
         if slot is None:
             slot = slots.get((argument, None, None))
         if slot is None:
             raise ExpressionEvalError(f"{name}(): '{argument}' is not an actor or global track")
-        return self._work.tracks[slot]
+        return slot, 0.0
+
+    def _figures(self, name: str, args: tuple, actor: str) -> list[float]:
+        """The values of a stability function's arguments after the first, for one actor. Where
+        each is read from depends only on the arguments and the actor: found once per game
+        (this table lives as long as its game; the argument types are in the key, as True == 1)."""
+        key = (name, args, tuple(map(type, args)), actor)
+        readings = self._readings.get(key)
+        if readings is None:
+            readings = tuple(self._figure(name, argument, actor) for argument in args[1:])
+            if len(self._readings) < 256:
+                self._readings[key] = readings
+        tracks = self._work.tracks
+        return [value if slot is None else tracks[slot] for slot, value in readings]
 
     def _stability_by_pair(self, name: str, args: tuple, only_self: bool = False) -> list[float]:
         """First-strike stability of each pair of active actors (engine.rules.stability), in
@@ -108,7 +122,7 @@ class GameFunctions(Mapping):
         seats = self._active()
         forces = {}
         for actor in seats:
-            figures = [self._figure(name, argument, actor) for argument in args[1:]]
+            figures = self._figures(name, args, actor)
             systems = [(figures[i], share(figures[i + 1])) for i in range(3, len(figures), 2)]
             forces[actor] = Force.of(systems, share(figures[0]), share(figures[1]), share(figures[2]))
         return [
@@ -163,8 +177,11 @@ class GameFunctions(Mapping):
         return any(a.template == template and actor in a.parties for a in self._work.agreements)
 
     def f_agreements(self, system: str | None = None) -> float:
+        agreements = self._work.agreements
+        if system is None:  # the usual call, agreements(): all of them
+            return float(len(agreements))
         game = self._work.game
-        return float(sum(1 for a in self._work.agreements if system is None or game.template(a.template).system == system))
+        return float(sum(1 for a in agreements if game.template(a.template).system == system))
 
     def f_played(self, move: str) -> float:
         return self._played(move)
@@ -196,3 +213,6 @@ class GameFunctions(Mapping):
     def f_self_strike_stability(self, *args: object) -> float:
         self._need_self("self_strike_stability")
         return min(self._stability_by_pair("self_strike_stability", args, True), default=1.0)
+
+
+_FUNCTION_NAMES = tuple(sorted(name for name in dir(GameFunctions) if name.startswith("f_")))

@@ -257,7 +257,8 @@ class Game:
         (`FacilitatorOptions`); nothing for the spectator. Raises IllegalInput for an unknown seat.
 
         `lean` options (what bots ask for) leave out what only people read: a template option's
-        `acceptable` words are None (its terms are the same). Everything else is equal."""
+        `acceptable` words are None (its terms are the same) and a move option's `breaches` are
+        empty. Everything else is equal."""
         check_seat(self, seat)
         if seat == FACILITATOR:
             return facilitator_options(self, state)
@@ -270,9 +271,10 @@ class Game:
         found without building its options: a bot that will not propose asks only this."""
         return any_template_available(self, self._reader(state), seat)
 
-    def view(self, state: GameState, seat: str):
-        """What `seat` may see (SPECTATOR: the public view). Raises IllegalInput for an unknown seat."""
-        return seat_view(self, state, seat)
+    def view(self, state: GameState, seat: str, lean: bool = False):
+        """What `seat` may see (SPECTATOR: the public view). Raises IllegalInput for an unknown seat.
+        A `lean` view (what bots ask for) holds the same readings, each made when first read."""
+        return seat_view(self, state, seat, lean)
 
 
 def _with_submission(state: GameState, value: Input) -> GameState:

@@ -111,7 +111,10 @@ def _move_menu(game, work: Work, seat: str) -> list[tuple]:
     return menu
 
 
-def move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
+def move_options(game, work: Work, seat: str, lean: bool = False) -> tuple[MoveOption, ...]:
+    """The seat's move options. `lean` (bots) leaves out which agreements each move would breach:
+    only a person is warned of that (finding the moves that meet a breach condition tries each
+    one on a copy of the state), and a bot's choice never reads it."""
     budget = resolution.budget_of(work, seat)
     menu = _move_menu(game, work, seat)
     # Work out only what can change (conditions, costs that are formulas); the rest of the
@@ -130,7 +133,7 @@ def move_options(game, work: Work, seat: str) -> tuple[MoveOption, ...]:
             problem, cost = str(error), 0.0
         # The sign of the cost is in the key because 0.0 == -0.0 but they print differently.
         varying.append((cost, copysign(1.0, cost), problem))
-    bound = _breach_moves(game, work, seat)
+    bound = () if lean else _breach_moves(game, work, seat)
     key = (seat, budget, None if budget is None else copysign(1.0, budget), tuple(varying), bound)
     cache = game.memo.move_options
     options = cache.get(key)

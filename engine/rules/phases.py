@@ -90,7 +90,7 @@ def _complete_decide(work: Work) -> None:
 
 
 def _decide_options(game: Game, work: Work, seat: str, must_act: bool, lean: bool) -> SeatOptions:
-    return SeatOptions(seat, work.phase, must_act, moves=options.move_options(game, work, seat),
+    return SeatOptions(seat, work.phase, must_act, moves=options.move_options(game, work, seat, lean),
                        budget=resolution.budget_of(work, seat), max_moves=game.scenario.decisions.max_moves)
 
 

@@ -21,14 +21,17 @@ from engine.scenario.models import Move
 
 
 def move_cost(work: Work, seat: str, move: Move) -> float:
-    return float(work.evaluate(move.cost, seat, where=f"moves.{move.id}.cost"))
+    # The evaluation context called directly (Work.evaluate, one call less): options ask this
+    # of every move at every decision.
+    return float(work.memo.context.evaluate(work, move.cost, seat, None, None, f"moves.{move.id}.cost"))
 
 
 def move_problem(work: Work, seat: str, move: Move) -> str | None:
     """Why `seat` may not play `move` now, or None if it may."""
     if move.actors and seat not in move.actors:
         return "not open to this actor"
-    if move.requires is not None and not work.evaluate(move.requires, seat, where=f"moves.{move.id}.requires"):
+    if move.requires is not None and not work.memo.context.evaluate(
+            work, move.requires, seat, None, None, f"moves.{move.id}.requires"):  # as move_cost
         return move.unavailable.get() or "its conditions are not met"
     return None
 

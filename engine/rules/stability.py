@@ -103,27 +103,43 @@ def damage(arriving: float, half: float) -> float:
     return arriving / (arriving + half)
 
 
+class _Sums(NamedTuple):
+    """A force's totals, worked out once for all the exchanges a pair's index reads (each of
+    them would otherwise add up the same systems again)."""
+
+    total: float
+    vulnerable: float
+
+    @staticmethod
+    def of(force: Force) -> _Sums:
+        return _Sums(force.total(), force.vulnerable())
+
+
 def retaliation(defender: Force, attacker: Force) -> float:
     """The warheads `defender` can launch after `attacker`'s counterforce first strike."""
+    return _retaliation(defender, _Sums.of(defender), attacker, _Sums.of(attacker))
+
+
+def _retaliation(defender: Force, defender_sums: _Sums, attacker: Force, attacker_sums: _Sums) -> float:
     # A side with no warheads strikes nothing, whatever its counterforce capability.
-    counterforce = attacker.counterforce if attacker.total() > 0.0 else 0.0
-    survivors = max(0.0, defender.total() - counterforce * defender.vulnerable())
+    counterforce = attacker.counterforce if attacker_sums.total > 0.0 else 0.0
+    survivors = max(0.0, defender_sums.total - counterforce * defender_sums.vulnerable)
     return defender.warning * survivors
 
 
-def _arriving(side: Force, rival: Force) -> tuple[float, float]:
+def _arriving(side: Force, side_sums: _Sums, rival: Force, rival_sums: _Sums) -> tuple[float, float]:
     """The warheads that reach `side` if it strikes `rival` first, and if it is struck first."""
-    ragged = retaliation(rival, side)
+    ragged = _retaliation(rival, rival_sums, side, side_sums)
     first = ragged * (1.0 - side.defence)
     # Interceptors enough for a share `defence` of the ragged retaliation, against the rival's
     # whole force: they stop the same number of warheads, a smaller share of the raid.
-    second = max(first, rival.total() - side.defence * ragged)
+    second = max(first, rival_sums.total - side.defence * ragged)
     return first, second
 
 
 def strike_costs(side: Force, rival: Force, half: float) -> tuple[float, float]:
     """`side`'s expected damage (0-1) if it strikes `rival` first, and if it is struck first."""
-    first, second = _arriving(side, rival)
+    first, second = _arriving(side, _Sums.of(side), rival, _Sums.of(rival))
     return damage(first, half), damage(second, half)
 
 
@@ -133,7 +149,11 @@ def cost_ratio(side: Force, rival: Force, half: float) -> float:
 
     D(x) / D(y) written as (x / y) * ((y + H) / (x + H)), which stays exact for the smallest
     forces, where D itself would round to 0."""
-    first, second = _arriving(side, rival)
+    return _cost_ratio(side, _Sums.of(side), rival, _Sums.of(rival), half)
+
+
+def _cost_ratio(side: Force, side_sums: _Sums, rival: Force, rival_sums: _Sums, half: float) -> float:
+    first, second = _arriving(side, side_sums, rival, rival_sums)
     half = _clamp(half, 0.0, MAX_WARHEADS)
     if second <= 0.0 or first >= second:
         return 1.0  # the rival can do it no more harm if it waits: nothing to pre-empt
@@ -146,4 +166,5 @@ def cost_ratio(side: Force, rival: Force, half: float) -> float:
 
 def stability_index(a: Force, b: Force, half: float) -> float:
     """The pair's first-strike stability, 0-1: the product of the two sides' cost ratios."""
-    return cost_ratio(a, b, half) * cost_ratio(b, a, half)
+    a_sums, b_sums = _Sums.of(a), _Sums.of(b)
+    return _cost_ratio(a, a_sums, b, b_sums, half) * _cost_ratio(b, b_sums, a, a_sums, half)

@@ -8,7 +8,7 @@ a projector, an observer), who sees only what is public.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress
 from math import copysign
 from operator import is_not, itemgetter
@@ -59,7 +59,7 @@ class SeatView:
     clock: float
     risk: float | None
     active: frozenset[str]
-    tracks: tuple[TrackReading, ...]
+    tracks: Sequence[TrackReading]  # a tuple, or in a lean view (bots) readings made when read
     agreements: tuple[Agreement, ...]
     proposals: tuple[Proposal, ...]
     crisis: Crisis | None
@@ -124,6 +124,37 @@ def _picker(game, seat: str):
     return pick
 
 
+class LazyReadings(Sequence[TrackReading]):
+    """A seat's readings as a lean view (bots) holds them: each made when first read. A bot reads
+    a few of its fifty or so; a view's readings tuple makes every one that changed."""
+
+    __slots__ = ("_values", "_fields", "_made")
+
+    def __init__(self, values: tuple[float, ...], fields: list[tuple[int, tuple]]) -> None:
+        self._values = values  # the state's tracks
+        self._fields = fields  # visible_tracks(game, seat): each slot with its fixed fields
+        self._made: list[TrackReading | None] = [None] * len(fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __getitem__(self, index):  # an int or a slice, as a tuple's
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        reading = self._made[index]
+        if reading is None:
+            slot, (name, track_id, label, low, high, a, b, system) = self._fields[index]
+            reading = TrackReading(name, track_id, label, self._values[slot], low, high, a, b, system)
+            self._made[index] = reading
+        return reading
+
+    def __iter__(self) -> Iterator[TrackReading]:
+        return (self[i] for i in range(len(self._fields)))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
 # Bound on the readings remembered per slot (a long batch of games meets many values).
 _READINGS_PER_SLOT = 1000
 
@@ -140,6 +171,7 @@ class ViewMemo:
         self.every: tuple[tuple[float, ...], list[TrackReading]] | None = None
         self.by_value: list[dict[float, TrackReading]] = []  # per slot: value -> reading
         self.tracks: dict[str, tuple[tuple[float, ...], tuple[TrackReading, ...]]] = {}
+        self.lazy_tracks: dict[str, tuple[tuple[float, ...], LazyReadings]] = {}
         self.logs: dict[str, tuple[tuple[LogEntry, ...], tuple[LogEntry, ...]]] = {}
         self.hidden_assessments: tuple[tuple[Assessment, ...], tuple[Assessment, ...]] | None = None
 
@@ -150,6 +182,17 @@ class ViewMemo:
             return cached[1]
         readings = _picker(game, seat)(self._every(game, tracks))
         self.tracks[seat] = (tracks, readings)
+        return readings
+
+    def lazy_readings(self, game, state: GameState, seat: str) -> LazyReadings:
+        """The seat's readings for a lean view: the same object while the tracks stay the same
+        (bots remember what they worked out from it by its identity)."""
+        cached = self.lazy_tracks.get(seat)
+        tracks = state.tracks
+        if cached is not None and cached[0] is tracks:
+            return cached[1]
+        readings = LazyReadings(tracks, visible_tracks(game, seat))
+        self.lazy_tracks[seat] = (tracks, readings)
         return readings
 
     def _every(self, game, tracks: tuple[float, ...]) -> list[TrackReading]:
@@ -219,8 +262,9 @@ def _visible(entries: tuple[LogEntry, ...], seat: str) -> tuple[LogEntry, ...]:
     return tuple([e for e in entries if not e.audience or seat in e.audience])
 
 
-def seat_view(game, state: GameState, seat: str) -> SeatView:
-    """What `seat` may see of `state` (raises IllegalInput for an unknown seat).
+def seat_view(game, state: GameState, seat: str, lean: bool = False) -> SeatView:
+    """What `seat` may see of `state` (raises IllegalInput for an unknown seat). A `lean` view
+    (bots) holds the same readings, each made when first read (`LazyReadings`).
 
     The spectator's view is the public one: public tracks, log lines meant for everyone, the
     agreements in force, the crisis, the clock, risk only when the scenario shows it, who has
@@ -246,7 +290,7 @@ def seat_view(game, state: GameState, seat: str) -> SeatView:
         clock=state.clock,
         risk=risk,
         active=state.active,
-        tracks=cache.readings(game, state, seat),
+        tracks=cache.lazy_readings(game, state, seat) if lean else cache.readings(game, state, seat),
         agreements=state.agreements,
         proposals=proposals,
         crisis=state.crisis,

@@ -47,6 +47,10 @@ class _LookupNodes(_TypeChecks):
                     return value
                 return slow(value)
 
+            node = _Node(kind, lookup, token.pos, token.pos + len(token.text))
+            node.row_read = (index, slow)  # operators with a constant read the slot themselves
+            return node
+
         elif kind == NUMBER:
 
             def lookup(v: Any, f: Any) -> Value:
@@ -114,6 +118,7 @@ class _LookupNodes(_TypeChecks):
         col, source = name.col, self.source
         fns = tuple(arg.fn for arg in args)
         a = fns[0]
+        # The usual arities get a closure of their own: no list of arguments made per call.
         if len(fns) == 1:
 
             def call(v: Any, f: Any) -> float:
@@ -125,6 +130,15 @@ class _LookupNodes(_TypeChecks):
         elif len(fns) == 2 and args[0].is_const:  # 'max(0, x)': the usual floor/ceiling idiom
             c, b = args[0].const, fns[1]
             call = lambda v, f: impl(c, b(v, f))  # noqa: E731  (min and max cannot fail)
+        elif len(fns) == 3 and args[1].is_const and args[2].is_const:  # 'clamp(x, 0, 100)'
+            low, high = args[1].const, args[2].const
+
+            def call(v: Any, f: Any) -> float:
+                try:
+                    return impl(a(v, f), low, high)
+                except _Domain as problem:
+                    raise ExpressionEvalError(f"{problem} at column {col}", col, source) from None
+
         else:
 
             def call(v: Any, f: Any) -> float:
@@ -141,6 +155,10 @@ class _LookupNodes(_TypeChecks):
         # What _PY_TYPE gives: FunctionSpec lets a function return a number or a true/false value only.
         python_type: type[float] | type[bool] = float if returns == NUMBER else bool
 
+        # Constant arguments (most are: others_max('deployed')) are passed as they are, not
+        # worked out again on every call.
+        constants = tuple(arg.const for arg in args) if all(arg.is_const for arg in args) else None
+
         def call(v: Any, f: Any) -> Value:
             try:
                 impl = f[fname]
@@ -148,7 +166,7 @@ class _LookupNodes(_TypeChecks):
                 raise ExpressionEvalError(
                     f"function {fname!r} at column {col} was not passed to evaluate()", col, source
                 ) from None
-            result = impl(*[fn(v, f) for fn in fns])
+            result = impl(*constants) if constants is not None else impl(*[fn(v, f) for fn in fns])
             if type(result) is python_type and (returns == BOOL or not result - result):
                 return result
             try:

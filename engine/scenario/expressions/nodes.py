@@ -17,7 +17,7 @@ _NO_FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType({})
 class _Node:
     """A compiled sub-expression: its static kind, its closure and its span in the source."""
 
-    __slots__ = ("kind", "fn", "start", "end", "const")
+    __slots__ = ("kind", "fn", "start", "end", "const", "row_read")
 
     def __init__(self, kind: str, fn: Callable[[Any, Any], Value], start: int, end: int, const: Any = _NOT_CONSTANT):
         self.kind = kind
@@ -25,6 +25,9 @@ class _Node:
         self.start = start  # 0-based offset of the first character
         self.end = end  # 0-based offset after the last character
         self.const = const  # the value when known at compile time
+        # For a number name bound to a slot (Expression.bind): (the slot, what to do with a value
+        # that is not a finite float). An operator may then read the slot in its own closure.
+        self.row_read: tuple[int, Callable[[Any], Value]] | None = None
 
     @property
     def col(self) -> int:

@@ -105,7 +105,19 @@ class _OperatorNodes(_TypeChecks):
         zero, overflow = self._runtime_errors(op, b)
         apply, af, bf = _ARITH[op.value], a.fn, b.fn
         # In the closures below 'if r - r' is true only for inf or nan, i.e. after overflow.
-        if b.is_const and b.const != 0.0:
+        if b.is_const and b.const != 0.0 and a.row_read is not None:  # 'x * 0.3', x a slot: read here
+            c, (index, slow) = b.const, a.row_read
+
+            def fn(v: Any, f: Any) -> float:
+                x = v.row[index]
+                if type(x) is not float or x - x:  # not a finite float: as the name's own closure does
+                    x = slow(x)
+                r = apply(x, c)
+                if r - r:
+                    raise overflow()
+                return r
+
+        elif b.is_const and b.const != 0.0:
             c = b.const
 
             def fn(v: Any, f: Any) -> float:
@@ -121,6 +133,18 @@ class _OperatorNodes(_TypeChecks):
                 if y == 0.0:
                     raise zero()
                 r = apply(x, y)
+                if r - r:
+                    raise overflow()
+                return r
+
+        elif a.is_const and b.row_read is not None:  # '0.65 * x', x a slot: read here
+            c, (index, slow) = a.const, b.row_read
+
+            def fn(v: Any, f: Any) -> float:
+                y = v.row[index]
+                if type(y) is not float or y - y:  # not a finite float: as the name's own closure does
+                    y = slow(y)
+                r = apply(c, y)
                 if r - r:
                     raise overflow()
                 return r
@@ -173,7 +197,16 @@ class _OperatorNodes(_TypeChecks):
             needs = f"{op.text!r} needs numbers on both sides"
             a, b = self.need(a, NUMBER, needs), self.need(b, NUMBER, needs)
         test, af, bf = _COMPARE[symbol], a.fn, b.fn
-        if b.is_const:
+        if b.is_const and a.row_read is not None:  # 'x >= 100', x a slot: read here
+            c, (index, slow) = b.const, a.row_read
+
+            def fn(v: Any, f: Any) -> bool:
+                x = v.row[index]
+                if type(x) is not float or x - x:  # not a finite float: as the name's own closure does
+                    x = slow(x)
+                return test(x, c)
+
+        elif b.is_const:
             c = b.const
             fn = lambda v, f: test(af(v, f), c)  # noqa: E731
         elif a.kind == UNKNOWN:  # == between two values of unknown kind: check at run time
