@@ -137,7 +137,7 @@ def test_the_facilitators_options_have_a_plain_wire_form(game):
     wire = options_to_wire(options)
     assert wire == facilitator_options_to_wire(options)
     assert json.loads(json.dumps(wire)) == wire
-    assert wire["seat"] == FACILITATOR and wire["kinds"] == ["inject", "adjust"] and wire["must_act"] is False
+    assert wire["seat"] == FACILITATOR and wire["kinds"] == ["inject", "adjust", "end"] and wire["must_act"] is False
     assert [e["id"] for e in wire["events"]] == [e.id for e in options.events]
     assert wire["events"][0] == {"id": "opening", "title": "The talks open", "text": "", "fired": True, "once": True}
     assert list(wire["tracks"]) == list(game.layout.labels)
