@@ -215,3 +215,19 @@ def test_a_scenario_with_a_bad_clock_or_accident_is_refused_saying_what_to_fix(p
     with pytest.raises(ScenarioError) as caught:
         load_scenario_text(text)
     assert message in str(caught.value)
+
+
+def test_the_run_summary_and_the_report_name_the_accident(tmp_path, capsys):
+    from debrief.report import report_text
+    from midnight.cli import main
+
+    text = RULES.read_text(encoding="utf-8").replace(ACCIDENT, (
+        'accidents:\n  - {id: false_alarm, label: {en: a false alarm acted on, zh: 根据虚假预警采取行动}, chance: "1"}\n'
+        + ACCIDENT))
+    scenario, record = tmp_path / "accident.yaml", tmp_path / "game.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    assert main(["run", str(scenario), "--seed", "1", "--quiet", "--record", str(record)]) == 0
+    assert "Outcome: nuclear_use (a false alarm acted on) on turn 1 — CATASTROPHE" in capsys.readouterr().out
+    page = report_text(record, scenario=str(scenario))
+    assert "nuclear weapons were used: a false alarm acted on" in page
+    assert "核武器被使用：根据虚假预警采取行动" in report_text(record, scenario=str(scenario), language="zh")
