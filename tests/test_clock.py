@@ -44,7 +44,8 @@ def play_quietly(game: Game, seed: int = 0):
     return state
 
 
-def with_accident(chance: str, patch: dict[str, str] | None = None) -> Game:
+def with_accident(chance: str, patch: dict[str, str] | None = None, before: str = "") -> Game:
+    """The rules fixture with an accident of this chance (and `before` its section: an aftermath)."""
     accident = (
         "accidents:\n"
         "  - id: false_alarm\n"
@@ -52,7 +53,7 @@ def with_accident(chance: str, patch: dict[str, str] | None = None) -> Game:
         f'    chance: "{chance}"\n'
         "    text: {en: A false alarm is acted on., zh: 有人根据虚假预警采取了行动。}\n"
     )
-    return rules_game({**(patch or {}), ACCIDENT: accident + ACCIDENT})
+    return rules_game({**(patch or {}), ACCIDENT: before + accident + ACCIDENT})
 
 
 def bot_game(scenario: str, seed: int, lineup: dict[str, str] | None = None):
@@ -231,3 +232,79 @@ def test_the_run_summary_and_the_report_name_the_accident(tmp_path, capsys):
     page = report_text(record, scenario=str(scenario))
     assert "nuclear weapons were used: a false alarm acted on" in page
     assert "核武器被使用：根据虚假预警采取行动" in report_text(record, scenario=str(scenario), language="zh")
+
+
+# -- the day after ---------------------------------------------------------------------------------
+
+AFTERMATH = (
+    "aftermath:\n  turns: 2\n  text: {en: The sky over a city turns white., zh: 一座城市上空一片惨白。}\n"
+    "  effects:\n    - {track: tension, actor: all, other: all, delta: 30}\n"
+)
+
+
+def with_aftermath(turns: int = 2, chance: str = "0") -> Game:
+    return with_accident(chance, before=AFTERMATH.replace("turns: 2", f"turns: {turns}"))
+
+
+def play_turn(game: Game, state, provoke: bool = False):
+    """No proposals; Red provokes a crisis if asked, in which both always escalate."""
+    turn = state.turn
+    state = skip_talks(game, state)
+    while not state.over and state.turn == turn:
+        for seat in sorted(game.awaiting(state)):
+            if state.phase is Phase.DECIDE:
+                value = decide(seat, "provoke") if provoke and seat == "red" else decide(seat)
+            else:
+                value = crisis(seat, "escalate")
+            state, _ = game.apply(state, value)
+    return state
+
+
+def test_with_an_aftermath_an_accident_is_followed_by_the_day_after_then_catastrophe():
+    game = with_aftermath(turns=2, chance="turn >= 2 ? 1 : 0")  # an accident in turn 2, and later too if drawn
+    state = play_quietly(game)
+    outcome = state.outcome
+    assert outcome.termination is Termination.NUCLEAR_USE and outcome.catastrophe
+    assert outcome.condition == "false_alarm" and outcome.turn == 4  # turns 3 and 4 played after it
+    assert state.nuclear_use is not None and state.nuclear_use.turn == 2
+    assert [a.clock for a in state.assessments[1:]] == [0.0, 0.0, 0.0]  # midnight has struck
+    assert len([e for e in state.log if isinstance(e.event, events.NuclearAccident)]) == 1  # no draw after
+    (began,) = [e for e in state.log if isinstance(e.event, events.AftermathBegan)]
+    assert began.turn == 2 and began.event.turns == 2 and began.event.cause == "false_alarm"
+    assert "The sky over a city turns white." in [e.text.get("en") for e in state.log]
+    assert "核战后的第二天" in began.text.get("zh")
+    assert [e.event.left for e in state.log if isinstance(e.event, events.AftermathTurn)] == [2, 1]
+    assert state.assessments[1].factors["tension"] + 15 == pytest.approx(state.assessments[2].factors["tension"])
+
+
+def test_the_day_after_never_runs_past_the_last_turn():
+    state = play_quietly(with_aftermath(turns=5, chance="turn == 5 ? 1 : 0"))
+    assert state.outcome.turn == 6 and state.outcome.termination is Termination.NUCLEAR_USE
+    state = play_quietly(with_aftermath(turns=5, chance="turn == 6 ? 1 : 0"))
+    assert state.outcome.turn == 6 and not [e for e in state.log if isinstance(e.event, events.AftermathBegan)]
+
+
+def test_a_crisis_at_the_top_begins_the_day_after_and_a_second_use_ends_it_at_once():
+    game = with_aftermath(turns=3)
+    state = play_turn(game, game.start(0), provoke=True)  # both escalate twice: the top rung
+    assert not state.over and state.nuclear_use is not None and state.nuclear_use.cause is None
+    assert state.crisis is None and state.clock == 0.0 and state.turn == 2
+    state = play_turn(game, state, provoke=True)  # a second use
+    assert state.over and state.outcome.turn == 2 and state.outcome.termination is Termination.NUCLEAR_USE
+    assert state.outcome.catastrophe and state.outcome.condition is None
+
+
+def test_without_an_aftermath_nuclear_use_ends_the_game_at_once():
+    game = rules_game()
+    state = play_turn(game, game.start(0), provoke=True)
+    assert state.over and state.outcome.turn == 1 and state.outcome.termination is Termination.NUCLEAR_USE
+
+
+def test_the_day_after_replays_from_its_record():
+    from engine.play.records import Recorder, replay
+
+    game = with_aftermath(turns=2, chance="turn == 3 ? 1 : 0")
+    recorder = Recorder(game, 4, seats={s: "bot" for s in game.seats})
+    state, _ = play_out(game, game.start(4), controllers_for(game, {}), observe=recorder.record)
+    assert state.outcome.turn == 5 and state.nuclear_use is not None
+    assert replay(game, recorder.to_record()).divergence is None

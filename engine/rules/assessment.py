@@ -7,7 +7,7 @@ from engine.rules.effects import apply_effects
 from engine.rules.judgement import clock_set_on, period_factors
 from engine.rules.memo import LIMIT
 from engine.rules.phrases import new_phrase, phrase
-from engine.rules.state import Assessment, Outcome, Phase, Termination
+from engine.rules.state import Assessment, NuclearUse, Outcome, Phase, Termination
 from engine.rules.work import Work
 from engine.scenario.arithmetic import left_sum
 from engine.scenario.text import Text
@@ -29,7 +29,13 @@ def assess(work: Work) -> None:
         if actor in work.active:
             apply_effects(work, scenario.each_turn, self_actor=actor, where="each_turn")
     work.risk, factors = measure_risk(work)
+    if work.nuclear_use is not None:  # the day after: midnight has struck
+        work.assessments.append(Assessment(work.turn, work.risk, factors, work.clock, 0.0))
+        _end_of_turn(work)
+        return
     if scenario.accidents and _nuclear_accident(work, factors):
+        if work.outcome is None:  # the day after begins
+            _end_of_turn(work)
         return
     clock = scenario.clock
     if clock_set_on(scenario, work.turn):
@@ -56,15 +62,48 @@ def assess(work: Work) -> None:
                 work.say(events.Narration("end"), condition.text)
             finish_game(work, Termination.CONDITION, condition.id, condition.catastrophe)
             return
-    if work.turn >= scenario.turns:
+    _end_of_turn(work)
+
+
+def _end_of_turn(work: Work) -> None:
+    """The last turn ends the game (in the day after, its last turn: in catastrophe); any other
+    turn leads to the next."""
+    used = work.nuclear_use
+    if used is not None:
+        aftermath = work.scenario.aftermath
+        assert aftermath is not None  # a game goes on after nuclear use only in an aftermath
+        last = min(work.scenario.turns, used.turn + aftermath.turns)
+        if work.turn >= last:
+            finish_game(work, Termination.NUCLEAR_USE, used.cause)
+            return
+        work.say(events.AftermathTurn(last - work.turn), phrase("aftermath_turn", work.scenario.languages, left=last - work.turn))
+    elif work.turn >= work.scenario.turns:
         finish_game(work, Termination.LAST_TURN)
         return
     begin_turn(work, work.turn + 1)
 
 
+def use_nuclear_weapons(work: Work, cause: str | None) -> None:
+    """Nuclear weapons are used (`cause`: an accident's id; None: a crisis at the top of its
+    ladder). It is midnight. The game ends in catastrophe, unless the scenario has an aftermath
+    and this is the first use with a turn left to play: then the day after begins."""
+    work.clock = 0.0
+    scenario = work.scenario
+    aftermath = scenario.aftermath
+    if aftermath is None or work.nuclear_use is not None or work.turn >= scenario.turns:
+        finish_game(work, Termination.NUCLEAR_USE, cause)
+        return
+    work.nuclear_use = NuclearUse(work.turn, cause)
+    turns = min(scenario.turns, work.turn + aftermath.turns) - work.turn
+    if aftermath.text.values:
+        work.say(events.Narration("end"), aftermath.text)
+    work.say(events.AftermathBegan(cause, turns), phrase("aftermath_began", scenario.languages, turns=turns))
+    apply_effects(work, aftermath.effects, where="aftermath.effects")
+
+
 def _nuclear_accident(work: Work, factors: dict[str, float]) -> bool:
     """Draw for each way nuclear weapons may be used unchosen (scenario `accidents`, in order);
-    the first that fires ends the game. Only a positive chance is drawn for, so a scenario whose
+    the first that fires is nuclear use (use_nuclear_weapons). Only a positive chance is drawn for, so a scenario whose
     accidents cannot happen uses its generator as one without them."""
     for accident in work.scenario.accidents:
         where = f"accidents.{accident.id}.chance"
@@ -72,10 +111,9 @@ def _nuclear_accident(work: Work, factors: dict[str, float]) -> bool:
         if chance <= 0 or work.draw() >= chance:
             continue
         was = work.clock
-        work.clock = 0.0  # nuclear use is midnight
-        work.assessments.append(Assessment(work.turn, work.risk, factors, work.clock, was))
+        work.assessments.append(Assessment(work.turn, work.risk, factors, 0.0, was))  # nuclear use is midnight
         work.say(events.NuclearAccident(accident.id, chance), accident.text if accident.text.values else accident.label)
-        finish_game(work, Termination.NUCLEAR_USE, accident.id)
+        use_nuclear_weapons(work, accident.id)
         return True
     return False
 

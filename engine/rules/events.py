@@ -167,6 +167,24 @@ class NuclearAccident:
 
 
 @attrs.frozen
+class AftermathBegan:
+    """Nuclear weapons were used (`cause`: an accident's id, None: a crisis) and the scenario's
+    day after begins: `turns` more turns are played before the game ends in catastrophe."""
+
+    kind: ClassVar[str] = "end"
+    cause: str | None
+    turns: int
+
+
+@attrs.frozen
+class AftermathTurn:
+    """A turn of the day after is over; `left` more are played."""
+
+    kind: ClassVar[str] = "clock"
+    left: int
+
+
+@attrs.frozen
 class GameOver:
     kind: ClassVar[str] = "end"
     termination: str
@@ -185,7 +203,7 @@ class TrackAdjusted:
 
 LogEvent = (Narration | TurnBegan | EventFired | ActorJoined | MovePlayed | BreachFound | AgreementSigned
             | AgreementEnded | TalksNews | OfferVoided | CrisisStarted | CrisisRoundPlayed | CrisisRungReached | CrisisEnded
-            | ClockMoved | RiskMeasured | NuclearAccident | GameOver | TrackAdjusted)
+            | ClockMoved | RiskMeasured | NuclearAccident | AftermathBegan | AftermathTurn | GameOver | TrackAdjusted)
 
 # Every event type by its name: for wire forms and records that name them.
 EVENT_TYPES: Mapping[str, type] = {t.__name__: t for t in LogEvent.__args__}

@@ -186,6 +186,9 @@ class _Checker:
         for i, factor in enumerate(s.risk.factors):
             self.expression(("risk", "factors", i, "value"), factor.value, want="number", allow_self=False)
         self.check_clock()
+        if s.aftermath is not None:
+            self.count(("aftermath", "turns"), s.aftermath.turns, 1, MAX_TURNS, "aftermath turns (played after nuclear use)")
+            self.effects(("aftermath", "effects"), s.aftermath.effects)
         for i, accident in enumerate(s.accidents):
             self.expression(("accidents", i, "chance"), accident.chance, want="number", allow_self=False)
         for i, end in enumerate(s.end):

@@ -333,6 +333,19 @@ class Accident:
 
 
 @attrs.frozen
+class Aftermath:
+    """The day after: where a scenario has one, nuclear use does not end the game at once. `text`
+    is said and `effects` applied when weapons are used; then the players play up to `turns` more
+    turns (never past the last) in a world where midnight has struck: the clock stays at 0, no
+    accident is drawn, no end condition holds, and a second use ends the game at once. The game
+    ends in catastrophe, as nuclear use, whatever is done in those turns."""
+
+    turns: int = 2
+    text: Text = EMPTY_TEXT
+    effects: tuple[Effect, ...] = ()
+
+
+@attrs.frozen
 class EndCondition:
     """A way the game ends before its last turn."""
 
@@ -390,6 +403,7 @@ class Scenario:
     events: tuple[Event, ...] = ()
     end: tuple[EndCondition, ...] = ()
     accidents: tuple[Accident, ...] = ()
+    aftermath: Aftermath | None = None
     shared_score: Expression = attrs.field(default=ZERO, converter=_expr)
     decisions: Decisions = Decisions()
     agenda: tuple[AgendaItem, ...] = ()
