@@ -125,6 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "clock_rule_hidden": {"en": "This turn: {change} (risk is hidden from you)", "zh": "本回合：{change}（风险对你隐藏）"},
     "toward_midnight": {"en": "toward midnight", "zh": "向午夜"},
     "away_from_midnight": {"en": "away from midnight", "zh": "远离午夜"},
+    "clock_day_after": {"en": "the day after: midnight has struck", "zh": "核战后：午夜已经来临"},
     "clock_catastrophe": {"en": "{how}: midnight, whatever the risk", "zh": "{how}：无论风险如何，都是午夜"},
     # the end screen: turning points, and no winners after a catastrophe
     "everyone_lost": {"en": "everyone lost", "zh": "所有人都输了"},

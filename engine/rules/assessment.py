@@ -76,7 +76,9 @@ def _end_of_turn(work: Work) -> None:
         if work.turn >= last:
             finish_game(work, Termination.NUCLEAR_USE, used.cause)
             return
-        work.say(events.AftermathTurn(last - work.turn), phrase("aftermath_turn", work.scenario.languages, left=last - work.turn))
+        left = last - work.turn
+        key = "aftermath_turn" if left > 1 else "aftermath_turn_last"
+        work.say(events.AftermathTurn(left), phrase(key, work.scenario.languages, left=left))
     elif work.turn >= work.scenario.turns:
         finish_game(work, Termination.LAST_TURN)
         return
@@ -97,7 +99,8 @@ def use_nuclear_weapons(work: Work, cause: str | None) -> None:
     turns = min(scenario.turns, work.turn + aftermath.turns) - work.turn
     if aftermath.text.values:
         work.say(events.Narration("end"), aftermath.text)
-    work.say(events.AftermathBegan(cause, turns), phrase("aftermath_began", scenario.languages, turns=turns))
+    key = "aftermath_began" if turns > 1 else "aftermath_began_last"
+    work.say(events.AftermathBegan(cause, turns), phrase(key, scenario.languages, turns=turns))
     apply_effects(work, aftermath.effects, where="aftermath.effects")
 
 

@@ -82,6 +82,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh": "午夜已经来临。核战后的第二天：还将进行 {turns} 个回合，无论如何应对，游戏都将以灾难告终。",
     },
     "aftermath_turn": {"en": "The day after: {left} more turns.", "zh": "核战后：还剩 {left} 个回合。"},
+    "aftermath_turn_last": {"en": "The day after: one more turn.", "zh": "核战后：还剩最后一个回合。"},
+    "aftermath_began_last": {
+        "en": "Midnight has struck. The day after: one more turn is played; the game ends in catastrophe whatever is done.",
+        "zh": "午夜已经来临。核战后的第二天：还将进行最后一个回合，无论如何应对，游戏都将以灾难告终。",
+    },
     "risk": {"en": "Escalation risk {risk}.", "zh": "升级风险 {risk}。"},
     "activated": {"en": "{actor} joins the table.", "zh": "{actor} 加入谈判。"},
     "adjusted": {

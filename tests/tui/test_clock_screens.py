@@ -53,3 +53,24 @@ async def test_the_end_screen_names_the_accident_that_ended_the_game(tmp_path):
         text = shown(app)
         assert "nuclear use: a false alarm acted on" in text
         assert app.session.state.outcome.turn == 1 and app.session.state.clock == 0.0
+
+
+async def test_the_day_after_on_the_resolution_and_end_screens(tmp_path):
+    section = ("aftermath:\n  turns: 2\n  text: {en: The day after begins., zh: 核战后的第二天开始了。}\n"
+               + ACCIDENT.replace('chance: "1"', 'chance: "turn == 2 ? 1 : 0"'))
+    app = make_app(scenario=variant(tmp_path, 'shared_score: "clock"', section + 'shared_score: "clock"'))
+    async with app.run_test(size=(120, 40)) as pilot:
+        used = await resolution_of(app, pilot, 2)
+        assert "nuclear use: a false alarm acted on: midnight, whatever the risk" in used
+        assert "The day after begins." in used and "Midnight has struck. The day after: 2 more turns" in used
+        after = await resolution_of(app, pilot, 3)
+        assert "Doomsday Clock: 0 s (the day after: midnight has struck)" in after
+        assert "The day after: one more turn." in after
+        await pilot.press("enter")
+        screen = await play_to_end(pilot)
+        assert isinstance(screen, EndScreen)
+        state = app.session.state
+        assert state.outcome.turn == 4 and state.outcome.condition == "false_alarm" and state.outcome.catastrophe
+        text = " ".join(shown(app).split())  # the turning points wrap
+        before = state.assessments[0].clock
+        assert f"nuclear use: a false alarm acted on: the clock went from {before:g} s to midnight" in text

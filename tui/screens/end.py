@@ -145,12 +145,17 @@ def turning_points(game, view, language: str, limit: int = 3, lines: int = 8) ->
         headlines[a.turn] = t("point_clock", language, d=present.num(round(moved, 2)), way=way,
                               clock=present.num(round(a.clock, 2)), risk=risk)
     assessed = {a.turn for a in view.assessments}
-    accident = outcome is not None and outcome.termination.value == "nuclear_use" and outcome.turn in assessed
-    if outcome is not None and outcome.catastrophe and (outcome.turn not in assessed or accident):
+    # the turn weapons were used: the day after began on it, or the game ended on it
+    began = next((e.turn for e in view.log if isinstance(e.event, events.AftermathBegan)), None)
+    nuclear = outcome is not None and outcome.termination.value == "nuclear_use"
+    used = began if began is not None else outcome.turn if nuclear and outcome is not None else None
+    if used is not None and outcome is not None:
         # nuclear use in a crisis (before the turn's assessment) or by accident (at it)
-        before = was[outcome.turn] if accident else view.assessments[-1].clock if view.assessments else start_clock
+        before = (was.get(used, start_clock) if used in assessed
+                  else view.assessments[-1].clock if view.assessments else start_clock)
         how = present.how_it_ended(outcome.termination, language, game, outcome.condition)
-        headlines[outcome.turn] = t("point_end", language, how=how, clock=present.num(round(before, 2)))
+        headlines.pop(used, None)
+        headlines[used] = t("point_end", language, how=how, clock=present.num(round(before, 2)))
     points = []
     for turn in sorted(headlines):
         told = [present.entry_text(game, e, language) for e in view.log if e.turn == turn and (

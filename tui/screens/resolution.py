@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from engine.play.table import Session, TurnReport
 from engine.rules.judgement import clock_set_on, last_setting
+from engine.rules.state import Termination
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
@@ -61,24 +62,35 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         before = next((a for a in view.assessments if a.turn == self.report.turn - 1), None)
         return before, now
 
+    def _nuclear_use(self) -> tuple[int, str | None] | None:
+        """The turn nuclear weapons were used and its cause (an accident's id), as far as this turn."""
+        after = self.report.after
+        if after.nuclear_use is not None:  # the day after is played (or was, to the end)
+            return after.nuclear_use.turn, after.nuclear_use.cause
+        outcome = after.outcome
+        if outcome is not None and outcome.termination is Termination.NUCLEAR_USE:
+            return outcome.turn, outcome.condition
+        return None
+
     def _clock_line(self, view) -> str:
         lang = self.session.language
         before, now = self._assessments(view)
-        outcome = self.report.after.outcome
-        if now is not None and outcome is not None and outcome.condition is not None and outcome.turn == now.turn \
-                and outcome.termination.value == "nuclear_use":
-            # nuclear use by accident, drawn at the assessment: midnight, whatever the clock's rule
-            how = present.how_it_ended(outcome.termination, lang, self.session.game, outcome.condition)
-            was = before.clock if before is not None else self.session.game.scenario.clock.start
-            return (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
-                    f" ([$error]{t('clock_catastrophe', lang, how=how)}[/])")
-        if now is None:
-            if outcome is not None and outcome.catastrophe and outcome.turn == self.report.turn:
-                # nuclear use ends the game in the crisis, before the turn is assessed: it is midnight
-                was = before.clock if before is not None else self.session.game.scenario.clock.start
-                how = present.how_it_ended(outcome.termination, lang, self.session.game, outcome.condition)
-                return (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
+        used = self._nuclear_use()
+        if used is not None and used[0] <= self.report.turn:
+            # nuclear use (in a crisis, before the assessment, or by accident, at it) is midnight
+            game = self.session.game
+            if used[0] == self.report.turn:
+                how = present.how_it_ended(Termination.NUCLEAR_USE, lang, game, used[1])
+                was = before.clock if before is not None else game.scenario.clock.start
+                text = (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
                         f" ([$error]{t('clock_catastrophe', lang, how=how)}[/])")
+            else:
+                text = (f"{t('clock', lang)}: [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
+                        f" ([$error]{t('clock_day_after', lang)}[/])")
+            if now is not None and now.risk is not None:
+                text += f"\n{t('risk', lang)}: [b]{present.num(round(now.risk, 2))}[/b]"
+            return text
+        if now is None:
             return f"[i]{t('none', lang)}[/i]"
         start = now.clock + now.clock_change
         text = f"{t('clock', lang)}: {present.num(start)} → [b]{present.num(now.clock)}[/b]{t('s_unit', lang)}"
