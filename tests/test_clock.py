@@ -273,7 +273,7 @@ def test_with_an_aftermath_an_accident_is_followed_by_the_day_after_then_catastr
     assert began.turn == 2 and began.event.turns == 2 and began.event.cause == "false_alarm"
     assert "The sky over a city turns white." in [e.text.get("en") for e in state.log]
     assert "核战后的第二天" in began.text.get("zh")
-    assert [e.event.left for e in state.log if isinstance(e.event, events.AftermathTurn)] == [2, 1]
+    assert [(e.turn, e.event.left) for e in state.log if isinstance(e.event, events.AftermathTurn)] == [(3, 1)]
     assert state.assessments[1].factors["tension"] + 15 == pytest.approx(state.assessments[2].factors["tension"])
 
 

@@ -77,8 +77,9 @@ def _end_of_turn(work: Work) -> None:
             finish_game(work, Termination.NUCLEAR_USE, used.cause)
             return
         left = last - work.turn
-        key = "aftermath_turn" if left > 1 else "aftermath_turn_last"
-        work.say(events.AftermathTurn(left), phrase(key, work.scenario.languages, left=left))
+        if work.turn > used.turn:  # on the turn of use, AftermathBegan has said how many
+            key = "aftermath_turn" if left > 1 else "aftermath_turn_last"
+            work.say(events.AftermathTurn(left), phrase(key, work.scenario.languages, left=left))
     elif work.turn >= work.scenario.turns:
         finish_game(work, Termination.LAST_TURN)
         return
@@ -106,8 +107,8 @@ def use_nuclear_weapons(work: Work, cause: str | None) -> None:
 
 def _nuclear_accident(work: Work, factors: dict[str, float]) -> bool:
     """Draw for each way nuclear weapons may be used unchosen (scenario `accidents`, in order);
-    the first that fires is nuclear use (use_nuclear_weapons). Only a positive chance is drawn for, so a scenario whose
-    accidents cannot happen uses its generator as one without them."""
+    the first that fires is nuclear use (use_nuclear_weapons). Only a positive chance is drawn
+    for, so a scenario whose accidents cannot happen uses its generator as one without them."""
     for accident in work.scenario.accidents:
         where = f"accidents.{accident.id}.chance"
         chance = round(min(1.0, max(0.0, float(work.evaluate(accident.chance, where=where)))), 6)
