@@ -374,7 +374,7 @@ def _headlines(game: Game, record: Record, states: tuple[GameState, ...], seat: 
 
 
 _TOLD = (ev.MovePlayed, ev.AgreementSigned, ev.AgreementEnded, ev.BreachFound, ev.CrisisStarted, ev.CrisisRungReached,
-         ev.CrisisEnded, ev.GameOver, ev.TrackAdjusted)
+         ev.CrisisEnded, ev.NuclearAccident, ev.AftermathBegan, ev.GameOver, ev.TrackAdjusted)
 
 
 def _told(entry: LogEntry) -> bool:

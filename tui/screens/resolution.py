@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine.play.table import Session, TurnReport
+from engine.rules import events
 from engine.rules.judgement import clock_set_on, last_setting
 from engine.rules.state import Termination
 from tui import present
@@ -62,12 +63,13 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         before = next((a for a in view.assessments if a.turn == self.report.turn - 1), None)
         return before, now
 
-    def _nuclear_use(self) -> tuple[int, str | None] | None:
-        """The turn nuclear weapons were used and its cause (an accident's id), as far as this turn."""
-        after = self.report.after
-        if after.nuclear_use is not None:  # the day after is played (or was, to the end)
-            return after.nuclear_use.turn, after.nuclear_use.cause
-        outcome = after.outcome
+    def _nuclear_use(self, view) -> tuple[int, str | None] | None:
+        """The turn nuclear weapons were used and its cause (an accident's id), as far as this turn
+        (from the log, which a remote seat's view carries too)."""
+        began = next((e for e in view.log if isinstance(e.event, events.AftermathBegan)), None)
+        if began is not None:  # the day after is played (or was, to the end)
+            return began.turn, began.event.cause
+        outcome = self.report.after.outcome
         if outcome is not None and outcome.termination is Termination.NUCLEAR_USE:
             return outcome.turn, outcome.condition
         return None
@@ -75,7 +77,7 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
     def _clock_line(self, view) -> str:
         lang = self.session.language
         before, now = self._assessments(view)
-        used = self._nuclear_use()
+        used = self._nuclear_use(view)
         if used is not None and used[0] <= self.report.turn:
             # nuclear use (in a crisis, before the assessment, or by accident, at it) is midnight
             game = self.session.game
