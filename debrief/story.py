@@ -330,11 +330,18 @@ def _branched_from(record: Record) -> tuple[str, int] | None:
     return str(origin.record), int(origin.turn)
 
 
+def _how(game: Game, outcome, language: str) -> str:
+    """How the game ended, in words; nuclear use by accident names its cause (the scenario's label)."""
+    accident = next((a for a in game.scenario.accidents if a.id == outcome.condition), None)
+    if outcome.termination.value == "nuclear_use" and accident is not None:
+        return word("how_nuclear_use_by", language, cause=accident.label.get(language))
+    return word(f"how_{outcome.termination.value}", language, condition=outcome.condition or "")
+
+
 def _outcome_text(game: Game, outcome, language: str) -> str:
     if outcome is None:
         return ""
-    how_key = f"how_{outcome.termination.value}"
-    how = word(how_key, language, condition=outcome.condition or "")
+    how = _how(game, outcome, language)
     return word("ended", language, turn=outcome.turn, date=game.date_of(outcome.turn), how=how)
 
 
@@ -367,7 +374,7 @@ def _headlines(game: Game, record: Record, states: tuple[GameState, ...], seat: 
 
 
 _TOLD = (ev.MovePlayed, ev.AgreementSigned, ev.AgreementEnded, ev.BreachFound, ev.CrisisStarted, ev.CrisisRungReached,
-         ev.CrisisEnded, ev.GameOver, ev.TrackAdjusted)
+         ev.CrisisEnded, ev.NuclearAccident, ev.AftermathBegan, ev.GameOver, ev.TrackAdjusted)
 
 
 def _told(entry: LogEntry) -> bool:
@@ -417,7 +424,7 @@ def _turning_points(game: Game, assessments: tuple[Assessment, ...], log: tuple[
     if outcome is not None and outcome.catastrophe and outcome.turn not in by_turn:
         last = assessments[-1] if assessments else None
         clock = last.clock if last is not None else float(game.scenario.clock.start)
-        how = word(f"how_{outcome.termination.value}", language, condition=outcome.condition or "")
+        how = _how(game, outcome, language)
         points.append(TurningPoint(outcome.turn, game.date_of(outcome.turn), clock, clock,
                                    last.risk if last is not None else risk_start, None, (),
                                    _happened(game, log, outcome.turn, language), ended=how))

@@ -56,6 +56,7 @@ WORDS: dict[str, dict[str, str]] = {
     "how_last_turn": {"en": "the last turn was played", "zh": "最后一回合已结束"},
     "how_midnight": {"en": "the clock reached midnight", "zh": "末日时钟走到了午夜"},
     "how_nuclear_use": {"en": "nuclear weapons were used", "zh": "核武器被使用"},
+    "how_nuclear_use_by": {"en": "nuclear weapons were used: {cause}", "zh": "核武器被使用：{cause}"},
     "how_condition": {"en": "an end condition held ({condition})", "zh": "满足了结束条件（{condition}）"},
     "clock_final": {"en": "The clock stands at {clock} seconds to midnight (it started at {start}).",
                     "zh": "末日时钟停在午夜前{clock}秒（开局时为{start}秒）。"},

@@ -41,7 +41,11 @@ def print_outcome(game: Game, state: GameState, language: str, out: TextIO) -> N
         print("The game is not over.", file=out)
         return
     verdict = "CATASTROPHE" if outcome.catastrophe else "no catastrophe"
-    print(f"\nOutcome: {outcome.termination.value} on turn {outcome.turn} — {verdict}; "
+    how = outcome.termination.value
+    accident = next((a for a in game.scenario.accidents if a.id == outcome.condition), None)
+    if accident is not None:  # nuclear use by accident: its cause
+        how += f" ({printable(accident.label.get(language))})"
+    print(f"\nOutcome: {how} on turn {outcome.turn} — {verdict}; "
           f"clock {state.clock:.1f} seconds to midnight.", file=out)
     for actor_id, score in outcome.scores.items():
         print(f"   {printable(game.actor(actor_id).name.get(language)):<20} score {score:.1f}", file=out)

@@ -114,10 +114,18 @@ STRINGS: dict[str, dict[str, str]] = {
     # the resolution screen: how risk becomes clock seconds
     "clock_rule": {"en": "Rule: each turn the clock moves toward midnight by {formula} s (negative: back)",
                    "zh": "规则：每回合时钟向午夜移动 {formula} 秒（负数：退后）"},
+    "clock_rule_set": {"en": "Rule: the clock is set on turns {turns} (a yearly judgement), "
+                             "moving toward midnight by {formula} s (negative: back)",
+                       "zh": "规则：末日时钟在第 {turns} 回合拨定（一年一次的评估），向午夜移动 {formula} 秒（负数：退后）"},
+    "clock_not_set": {"en": "The clock is not set this turn: it is next set on turn {turn}, "
+                            "judging this turn's risk with the rest of the period",
+                      "zh": "本回合不拨定末日时钟：下次在第 {turn} 回合拨定，本回合的风险将与这一期间的其他回合一并评估"},
+    "clock_not_set_again": {"en": "The clock is not set again in this game", "zh": "本局游戏中末日时钟不再拨定"},
     "clock_rule_turn": {"en": "This turn: {worked} = {change} → {moved}", "zh": "本回合：{worked} = {change} → {moved}"},
     "clock_rule_hidden": {"en": "This turn: {change} (risk is hidden from you)", "zh": "本回合：{change}（风险对你隐藏）"},
     "toward_midnight": {"en": "toward midnight", "zh": "向午夜"},
     "away_from_midnight": {"en": "away from midnight", "zh": "远离午夜"},
+    "clock_day_after": {"en": "the day after: midnight has struck", "zh": "核战后：午夜已经来临"},
     "clock_catastrophe": {"en": "{how}: midnight, whatever the risk", "zh": "{how}：无论风险如何，都是午夜"},
     # the end screen: turning points, and no winners after a catastrophe
     "everyone_lost": {"en": "everyone lost", "zh": "所有人都输了"},
@@ -151,11 +159,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "comma": {"en": ", ", "zh": "，"},
     "colon": {"en": ": ", "zh": "："},
     "nothing": {"en": "nothing", "zh": "无"},
-    "log_clock": {"en": "The clock stands at {clock} seconds to midnight ({change}).",
-                  "zh": "末日时钟：距午夜 {clock} 秒（{change}）。"},
-    "log_closer": {"en": "{d}s closer", "zh": "近了 {d} 秒"},
-    "log_back": {"en": "{d}s back", "zh": "退后 {d} 秒"},
-    "log_unmoved": {"en": "unmoved", "zh": "未动"},
     "name_choice": {"en": "{name} {choice}", "zh": "{name}{choice}"},
     "log_crisis_round": {"en": "Crisis round {round}: {choices}.", "zh": "危机第 {round} 轮：{choices}。"},
     "chose_back_down": {"en": "back down", "zh": "退让"},
@@ -180,6 +183,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "termination_condition": {"en": "an end condition", "zh": "终局条件达成"},
     "termination_midnight": {"en": "midnight", "zh": "午夜"},
     "termination_nuclear_use": {"en": "nuclear use", "zh": "使用核武器"},
+    "termination_nuclear_use_by": {"en": "{how}: {cause}", "zh": "{how}：{cause}"},
     "turn_short": {"en": "T{turn}", "zh": "第{turn}回合"},
     "chart_title": {"en": "Doomsday Clock and escalation risk", "zh": "末日时钟与升级风险"},
     "chart_clock": {"en": "clock (s)", "zh": "时钟（秒）"},
@@ -196,6 +200,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "moved_seconds": {"en": "{n} s {way}", "zh": "{way} {n} 秒"},
     "formula_risk": {"en": "risk", "zh": "风险"},
     "formula_previous_risk": {"en": "previous_risk", "zh": "上回合风险"},
+    "formula_period_risk": {"en": "period_risk", "zh": "期内平均风险"},
+    "formula_period_max_risk": {"en": "period_max_risk", "zh": "期内最高风险"},
+    "formula_period_turns": {"en": "period_turns", "zh": "期内回合数"},
     # the app's notices and commands (Ctrl+P)
     "not_allowed": {"en": "Not allowed", "zh": "不允许"},
     "bot_failed": {"en": "A bot could not play: {error}", "zh": "机器人无法行动：{error}"},

@@ -173,17 +173,12 @@ def log_lines_markup(kind: str, text: str, language: str = "en", width: int | No
 
 def entry_text(game: Game, entry, language: str) -> str:
     """A log entry's sentence in `language`. The engine says its sentences in every language, but a
-    few carry an English piece in all of them (the clock's "3.6s back", a crisis round's choices, a
-    void offer's reason): in another language those are told again here from the typed event."""
+    few carry an English piece in all of them (a crisis round's choices, a void offer's reason): in
+    another language those are told again here from the typed event."""
     text = entry.text.get(language)
     event = entry.event
     if language == "en":
         return text
-    if isinstance(event, events.ClockMoved):
-        change = round(event.change, 1)
-        moved = (t("log_closer", language, d=f"{abs(change):.1f}") if change > 0
-                 else t("log_back", language, d=f"{abs(change):.1f}") if change < 0 else t("log_unmoved", language))
-        return t("log_clock", language, clock=f"{event.clock:.1f}", change=moved)
     if isinstance(event, events.CrisisRoundPlayed):
         said = t("list_separator", language).join(
             t("name_choice", language, name=actor_name(game, actor, language), choice=t(f"chose_{choice}", language))
@@ -260,9 +255,15 @@ def describe_input(game: Game, value: dict, language: str = "en") -> str:
     return str(value)
 
 
-def how_it_ended(termination, language: str) -> str:
-    """How a game ended (an engine Termination), in words: "last turn", "nuclear use"."""
-    return t(f"termination_{termination.value}", language)
+def how_it_ended(termination, language: str, game: Game | None = None, condition: str | None = None) -> str:
+    """How a game ended (an engine Termination), in words: "last turn", "nuclear use"; with the
+    game and the outcome's condition, nuclear use by accident names its cause."""
+    how = t(f"termination_{termination.value}", language)
+    if game is not None and condition is not None and termination.value == "nuclear_use":
+        accident = next((a for a in game.scenario.accidents if a.id == condition), None)
+        if accident is not None:
+            how = t("termination_nuclear_use_by", language, how=how, cause=accident.label.get(language))
+    return how
 
 
 def factor_labels(game: Game, language: str) -> dict[str, str]:

@@ -167,6 +167,8 @@ def snapshot(game: Game, state: GameState) -> dict[str, Any]:
         "last_played": [list(x) for x in state.last_played],
         "next_id": state.next_id,
         "log_length": len(state.log),
+        # only while the day after is played, so the digests of every other game are as they were
+        **({"nuclear_use": attrs.asdict(state.nuclear_use)} if state.nuclear_use is not None else {}),
         "outcome": None if state.outcome is None else {
             "termination": state.outcome.termination.value,
             "turn": state.outcome.turn,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.errors import ScenarioRuntimeError
+from engine.rules import judgement
 from engine.rules.functions import GameFunctions
 from engine.scenario.expressions import Expression, ExpressionError, ExpressionEvalError
 from engine.scenario.names import Namespace
@@ -31,6 +32,9 @@ SPECIALS = {
     "previous_risk": lambda work: work.previous_risk(),
     "clock": lambda work: work.clock,
     "crisis_risk": lambda work: work.crisis_risk,
+    "period_risk": judgement.period_risk,
+    "period_max_risk": judgement.period_max_risk,
+    "period_turns": judgement.period_turns,
 }
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from engine.errors import IllegalInput
 from engine.rules import events
-from engine.rules.assessment import finish_game
+from engine.rules.assessment import use_nuclear_weapons
 from engine.rules.effects import apply_effects
 from engine.rules.inputs import ChooseInCrisis
 from engine.rules.phrases import phrase
-from engine.rules.state import Crisis, CrisisChoice, GameState, Termination
+from engine.rules.state import Crisis, CrisisChoice, GameState
 from engine.rules.work import Work
 
 
@@ -74,8 +74,8 @@ def complete_crisis_round(work: Work) -> bool:
             work, ladder.rungs[rung].effects, parties=crisis.participants, where=f"crisis.rungs[{rung}].effects"
         )
     if rung == top:
-        work.clock = 0.0  # nuclear use is midnight
-        finish_game(work, Termination.NUCLEAR_USE)
+        use_nuclear_weapons(work, None)  # midnight: the end, or the day after
+        work.crisis = None
         return True
     if ends or crisis.round >= ladder.rounds or (shift < 0 and crisis.rung == 0):
         over = phrase("crisis_over", work.scenario.languages, rung=ladder.rungs[rung].label)

@@ -137,11 +137,51 @@ class CrisisEnded:
 
 @attrs.frozen
 class ClockMoved:
-    """The assessment moved the clock by `change` seconds (positive: closer to midnight)."""
+    """The assessment set the clock, `change` seconds (positive: closer to midnight). `reasons`:
+    the risk factors the judgement names, largest first (a clock set once a period names them)."""
 
     kind: ClassVar[str] = "clock"
     clock: float
     change: float
+    reasons: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class RiskMeasured:
+    """A turn's risk, measured in a turn at which the clock is not set; `next_setting` is the
+    turn at whose assessment it next is (0: not before the game ends)."""
+
+    kind: ClassVar[str] = "clock"
+    risk: float
+    next_setting: int
+
+
+@attrs.frozen
+class NuclearAccident:
+    """Nuclear weapons were used by accident, on a false alarm or without authority: the
+    scenario's `accidents` entry `accident` fired at the assessment, with probability `chance`."""
+
+    kind: ClassVar[str] = "end"
+    accident: str
+    chance: float
+
+
+@attrs.frozen
+class AftermathBegan:
+    """Nuclear weapons were used (`cause`: an accident's id, None: a crisis) and the scenario's
+    day after begins: `turns` more turns are played before the game ends in catastrophe."""
+
+    kind: ClassVar[str] = "end"
+    cause: str | None
+    turns: int
+
+
+@attrs.frozen
+class AftermathTurn:
+    """A turn of the day after is over; `left` more are played."""
+
+    kind: ClassVar[str] = "clock"
+    left: int
 
 
 @attrs.frozen
@@ -163,7 +203,7 @@ class TrackAdjusted:
 
 LogEvent = (Narration | TurnBegan | EventFired | ActorJoined | MovePlayed | BreachFound | AgreementSigned
             | AgreementEnded | TalksNews | OfferVoided | CrisisStarted | CrisisRoundPlayed | CrisisRungReached | CrisisEnded
-            | ClockMoved | GameOver | TrackAdjusted)
+            | ClockMoved | RiskMeasured | NuclearAccident | AftermathBegan | AftermathTurn | GameOver | TrackAdjusted)
 
 # Every event type by its name: for wire forms and records that name them.
 EVENT_TYPES: Mapping[str, type] = {t.__name__: t for t in LogEvent.__args__}

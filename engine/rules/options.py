@@ -224,7 +224,7 @@ def move_effects_now(game, state: GameState, seat: str, move_id: str) -> Text:
 
 # Functions whose answers every seat may know (agreements in force, who is at the table, the crisis).
 _PUBLIC_FUNCTIONS = frozenset({"is_self", "in_force", "party_to", "agreements", "is_active", "actors", "in_crisis"})
-_RISK_NAMES = frozenset({"risk", "previous_risk", "crisis_risk"})
+_RISK_NAMES = frozenset({"risk", "previous_risk", "crisis_risk", "period_risk", "period_max_risk"})
 
 
 class _NowReader:

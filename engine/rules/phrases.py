@@ -63,6 +63,34 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "The clock stands at {clock} seconds to midnight ({change}).",
         "zh": "末日时钟：距午夜 {clock} 秒（{change}）。",
     },
+    # a clock set once a period (clock.every / clock.month): a judgement, with its reasons
+    "clock_set": {
+        "en": "The Doomsday Clock is set at {clock} seconds to midnight ({change}).",
+        "zh": "末日时钟拨至距午夜 {clock} 秒（{change}）。",
+    },
+    "clock_set_reasons": {
+        "en": "The Doomsday Clock is set at {clock} seconds to midnight ({change}). The judgement cites: {reasons}.",
+        "zh": "末日时钟拨至距午夜 {clock} 秒（{change}）。评估列举的主要风险：{reasons}。",
+    },
+    "clock_closer": {"en": "{d}s closer", "zh": "拨近 {d} 秒"},
+    "clock_back": {"en": "{d}s back", "zh": "回拨 {d} 秒"},
+    "clock_unmoved": {"en": "unmoved", "zh": "未动"},
+    "risk_between": {
+        "en": "Escalation risk this turn: {risk}. The Doomsday Clock is next set on turn {turn}.",
+        "zh": "本回合升级风险：{risk}。末日时钟将于第 {turn} 回合重新拨定。",
+    },
+    "risk_only": {"en": "Escalation risk this turn: {risk}.", "zh": "本回合升级风险：{risk}。"},
+    "list_separator": {"en": ", ", "zh": "、"},
+    "aftermath_began": {
+        "en": "Midnight has struck. The day after: {turns} more turns are played; the game ends in catastrophe whatever is done.",
+        "zh": "午夜已经来临。核战后的第二天：还将进行 {turns} 个回合，无论如何应对，游戏都将以灾难告终。",
+    },
+    "aftermath_turn": {"en": "The day after: {left} more turns.", "zh": "核战后：还剩 {left} 个回合。"},
+    "aftermath_turn_last": {"en": "The day after: one more turn.", "zh": "核战后：还剩最后一个回合。"},
+    "aftermath_began_last": {
+        "en": "Midnight has struck. The day after: one more turn is played; the game ends in catastrophe whatever is done.",
+        "zh": "午夜已经来临。核战后的第二天：还将进行最后一个回合，无论如何应对，游戏都将以灾难告终。",
+    },
     "risk": {"en": "Escalation risk {risk}.", "zh": "升级风险 {risk}。"},
     "activated": {"en": "{actor} joins the table.", "zh": "{actor} 加入谈判。"},
     "adjusted": {
@@ -72,6 +100,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "game_over": {"en": "The game ends: {how}.", "zh": "游戏结束：{how}。"},
     "midnight": {"en": "Midnight. Catastrophe for everyone", "zh": "午夜。所有人的灾难"},
     "nuclear_use": {"en": "Nuclear use. Catastrophe for everyone", "zh": "核武器被使用。所有人的灾难"},
+    "nuclear_use_by": {"en": "Nuclear use: {cause}. Catastrophe for everyone", "zh": "核武器被使用：{cause}。所有人的灾难"},
     "last_turn": {"en": "the last turn is over", "zh": "最后一回合结束"},
     "and": {"en": " and ", "zh": "与"},
 }

@@ -145,6 +145,15 @@ class Assessment:
 
 
 @attrs.frozen
+class NuclearUse:
+    """Nuclear weapons were used on `turn`; `cause` is the accident's id (None: a crisis at the top
+    of its ladder). Kept while a scenario's aftermath (the day after) is played."""
+
+    turn: int
+    cause: str | None = None
+
+
+@attrs.frozen
 class GameState:
     """Everything that changes during a game. Replaced whole by each transition."""
 
@@ -168,6 +177,7 @@ class GameState:
     assessments: tuple[Assessment, ...] = ()
     log: tuple[LogEntry, ...] = ()
     outcome: Outcome | None = None
+    nuclear_use: NuclearUse | None = None
 
     @property
     def over(self) -> bool:

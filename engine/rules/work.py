@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from engine.rules.state import Agreement, Assessment, Crisis, GameState, LogEntry, Outcome, Phase, Proposal
+from engine.rules.state import Agreement, Assessment, Crisis, GameState, LogEntry, NuclearUse, Outcome, Phase, Proposal
 from engine.scenario.expressions import Expression
 from engine.scenario.text import Text
 
@@ -60,6 +60,7 @@ class Work:
     assessments: list[Assessment]
     log: tuple[LogEntry, ...]
     outcome: Outcome | None
+    nuclear_use: NuclearUse | None
 
     def __init__(self, game: Game, state: GameState) -> None:
         self.game = game
@@ -90,6 +91,7 @@ class Work:
         self.assessments = list(state.assessments)
         self.log = state.log
         self.outcome = state.outcome
+        self.nuclear_use = state.nuclear_use
         self._original_tracks: tuple[float, ...] = state.tracks
         self.new_log: list[LogEntry] = []
         self._draws = 0
@@ -171,6 +173,7 @@ class Work:
             assessments=tuple(self.assessments),
             log=self.log + tuple(self.new_log),
             outcome=self.outcome,
+            nuclear_use=self.nuclear_use,
         )
 
 

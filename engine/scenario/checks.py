@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from difflib import get_close_matches
 
 from engine.scenario.expressions import Expression, ExpressionError
-from engine.scenario.models import Effect, Scenario, Scope, Visibility
+from engine.scenario.models import Effect, Scenario, Scope, Visibility, clock_set_on
 from engine.scenario.names import name_problem
 from engine.scenario.personas import bot_config_problems
 from engine.scenario.vocabulary import CRISIS_NAMES, FUNCTION_ARGUMENT, SELECTORS, STABILITY_FUNCTIONS
@@ -164,7 +164,7 @@ class _Checker:
 
     def run(self) -> Problems:
         s = self.s
-        for key in ("actors", "tracks", "systems", "moves", "agreements", "events", "sources", "end"):
+        for key in ("actors", "tracks", "systems", "moves", "agreements", "events", "sources", "end", "accidents"):
             self.unique((key,), getattr(s, key))
         self.unique(("crisis", "rungs"), s.crisis.rungs)
         self.unique(("risk", "factors"), s.risk.factors)
@@ -185,7 +185,12 @@ class _Checker:
         self.check_crisis()
         for i, factor in enumerate(s.risk.factors):
             self.expression(("risk", "factors", i, "value"), factor.value, want="number", allow_self=False)
-        self.expression(("clock", "change"), s.clock.change, want="number", allow_self=False)
+        self.check_clock()
+        if s.aftermath is not None:
+            self.count(("aftermath", "turns"), s.aftermath.turns, 1, MAX_TURNS, "aftermath turns (played after nuclear use)")
+            self.effects(("aftermath", "effects"), s.aftermath.effects)
+        for i, accident in enumerate(s.accidents):
+            self.expression(("accidents", i, "chance"), accident.chance, want="number", allow_self=False)
         for i, end in enumerate(s.end):
             self.expression(("end", i, "when"), end.when, want="bool", allow_self=False)
         self.expression(("shared_score",), s.shared_score, want="number", allow_self=False)
@@ -348,6 +353,26 @@ class _Checker:
             self.expression((*path, "when"), e.when, want="bool", allow_self=False)
             self.expression((*path, "chance"), e.chance, want="number", allow_self=False)
             self.effects((*path, "effects"), e.effects)
+
+    def check_clock(self) -> None:
+        """The clock's formula, bounds and schedule: set at least once in the game, by one rule."""
+        s = self.s
+        clock = s.clock
+        self.expression(("clock", "change"), clock.change, want="number", allow_self=False)
+        if not 0 <= clock.min <= clock.start <= clock.max:
+            self.add(("clock",), f"the clock needs 0 <= min <= start <= max, not {clock.min:g}, {clock.start:g}, {clock.max:g}")
+        every_ok = self.count(("clock", "every"), clock.every, 1, MAX_TURNS, "clock every (turns between settings)")
+        self.count(("clock", "reasons"), clock.reasons, 0, MAX_COUNT, "clock reasons (risk factors a setting names)")
+        month_ok = self.count(("clock", "month"), clock.month, 1, 12, "clock month (the month it is set in)")
+        if clock.month is not None and clock.every != 1:
+            self.add(("clock", "every"), "give either every (turns) or month, not both")
+        elif every_ok and month_ok and 1 <= s.turns <= MAX_TURNS and 1 <= s.turn_months <= MAX_TURN_MONTHS:
+            try:
+                never = not any(clock_set_on(s, turn) for turn in range(1, s.turns + 1))
+            except ValueError:  # a bad start_date, said by check_calendar
+                never = False
+            if never:
+                self.add(("clock",), f"the clock is never set in {s.turns} turns: lower every, or choose another month")
 
     def check_crisis(self) -> None:
         ladder = self.s.crisis

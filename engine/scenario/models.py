@@ -6,6 +6,7 @@ compiled at load time (`engine.scenario.expressions`), so a loaded Scenario is r
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Mapping
 
@@ -294,12 +295,54 @@ class Risk:
 
 @attrs.frozen
 class Clock:
-    """The Doomsday Clock in seconds to midnight. `change` is seconds moved toward midnight per
-    turn (negative moves it back); it may use `risk` and `previous_risk`."""
+    """The Doomsday Clock in seconds to midnight: a judgement of the state of the world, set on a
+    schedule as the Bulletin of the Atomic Scientists sets it once a year.
+
+    The clock is set at the assessment of every `every`-th turn, or, with `month` (1-12), of each
+    turn whose dates include that month (1: the Bulletin's January statement). `change` is the
+    seconds it moves toward midnight at a setting (negative moves it back); besides `risk` and
+    `previous_risk` it may read the record of the period since the last setting (`period_risk`,
+    `period_max_risk`, `period_turns`). A setting names the period's `reasons` largest risk
+    factors. With `midnight_ends` (the default) a clock at 0 ends the game in catastrophe; without
+    it the clock is a judgement only, and only nuclear use ends the world. It stays within
+    `min`..`max`. With `final` (the default) it is also set at the last turn's assessment, so the
+    game's final reading judges its last months too."""
 
     start: float = 85.0
     change: Expression = attrs.field(default=ZERO, converter=_expr)
     max: float = 1200.0
+    min: float = 0.0
+    every: int = 1
+    month: int | None = None
+    final: bool = True
+    midnight_ends: bool = True
+    reasons: int = 3
+
+
+@attrs.frozen
+class Accident:
+    """A way nuclear weapons may be used that no player chose in a crisis: an accident, a false
+    alarm acted on, an unauthorised launch. At each turn's assessment the game draws against
+    `chance` (a probability, 0-1, read from the state) with its seeded generator; if the draw
+    falls under it, nuclear use ends the game, and the log and the outcome name this cause."""
+
+    id: str
+    label: Text
+    chance: Expression = attrs.field(converter=_expr)
+    text: Text = EMPTY_TEXT
+
+
+@attrs.frozen
+class Aftermath:
+    """The day after: where a scenario has one, nuclear use does not end the game at once. `text`
+    is said and `effects` applied when weapons are used; then the players play up to `turns` more
+    turns (never past the last) in a world where midnight has struck: the clock stays at 0, no
+    accident is drawn, no end condition holds, and a second use ends the game at once. The game
+    ends in catastrophe, as nuclear use, whatever is done in those turns."""
+
+    turns: int = 2
+    text: Text = EMPTY_TEXT
+    effects: tuple[Effect, ...] = ()
 
 
 @attrs.frozen
@@ -359,7 +402,24 @@ class Scenario:
     agreements: tuple[AgreementTemplate, ...] = ()
     events: tuple[Event, ...] = ()
     end: tuple[EndCondition, ...] = ()
+    accidents: tuple[Accident, ...] = ()
+    aftermath: Aftermath | None = None
     shared_score: Expression = attrs.field(default=ZERO, converter=_expr)
     decisions: Decisions = Decisions()
     agenda: tuple[AgendaItem, ...] = ()
     each_turn: tuple[Effect, ...] = ()
+
+
+def clock_set_on(scenario: Scenario, turn: int) -> bool:
+    """Whether the clock is set at the assessment of `turn`."""
+    clock = scenario.clock
+    if clock.final and turn == scenario.turns:
+        return True
+    if clock.month is None:
+        return turn % max(1, clock.every) == 0
+    if scenario.turn_months >= 12:
+        return True
+    start = datetime.date.fromisoformat(scenario.start_date)
+    # The turn covers the months from the one it starts in, `turn_months` of them.
+    first = (start.month - 1 + (turn - 1) * scenario.turn_months) % 12
+    return (clock.month - 1 - first) % 12 < scenario.turn_months

@@ -5,7 +5,9 @@ Names:
 - an actor track as `track.actor`: `survivability.us`, `survivability.self`, `budget.other`;
 - a pair track as `track.a.b`: `tension.us.china`, `trust.self.other` (pairs are unordered);
 - `turn`, `turns` (the last turn), `risk`, `previous_risk`, `clock`, `crisis_risk` (the risk of
-  the highest crisis rung reached this turn);
+  the highest crisis rung reached this turn); `period_risk`, `period_max_risk`, `period_turns`
+  (the mean and highest risk, and the number of turns, since the clock was last set, this turn
+  included: engine.rules.judgement);
 - in agreements, `param.<id>` for the agreement's parameters;
 - in crisis rules, `escalate`, `hold`, `back_down`, `participants`, `rung`, `round`.
 `self` is the actor an expression is about (the mover, the party, the scored actor); `other` is

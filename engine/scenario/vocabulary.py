@@ -9,7 +9,8 @@ from collections.abc import Mapping
 
 from engine.scenario.expressions import FunctionSpec
 
-SPECIAL_NAMES = frozenset({"turn", "turns", "risk", "previous_risk", "clock", "crisis_risk"})
+SPECIAL_NAMES = frozenset({"turn", "turns", "risk", "previous_risk", "clock", "crisis_risk",
+                           "period_risk", "period_max_risk", "period_turns"})
 CRISIS_NAMES = frozenset({"escalate", "hold", "back_down", "participants", "rung", "round"})
 RELATIVE_ACTORS = frozenset({"self", "other"})
 

@@ -46,8 +46,9 @@ class EndScreen(LocalizedKeys, AppScreen[None]):
             verdict += f" · {t('everyone_lost', lang)}"
         cls = "-critical" if outcome.catastrophe else "-calm"
         with Vertical(id="end"):
+            how = present.how_it_ended(outcome.termination, lang, game, outcome.condition)
             yield Label(f"[b]{t('game_over', lang)}[/b] · {escape(game.scenario.title.get(lang))} · "
-                        f"{escape(t('ended_on', lang, how=present.how_it_ended(outcome.termination, lang), turn=outcome.turn))}",
+                        f"{escape(t('ended_on', lang, how=how, turn=outcome.turn))}",
                         id="end-title")
             yield Static(f"[b]{verdict}[/b] · {t('seconds', lang, s=present.num(view.clock))}", id="verdict", classes=cls)
             with Horizontal(id="end-body"):
@@ -144,10 +145,17 @@ def turning_points(game, view, language: str, limit: int = 3, lines: int = 8) ->
         headlines[a.turn] = t("point_clock", language, d=present.num(round(moved, 2)), way=way,
                               clock=present.num(round(a.clock, 2)), risk=risk)
     assessed = {a.turn for a in view.assessments}
-    if outcome is not None and outcome.catastrophe and outcome.turn not in assessed:
-        before = view.assessments[-1].clock if view.assessments else start_clock
-        headlines[outcome.turn] = t("point_end", language, how=present.how_it_ended(outcome.termination, language),
-                                    clock=present.num(round(before, 2)))
+    # the turn weapons were used: the day after began on it, or the game ended on it
+    began = next((e.turn for e in view.log if isinstance(e.event, events.AftermathBegan)), None)
+    nuclear = outcome is not None and outcome.termination.value == "nuclear_use"
+    used = began if began is not None else outcome.turn if nuclear and outcome is not None else None
+    if used is not None and outcome is not None:
+        # nuclear use in a crisis (before the turn's assessment) or by accident (at it)
+        before = (was.get(used, start_clock) if used in assessed
+                  else view.assessments[-1].clock if view.assessments else start_clock)
+        how = present.how_it_ended(outcome.termination, language, game, outcome.condition)
+        headlines.pop(used, None)
+        headlines[used] = t("point_end", language, how=how, clock=present.num(round(before, 2)))
     points = []
     for turn in sorted(headlines):
         told = [present.entry_text(game, e, language) for e in view.log if e.turn == turn and (

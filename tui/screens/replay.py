@@ -139,7 +139,7 @@ class ReplayScreen(LocalizedKeys, AppScreen[None]):
                   f"{t('replay_seed', lang, seed=self.record.seed)}")
         figures = f"{t('seconds', lang, s=present.num(view.clock))} · {t('risk', lang)} {present.num(round(state.risk, 1))}"
         if state.outcome is not None:  # the game is over
-            figures += f" · {escape(present.how_it_ended(state.outcome.termination, lang))}"
+            figures += f" · {escape(present.how_it_ended(state.outcome.termination, lang, self.game, state.outcome.condition))}"
         if self.replay.divergence is not None:
             figures += f" · [$error]{escape(t('diverged', lang, what=str(self.replay.divergence)))}[/]"
         top.update(f"{header}\n{figures}")

@@ -12,13 +12,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine.play.table import Session, TurnReport
+from engine.rules import events
+from engine.rules.judgement import clock_set_on, last_setting
+from engine.rules.state import Termination
 from tui import present
 from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 
-# `risk` and `previous_risk` as names in a formula (not part of a longer name, a dotted name or a string).
-_RISK_NAMES = re.compile(r"(?<![A-Za-z0-9_.'\"])(previous_risk|risk)(?![A-Za-z0-9_.'\"])")
+# The names of risk and of the clock's period in a formula (not part of a longer name, a dotted name or a string).
+_RISK_NAMES = re.compile(
+    r"(?<![A-Za-z0-9_.'\"])(previous_risk|period_max_risk|period_risk|period_turns|risk)(?![A-Za-z0-9_.'\"])")
 
 
 class ResolutionScreen(LocalizedKeys, Screen[None]):
@@ -59,17 +63,36 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         before = next((a for a in view.assessments if a.turn == self.report.turn - 1), None)
         return before, now
 
+    def _nuclear_use(self, view) -> tuple[int, str | None] | None:
+        """The turn nuclear weapons were used and its cause (an accident's id), as far as this turn
+        (from the log, which a remote seat's view carries too)."""
+        began = next((e for e in view.log if isinstance(e.event, events.AftermathBegan)), None)
+        if began is not None:  # the day after is played (or was, to the end)
+            return began.turn, began.event.cause
+        outcome = self.report.after.outcome
+        if outcome is not None and outcome.termination is Termination.NUCLEAR_USE:
+            return outcome.turn, outcome.condition
+        return None
+
     def _clock_line(self, view) -> str:
         lang = self.session.language
         before, now = self._assessments(view)
-        if now is None:
-            outcome = self.report.after.outcome
-            if outcome is not None and outcome.catastrophe and outcome.turn == self.report.turn:
-                # nuclear use ends the game in the crisis, before the turn is assessed: it is midnight
-                was = before.clock if before is not None else self.session.game.scenario.clock.start
-                how = present.how_it_ended(outcome.termination, lang)
-                return (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
+        used = self._nuclear_use(view)
+        if used is not None and used[0] <= self.report.turn:
+            # nuclear use (in a crisis, before the assessment, or by accident, at it) is midnight
+            game = self.session.game
+            if used[0] == self.report.turn:
+                how = present.how_it_ended(Termination.NUCLEAR_USE, lang, game, used[1])
+                was = before.clock if before is not None else game.scenario.clock.start
+                text = (f"{t('clock', lang)}: {present.num(round(was, 2))} → [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
                         f" ([$error]{t('clock_catastrophe', lang, how=how)}[/])")
+            else:
+                text = (f"{t('clock', lang)}: [b]{present.num(view.clock)}[/b]{t('s_unit', lang)}"
+                        f" ([$error]{t('clock_day_after', lang)}[/])")
+            if now is not None and now.risk is not None:
+                text += f"\n{t('risk', lang)}: [b]{present.num(round(now.risk, 2))}[/b]"
+            return text
+        if now is None:
             return f"[i]{t('none', lang)}[/i]"
         start = now.clock + now.clock_change
         text = f"{t('clock', lang)}: {present.num(start)} → [b]{present.num(now.clock)}[/b]{t('s_unit', lang)}"
@@ -82,20 +105,36 @@ class ResolutionScreen(LocalizedKeys, Screen[None]):
         else:
             was = f"{present.num(round(before.risk, 2))} → " if before and before.risk is not None else ""
             text += f"\n{t('risk', lang)}: {was}[b]{present.num(round(now.risk, 2))}[/b]"
-        return text + "\n" + self._clock_rule(before, now)
+        return text + "\n" + self._clock_rule(view, before, now)
 
-    def _clock_rule(self, before, now) -> str:
-        """How risk becomes clock seconds: the scenario's formula, and this turn's numbers in it."""
+    def _clock_rule(self, view, before, now) -> str:
+        """How risk becomes clock seconds: the scenario's formula, and this turn's numbers in it; a
+        clock set once a period (the Bulletin's yearly judgement) says when it is set."""
         lang = self.session.language
-        source = " ".join(self.session.game.scenario.clock.change.source.split())
+        game = self.session.game
+        scenario = game.scenario
+        source = " ".join(scenario.clock.change.source.split())
         # in another language the formula's names are said in it too ("risk" is "风险")
         shown = source if lang == "en" else _RISK_NAMES.sub(lambda m: t(f"formula_{m.group(1)}", lang), source)
-        text = t("clock_rule", lang, formula=escape(shown))
+        scheduled = scenario.clock.every != 1 or scenario.clock.month is not None
+        if not scheduled:
+            text = t("clock_rule", lang, formula=escape(shown))
+        else:
+            turns = [n for n in range(1, scenario.turns + 1) if clock_set_on(scenario, n)]
+            text = t("clock_rule_set", lang, formula=escape(shown), turns=t("list_separator", lang).join(map(str, turns)))
+            if not clock_set_on(scenario, now.turn):
+                upcoming = next((n for n in turns if n > now.turn), None)
+                return text + "\n" + (t("clock_not_set", lang, turn=upcoming) if upcoming else t("clock_not_set_again", lang))
         if now.risk is None:  # risk hidden from this seat: the rule, and only the change it gave
             return text + "\n" + t("clock_rule_hidden", lang, change=present.signed(round(now.clock_change, 2)))
         # previous_risk on the first turn is this turn's risk (there is no turn before)
         previous = before.risk if before is not None and before.risk is not None else now.risk
-        values = {"risk": present.num(round(now.risk, 2)), "previous_risk": present.num(round(previous, 2))}
+        since = last_setting(scenario, now.turn)
+        period = [a.risk for a in view.assessments
+                  if since < a.turn <= now.turn and a.risk is not None] or [now.risk]
+        values = {"risk": present.num(round(now.risk, 2)), "previous_risk": present.num(round(previous, 2)),
+                  "period_risk": present.num(round(sum(period) / len(period), 2)),
+                  "period_max_risk": present.num(round(max(period), 2)), "period_turns": str(len(period))}
         worked = _RISK_NAMES.sub(lambda m: values[m.group(1)], source)
         change = round(now.clock_change, 2)
         way = t("toward_midnight", lang) if change > 0 else t("away_from_midnight", lang) if change < 0 else ""
