@@ -60,7 +60,7 @@ def test_a_whole_game_with_timer_inject_adjust_and_undo(trilateral, tmp_path):
             seats = {s: await join(address, codes, s) for s in trilateral.seats}
             facilitator = await join(address, codes, FACILITATOR)
             spectator = await join(address, codes, SPECTATOR)
-            assert facilitator.options["kinds"] == ["inject", "adjust"]  # type: ignore[index]
+            assert facilitator.options["kinds"] == ["inject", "adjust", "end"]  # type: ignore[index]
 
             # Turn 1: the facilitator injects an event and adjusts a track, with reasons.
             await facilitator.facilitate("inject", event="putin_offer", reason="the room asked for it")
