@@ -13,6 +13,9 @@ the paired difference above the stated margin.
 Run as a script for the facilitator's table (docs/scenarios/trilateral-2026.md):
 
     uv run python tests/test_claims.py --games 400
+
+The full-size ablation of every claim (its direct risk terms set to 0, 1,000 paired games per arm)
+is benchmarks/bench_claims.py, which reuses the arms and measures defined here.
 """
 
 from __future__ import annotations
@@ -162,6 +165,8 @@ def _metrics(game, state, history) -> dict[str, float]:
     for actor in game.seats:
         out[f"security.{actor}"] = _track(game, state, "security", actor)
         out[f"deployed.{actor}"] = _track(game, state, "deployed", actor)
+        out[f"strategic.{actor}"] = _track(game, state, "strategic", actor)
+        out[f"stockpile.{actor}"] = _track(game, state, "stockpile", actor)
         out[f"survivability.{actor}"] = _track(game, state, "survivability", actor)
     for factor in ("first_strike", "proliferation", "space"):
         factors = [a.factors.get(factor, 0.0) for a in state.assessments]
@@ -200,7 +205,9 @@ def paired(a_rows, b_rows, key) -> tuple[float, float]:
 # ------------------------------------------------------------------------------------ the claims
 SURVIVABILITY_MOVES = ("mobile_icbm", "ssbn_patrols", "harden_c2", "resilient_satellites", "build_ssbn",
                        "novel_systems", "automate_warning", "regional_defence")
-BUILDUP_MOVES = ("upload_icbm", "fill_silos", "bomber_upload")
+# Matching totals: uploads, silos and bombers from storage, and production beyond the programme of
+# record (the only way the stockpile grows faster than ~100 a year).
+BUILDUP_MOVES = ("upload_icbm", "fill_silos", "bomber_upload", "surge_production")
 
 ARMS: dict[str, tuple[dict, dict]] = {
     # China either matches totals (uploads and silos, no survivability) or makes its force survivable.
@@ -255,8 +262,9 @@ def measured(claim: str, games: int = GAMES) -> tuple[list, list]:
 
 def test_security_follows_survivability_not_totals():
     totals, survivable = measured("totals_vs_survivability")
-    # Matching totals gives China more warheads ...
-    assert mean(totals, "deployed.china") > mean(survivable, "deployed.china") + 300
+    # Matching totals gives China more warheads (assigned to launchers, and in its stockpile) ...
+    assert mean(totals, "strategic.china") > mean(survivable, "strategic.china") + 300
+    assert mean(totals, "stockpile.china") > mean(survivable, "stockpile.china") + 200
     # ... but less security than making its force survivable, by at least 8 points.
     assert mean(survivable, "security.china") >= mean(totals, "security.china") + 6
     # Low survivability is itself a risk, through the first-strike stability core alone (the direct
@@ -264,18 +272,24 @@ def test_security_follows_survivability_not_totals():
     # to gain by striking first. Measured +1.1 per quarter (110 games); the 95% interval above 0.
     diff, half = paired(totals, survivable, "factor.first_strike")
     assert diff - half > 0, (diff, half)
+    # Since 1.3 (survivability erodes unless it is paid for) it shows in the risk itself: a China
+    # that matches totals instead leaves a riskier world. Measured +7.7 per quarter (1,000 games,
+    # 7.4 to 7.9: benchmarks/bench_claims.py); the 95% interval above +3.
+    diff, half = paired(totals, survivable, "risk")
+    assert diff - half >= 3, (diff, half)
 
 
 def test_missile_shield_raises_rivals_risk_and_counter_space_moves():
     dome, none = measured("shield")
     assert mean(dome, "risk") >= mean(none, "risk") + 5
     assert mean(dome, "counter_space") >= 2 * mean(none, "counter_space") + 0.5
-    assert mean(dome, "survivability.russia") < mean(none, "survivability.russia") - 3
     # The shield raises risk through the first-strike stability core (the direct 'shield' term is
     # gone): a defence against a ragged retaliation makes the US's first strike cheaper for it, and
-    # its rivals' pairs less stable. Measured +4.1 per quarter (110 games); 95% interval above +2.
+    # its rivals' pairs less stable. Since 1.3 the dome no longer also cuts rivals' survivability (that
+    # counted it twice): measured +2.4 per quarter (1,000 games, 2.34 to 2.43: benchmarks/bench_claims.py;
+    # 1.2 had +4.1 with the double count); the 95% interval above +1.5.
     diff, half = paired(dome, none, "factor.first_strike")
-    assert diff - half >= 2, (diff, half)
+    assert diff - half >= 1.5, (diff, half)
 
 
 def test_one_states_test_makes_others_testing_likelier_and_the_norm_weaker():
@@ -325,13 +339,16 @@ def test_restating_the_dictum_ends_games_farther_from_midnight():
 ROWS = [
     ("Security follows survivability, not totals (China's final security)", "totals_vs_survivability",
      "match totals", "make survivable", "security.china", "{:.1f}"),
-    ("... while matching totals buys more warheads (China's deployed)", "totals_vs_survivability",
-     "match totals", "make survivable", "deployed.china", "{:.0f}"),
+    ("... while matching totals buys more warheads (China's assigned to strategic launchers)", "totals_vs_survivability",
+     "match totals", "make survivable", "strategic.china", "{:.0f}"),
+    ("... and a bigger stockpile (China's, final)", "totals_vs_survivability",
+     "match totals", "make survivable", "stockpile.china", "{:.0f}"),
     ("... and leaves rivals more to gain by striking first (first-strike stability factor, mean per quarter)",
      "totals_vs_survivability", "match totals", "make survivable", "factor.first_strike", "{:.2f}"),
     ("Golden Dome raises risk (mean risk per quarter)", "shield", "US deploys", "US never funds", "risk", "{:.1f}"),
     ("... and rivals' counter-space moves (per game)", "shield", "US deploys", "US never funds", "counter_space", "{:.2f}"),
-    ("... and cuts Russia's survivability (final)", "shield", "US deploys", "US never funds", "survivability.russia", "{:.1f}"),
+    ("... and Russia's answers to it (exotic systems, space weapons) raise its survivability (final)", "shield",
+     "US deploys", "US never funds", "survivability.russia", "{:.1f}"),
     ("... through the first-strike stability core (its risk factor, mean per quarter)", "shield", "US deploys",
      "US never funds", "factor.first_strike", "{:.2f}"),
     ("A US test makes rivals test (share of games where Russia or China tests)", "testing", "US tests in Q2",

@@ -21,7 +21,7 @@ from engine.rules import events as ev
 from midnight.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = 34  # trilateral-2026, seed 34: 1 crisis, 5 agreements, 2 breaches (one the US hid), 20 turns
+SEED = 16  # trilateral-2026 1.3, seed 16: 6 crises, 3 agreements, 2 breaches (one the US hid), 20 turns
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_proposals_agreements_and_breaches_detected_or_not(record_path, final):
     breaches = section(text, "breaches")
     found = [e for e in final.log if isinstance(e.event, ev.BreachFound)]
     hidden = [e for e in found if not e.event.detected]
-    assert hidden, "seed 34 has a breach no one noticed: the test needs one"
+    assert hidden, "seed 16 has a breach no one noticed: the test needs one"
     assert plain(breaches).count("NOT detected") == len(hidden)
     assert breaches.split("<tbody>")[1].count("<tr>") == len(found)
 
