@@ -199,6 +199,19 @@ def test_humiliated_allies_go_nuclear_at_most_one_every_six_quarters(game):
     assert 2 <= statistics.mean(finals) <= 3
 
 
+def test_the_same_gesture_from_two_capitals_in_one_quarter_counts_once(game):
+    def readiness_after(*recognisers: str) -> float:
+        state = _to_decisions(game, game.start(5))
+        for seat in game.seats:
+            moves = ["recognise_china"] if seat in recognisers else []
+            state, _ = game.apply(state, {"seat": seat, "kind": "decide", "moves": moves})
+        return track(game, state, "china_readiness")
+
+    alone, both, none = readiness_after("us"), readiness_after("us", "russia"), readiness_after()
+    assert alone - none == pytest.approx(2, abs=1e-6)
+    assert both == pytest.approx(alone, abs=1e-6)
+
+
 def test_chinas_readiness_rises_slowly_even_when_everyone_courts_it(game):
     rises, earliest = [], []
     for seed in range(20):
