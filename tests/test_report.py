@@ -21,7 +21,7 @@ from engine.rules import events as ev
 from midnight.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = 15  # trilateral-2026, seed 15: 5 crises, 4 agreements, 2 breaches (one the US hid), 20 turns
+SEED = 4  # trilateral-2026, seed 4: 3 crises, 3 agreements, 2 breaches (one the US hid), 20 turns
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_proposals_agreements_and_breaches_detected_or_not(record_path, final):
     breaches = section(text, "breaches")
     found = [e for e in final.log if isinstance(e.event, ev.BreachFound)]
     hidden = [e for e in found if not e.event.detected]
-    assert hidden, "seed 15 has a breach no one noticed: the test needs one"
+    assert hidden, f"seed {SEED} has a breach no one noticed: the test needs one"
     assert plain(breaches).count("NOT detected") == len(hidden)
     assert breaches.split("<tbody>")[1].count("<tr>") == len(found)
 
@@ -488,9 +488,9 @@ def test_the_replay_viewer_writes_the_report_next_to_the_record_with_w(tmp_path)
 def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_path, capsys):
     import json
 
-    text = report_text(record_path, what_if_runs=12, turns=[16], changes=["us:-novel_systems"])
+    text = report_text(record_path, what_if_runs=12, turns=[16], changes=["us:-dome_research"])
     table = section(text, "what_if")
-    assert main(["simulate", "--from", str(record_path), "--turn", "16", "--change", "us:-novel_systems", "--runs", "12",
+    assert main(["simulate", "--from", str(record_path), "--turn", "16", "--change", "us:-dome_research", "--runs", "12",
                  "--jobs", "1", "--json", "--no-progress"]) == 0
     measured = json.loads(capsys.readouterr().out)
     played, changed = measured["as_played"]["summary"], measured["changed"]["summary"]
@@ -500,7 +500,7 @@ def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_p
     assert cells[3] == f"{round(played['clock']['mean'], 1):g}"
     assert cells[4].startswith(f"{100 * changed['catastrophe']['rate']:.1f}%")
     assert cells[5] == f"{round(changed['clock']['mean'], 1):g}"
-    assert "us:-novel_systems" in plain(table) and 'href="#what_if"' in text
+    assert "us:-dome_research" in plain(table) and 'href="#what_if"' in text
     assert 'id="what_if"' not in page(record_path)  # only when asked for
 
 
