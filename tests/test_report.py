@@ -21,13 +21,42 @@ from engine.rules import events as ev
 from midnight.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = 16  # trilateral-2026 1.3, seed 16: 6 crises, 3 agreements, 2 breaches (one the US hid), 20 turns
+
+
+def _fit_for_these_tests(game: Game, seed: int) -> bool:
+    """Whether the default bots' game of `seed` has what the tests below read: the twenty turns,
+    one breach no one noticed (by the US), an event or crisis in the turn the clock moved most,
+    and lines hidden from Russia and from China."""
+    final, _ = play_out(game, game.start(seed))
+    if final.outcome is None or final.outcome.termination.value != "last_turn":
+        return False
+    view = game.view(final, FACILITATOR)
+    hidden = [e for e in view.log if isinstance(e.event, ev.BreachFound) and not e.event.detected]
+    if [e.event.actor for e in hidden] != ["us"]:
+        return False
+    before = [game.scenario.clock.start, *(a.clock for a in view.assessments)]
+    moves = {a.turn: abs(b - a.clock) for a, b in zip(view.assessments, before, strict=False)}
+    biggest = max(moves, key=lambda turn: moves[turn])
+    if not any(e.turn == biggest and isinstance(e.event, ev.EventFired | ev.CrisisStarted) for e in view.log):
+        return False
+    return all(hidden_from(view, seat) for seat in ("russia", "china"))
 
 
 @pytest.fixture(scope="module")
-def record_path(tmp_path_factory) -> Path:
+def seed() -> int:
+    """The first seed whose game has what the tests need: found, not written down, so that a change
+    to the scenario or the bots (which changes every game) does not leave the tests on a game
+    without a hidden breach."""
+    game = Game.load("trilateral-2026")
+    found = next((seed for seed in range(200) if _fit_for_these_tests(game, seed)), None)
+    assert found is not None, "no seed under 200 gives a game with a hidden US breach and the rest"
+    return found
+
+
+@pytest.fixture(scope="module")
+def record_path(tmp_path_factory, seed) -> Path:
     path = tmp_path_factory.mktemp("report") / "game.yaml"
-    assert main(["run", "trilateral-2026", "--seed", str(SEED), "--quiet", "--record", str(path)]) == 0
+    assert main(["run", "trilateral-2026", "--seed", str(seed), "--quiet", "--record", str(path)]) == 0
     return path
 
 
@@ -154,7 +183,7 @@ def test_proposals_agreements_and_breaches_detected_or_not(record_path, final):
     breaches = section(text, "breaches")
     found = [e for e in final.log if isinstance(e.event, ev.BreachFound)]
     hidden = [e for e in found if not e.event.detected]
-    assert hidden, "seed 16 has a breach no one noticed: the test needs one"
+    assert hidden, "the game has a breach no one noticed: the test needs one"
     assert plain(breaches).count("NOT detected") == len(hidden)
     assert breaches.split("<tbody>")[1].count("<tr>") == len(found)
 
@@ -488,9 +517,9 @@ def test_the_replay_viewer_writes_the_report_next_to_the_record_with_w(tmp_path)
 def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_path, capsys):
     import json
 
-    text = report_text(record_path, what_if_runs=12, turns=[16], changes=["us:-novel_systems"])
+    text = report_text(record_path, what_if_runs=12, turns=[16], changes=["us:-dome_research"])
     table = section(text, "what_if")
-    assert main(["simulate", "--from", str(record_path), "--turn", "16", "--change", "us:-novel_systems", "--runs", "12",
+    assert main(["simulate", "--from", str(record_path), "--turn", "16", "--change", "us:-dome_research", "--runs", "12",
                  "--jobs", "1", "--json", "--no-progress"]) == 0
     measured = json.loads(capsys.readouterr().out)
     played, changed = measured["as_played"]["summary"], measured["changed"]["summary"]
@@ -500,7 +529,7 @@ def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_p
     assert cells[3] == f"{round(played['clock']['mean'], 1):g}"
     assert cells[4].startswith(f"{100 * changed['catastrophe']['rate']:.1f}%")
     assert cells[5] == f"{round(changed['clock']['mean'], 1):g}"
-    assert "us:-novel_systems" in plain(table) and 'href="#what_if"' in text
+    assert "us:-dome_research" in plain(table) and 'href="#what_if"' in text
     assert 'id="what_if"' not in page(record_path)  # only when asked for
 
 
