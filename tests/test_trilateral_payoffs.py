@@ -90,8 +90,9 @@ def test_the_shield_defends_the_us_against_small_attacks_after_the_assessment(ga
     # US missile defence 5 + dome / 2: 7.5 -> 25; 10 points at 40 or more, times North Korea's
     # arsenal over 100 (50 at the start, 60 after a test): (25 - 7.5) / 40 * 10 * 0.5-0.6 = 2.2-2.6.
     assert 2.1 < high["us"] - low["us"] < 2.7
-    # ... while the rivals lose 0.12 a point of shield.
-    assert high["russia"] - low["russia"] == pytest.approx(-0.12 * 35, abs=1e-6)
+    # ... and no term takes the rivals' security by fiat (1.3): the shield's cost to them runs
+    # through the first-strike stability core, in the risk.
+    assert high["russia"] - low["russia"] == pytest.approx(0, abs=1e-6)
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -263,7 +264,9 @@ def test_keeping_the_order_scores_more_than_ending_the_game_at_it(game):
             cut_final = play_out(truncated, truncated.start(seed), controllers_for(truncated, doves))[0]
             assert cut_final.outcome.condition == "new_order"
             cut.append(cut_final.outcome.scores[seat])
-        assert statistics.mean(kept) > statistics.mean(cut) + 10, seat
+        # (by 20+ points with the quarterly clock of 1.2; by a few with the yearly clock of 1.3,
+        # whose last setting comes only at the end of each year)
+        assert statistics.mean(kept) > statistics.mean(cut) + 1, seat
 
 
 def _scenario_text() -> str:
