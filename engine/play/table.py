@@ -16,7 +16,7 @@ from engine.play.loop import BotController, PlayedInput, default_controller
 from engine.play.records import Record, RecordedTurn, Recorder, clean_stale_temps, dump_record, write_atomic, write_record
 from engine.rules.game import Game
 from engine.rules.inputs import Input, input_to_dict, parse_input
-from engine.rules.phrases import render
+from engine.rules.phrases import PHRASES, render
 from engine.rules.state import FACILITATOR, SPECTATOR, GameState, Phase
 from engine.scenario.text import Text
 
@@ -372,7 +372,7 @@ class TableEntry:
 MAX_MESSAGE = 2_000  # characters in a facilitator's message or reason
 
 FACILITATOR_NAME = Text({"en": "Facilitator", "zh": "导调员"})
-NO_REASON = Text({"en": "no reason given", "zh": "未说明理由"})
+NO_REASON = Text(PHRASES["no_reason"])  # the game log's words for it
 
 # What the table itself says (its log, beside the game's), in every language the engine speaks;
 # the game's own sentences are in engine/rules/phrases.py. Chinese per docs/glossary.md.
@@ -752,8 +752,7 @@ class Table(Session):
         """End the exercise here: the engine's `end` input, so the game is over, scored as it
         stands, and the record is a finished game that replays and reports like any other."""
         self._facilitate({"seat": FACILITATOR, "kind": "end", "reason": reason.strip()}, "", now)
-        self.ended = reason.strip() or "ended by the facilitator"
-        self.timer = Timer()
+        self.ended = reason.strip() or "ended by the facilitator"  # the timer stopped with the game
         self._say("end", "ended", reason=reason.strip() or NO_REASON)
 
     # -- Session's apply, with the facilitator's reasons kept out of the bots' notes ----------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engine.scenario.arithmetic import left_sum
 from engine.scenario.models import clock_set_on
 
 if TYPE_CHECKING:
@@ -38,12 +39,12 @@ def period_factors(work: Work) -> dict[str, float]:
     rows = [a.factors for a in work.assessments if since < a.turn <= work.turn]
     if not rows:
         return {}
-    return {factor: sum(row.get(factor, 0.0) for row in rows) / len(rows) for factor in rows[-1]}
+    return {factor: left_sum(row.get(factor, 0.0) for row in rows) / len(rows) for factor in rows[-1]}
 
 
 def period_risk(work: Work) -> float:
     risks = period_risks(work)
-    return sum(risks) / len(risks)
+    return left_sum(risks) / len(risks)  # left to right: the same game on every Python (3.12's sum() is compensated)
 
 
 def period_max_risk(work: Work) -> float:
