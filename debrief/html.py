@@ -266,20 +266,24 @@ def _point(debrief: Debrief, point: TurningPoint) -> str:
     else:
         way = word("toward", lang) if point.clock_moved > 0 else word("away", lang)
         cls = "up" if point.clock_moved > 0 else "down"
-        moved = word("point_clock", lang, moved=_n(abs(point.clock_moved)), way=way, clock=_n(point.clock_after))
+        moved = (word("point_clock", lang, moved=_n(abs(point.clock_moved)), way=way, clock=_n(point.clock_after))
+                 if abs(point.clock_moved) >= 0.05 else word("point_clock_still", lang, clock=_n(point.clock_after)))
         parts.append(f'<p><span class="{cls}">{escape(moved)}</span>')
         if point.risk_after is not None:
             parts.append(" " + escape(word("point_risk", lang, before=_n(point.risk_before), after=_n(point.risk_after))))
         parts.append("</p>")
     if point.largest:
         items = ("、" if lang == "zh" else ", ").join(f"{escape(c.label)} <strong>{_n(c.after)}</strong>" for c in point.largest)
-        parts.append(f"<p><strong>{escape(word('contributions', lang))}:</strong> {items}</p>")
+        head = (word("contributions", lang) if point.judged_from is None
+                else word("judged", lang, first=point.judged_from, last=point.turn))
+        parts.append(f"<p><strong>{escape(head)}{'：' if lang == 'zh' else ':'}</strong> {items}</p>")
     if point.factors:
         items = "".join(
             f'<li><span class="{"up" if c.change > 0 else "down"}">{_signed(c.change)}</span> {escape(c.label)} '
             f'<span class="note">({_n(c.before)} → {_n(c.after)})</span></li>'
             for c in point.factors)
-        parts.append(f"<p><strong>{escape(word('why_moved', lang))}</strong></p><ul>{items}</ul>")
+        why = word("why_moved" if point.judged_from is None else "why_judged", lang)
+        parts.append(f"<p><strong>{escape(why)}</strong></p><ul>{items}</ul>")
     if point.happened:
         items = "".join(f"<li>{escape(text)}{_cite(debrief, source)}</li>" for text, source in point.happened)
         parts.append(f"<p><strong>{escape(word('what_happened', lang))}</strong></p><ul>{items}</ul>")

@@ -109,15 +109,18 @@ def render(debrief: Debrief) -> str:
             out += [f"**{_line(w('point_end', how=p.ended))}**", ""]
         else:
             way = w("toward") if p.clock_moved > 0 else w("away")
-            text = w("point_clock", moved=_n(abs(p.clock_moved)), way=way, clock=_n(p.clock_after))
+            text = (w("point_clock", moved=_n(abs(p.clock_moved)), way=way, clock=_n(p.clock_after))
+                    if abs(p.clock_moved) >= 0.05 else w("point_clock_still", clock=_n(p.clock_after)))
             if p.risk_after is not None:
                 text += " " + w("point_risk", before=_n(p.risk_before), after=_n(p.risk_after))
             out += [f"**{text}**", ""]
         if p.largest:
-            out += [f"{w('contributions')}: " + ", ".join(f"{_line(c.label)} **{_n(c.after)}**" for c in p.largest), ""]
+            largest = w("contributions") if p.judged_from is None else w("judged", first=p.judged_from, last=p.turn)
+            out += [f"{largest}: " + ", ".join(f"{_line(c.label)} **{_n(c.after)}**" for c in p.largest), ""]
         if p.factors:
-            out += [f"{w('why_moved')}:", ""] + [f"- {_signed(c.change)} {_line(c.label)} ({_n(c.before)} → {_n(c.after)})"
-                                                 for c in p.factors] + [""]
+            why = w("why_moved" if p.judged_from is None else "why_judged")
+            out += [f"{why}:", ""] + [f"- {_signed(c.change)} {_line(c.label)} ({_n(c.before)} → {_n(c.after)})"
+                                      for c in p.factors] + [""]
         if p.happened:
             out += [f"{w('what_happened')}:", ""] + [f"- {_line(t)}{_cite(debrief, s)}" for t, s in p.happened] + [""]
 

@@ -8,7 +8,7 @@ the others' moves). Nothing here strips a secret: what a view does not hold is n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,9 @@ from debrief.words import word
 from engine import FACILITATOR, Game, GameState
 from engine.play.records import Record
 from engine.rules import events as ev
+from engine.rules.judgement import last_setting
 from engine.rules.state import Assessment, LogEntry
+from engine.scenario.arithmetic import left_sum
 from engine.scenario.models import Source
 
 TURNING_POINTS = 4  # the turns a discussion should start from: more would bury them
@@ -74,6 +76,10 @@ class TurningPoint:
     happened: tuple[tuple[str, str | None], ...]
     ended: str | None = None  # how the game ended on this turn, when it did
     largest: tuple[FactorChange, ...] = ()  # the largest contributions that turn: what set the clock's move
+    # When the clock is a judgement set once a period (`clock.every`/`clock.month`), the turn that
+    # set it explains the whole period: its first turn, and `largest`/`factors` are the period's
+    # mean contributions (the reasons the setting named first) and their change from the period before.
+    judged_from: int | None = None
 
     @property
     def clock_moved(self) -> float:
@@ -410,24 +416,35 @@ def _turning_points(game: Game, assessments: tuple[Assessment, ...], log: tuple[
             chosen.append(a.turn)
     points = []
     by_turn = {a.turn: a for a in assessments}
+    settings = {e.turn: e.event.reasons for e in log if isinstance(e.event, ev.ClockMoved) and e.event.reasons}
     for turn in sorted(chosen):
         a = by_turn[turn]
         before = previous[turn]
         risk_before = before.risk if before is not None else risk_start
-        changes = [FactorChange(f, game_label(game, f, language), before.factors.get(f) if before is not None else None, v)
-                   for f, v in a.factors.items()]
+        reasons = settings.get(turn)
+        if reasons is None:
+            first, now, was = turn, a.factors, before.factors if before is not None else None
+        else:  # a judgement of the period: its means, against the period judged before it
+            first = last_setting(game.scenario, turn) + 1
+            now = _means(assessments, first, turn)
+            was = _means(assessments, last_setting(game.scenario, first - 1) + 1, first - 1) if first > 1 else None
+        changes = [FactorChange(f, game_label(game, f, language), was.get(f) if was else None, v) for f, v in now.items()]
         largest = sorted((c for c in changes if abs(c.after) >= 0.05), key=lambda c: (-abs(c.after), c.factor))[:4]
+        if reasons is not None:  # the setting's own reasons, in its order, before any other contribution
+            named = [c for f in reasons for c in changes if c.factor == f]
+            largest = named + [c for c in largest if c.factor not in reasons][:max(0, 4 - len(named))]
         changes = [c for c in changes if abs(c.change) >= 0.05 and c.before is not None]
         changes.sort(key=lambda c: (-abs(c.change), c.factor))
         points.append(TurningPoint(turn, game.date_of(turn), clock_before[turn], a.clock, risk_before, a.risk,
-                                   tuple(changes[:5]), _happened(game, log, turn, language), largest=tuple(largest)))
+                                   tuple(changes[:5]), _happened(game, log, range(first, turn + 1), language),
+                                   largest=tuple(largest), judged_from=first if reasons is not None else None))
     if outcome is not None and outcome.catastrophe and outcome.turn not in by_turn:
         last = assessments[-1] if assessments else None
         clock = last.clock if last is not None else float(game.scenario.clock.start)
         how = _how(game, outcome, language)
         points.append(TurningPoint(outcome.turn, game.date_of(outcome.turn), clock, clock,
                                    last.risk if last is not None else risk_start, None, (),
-                                   _happened(game, log, outcome.turn, language), ended=how))
+                                   _happened(game, log, (outcome.turn,), language), ended=how))
     return points
 
 
@@ -445,9 +462,21 @@ def source_of(game: Game, entry: LogEntry) -> str | None:
     return None
 
 
-def _happened(game: Game, log: tuple[LogEntry, ...], turn: int, language: str) -> tuple[tuple[str, str | None], ...]:
-    entries = [e for e in log if e.turn == turn and _told(e)]
-    # the world's events, deals, breaches and crises first, then the seats' moves (the longest part)
+def _means(assessments: tuple[Assessment, ...], first: int, last: int) -> dict[str, float]:
+    """Each risk factor's mean over turns `first`..`last`: the record a clock setting judges
+    (as engine.rules.judgement.period_factors computes it during the game)."""
+    rows = [a.factors for a in assessments if first <= a.turn <= last]
+    if not rows:
+        return {}
+    return {factor: left_sum(row.get(factor, 0.0) for row in rows) / len(rows) for factor in rows[-1]}
+
+
+def _happened(game: Game, log: tuple[LogEntry, ...], turns: Iterable[int], language: str) -> tuple[tuple[str, str | None], ...]:
+    """What the log told of `turns` (one turn, or the period a clock setting judged)."""
+    wanted = set(turns)
+    entries = [e for e in log if e.turn in wanted and _told(e)]
+    # the world's events, deals, breaches and crises first, then the seats' moves (the longest
+    # part), each group in the order it happened
     entries.sort(key=lambda e: isinstance(e.event, ev.MovePlayed))
     told = [(e.text.get(language), source_of(game, e)) for e in entries]
     if len(told) > LINES_PER_POINT:

@@ -84,6 +84,7 @@ WORDS: dict[str, dict[str, str]] = {
     "end_of_turn": {"en": "Values at the end of each turn.", "zh": "数值为各回合结束时。"},
     # turning points
     "point_clock": {"en": "The clock moved {moved} s {way} (to {clock} s).", "zh": "末日时钟{way}{moved}秒（至{clock}秒）。"},
+    "point_clock_still": {"en": "The clock stood at {clock} s.", "zh": "末日时钟停在{clock}秒。"},
     "toward": {"en": "toward midnight", "zh": "向午夜拨近"},
     "away": {"en": "away from midnight", "zh": "向后回拨"},
     "point_risk": {"en": "Risk went from {before} to {after}.", "zh": "风险由{before}变为{after}。"},
@@ -91,6 +92,9 @@ WORDS: dict[str, dict[str, str]] = {
     "why_moved": {"en": "What changed most since the turn before", "zh": "与上一回合相比变化最大的构成"},
     "what_happened": {"en": "What happened", "zh": "发生了什么"},
     "contributions": {"en": "Risk's largest contributions that turn", "zh": "本回合风险的最大构成"},
+    "judged": {"en": "The clock judged turns {first}–{last}; its reasons (the period's mean contributions)",
+               "zh": "末日时钟评判了第{first}至{last}回合；其理由（该时期风险构成的平均值）"},
+    "why_judged": {"en": "What changed most since the period judged before", "zh": "与上一评判时期相比变化最大的构成"},
     "said": {"en": "what was said", "zh": "谈判经过"},
     "none": {"en": "none", "zh": "无"},
     "no_points": {"en": "The clock hardly moved: no turning point.", "zh": "末日时钟几乎未动：没有转折点。"},

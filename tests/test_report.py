@@ -127,19 +127,36 @@ def test_the_turning_points_are_the_turns_the_clock_moved_most_with_their_causes
     assert f'id="point-{biggest}"' in points
     block = plain(points.split(f'id="point-{biggest}"')[1].split('<div class="point')[0])
     assert f"moved {round(moves[biggest], 1):g} s" in block
-    # why: the contribution that changed most that turn, with its label and its change
-    now = next(a for a in final.assessments if a.turn == biggest)
-    was = next(a for a in final.assessments if a.turn == biggest - 1)
-    factor = max(now.factors, key=lambda f: abs(now.factors[f] - was.factors[f]))
-    label = next(f.label.get("en") for f in game.scenario.risk.factors if f.id == factor)
-    change = now.factors[factor] - was.factors[factor]
-    assert label in block and f"{'+' if change > 0 else '−'}{round(abs(change), 1):g}" in block
+    # why: the clock is set once a year, so the point explains the year it judged: the reasons the
+    # setting named (the year's mean contributions), and what changed most from the year before
+    setting = next(e.event for e in final.log if e.turn == biggest and isinstance(e.event, ev.ClockMoved))
+    assert setting.reasons, "trilateral-2026's clock is a yearly judgement that names its reasons"
+    first = max((e.turn for e in final.log if e.turn < biggest and isinstance(e.event, ev.ClockMoved)), default=0) + 1
+    assert f"The clock judged turns {first}–{biggest}" in block
+    label_of = {f.id: f.label.get("en") for f in game.scenario.risk.factors}
+    assert block.index(label_of[setting.reasons[0]]) < block.index("What changed most")
+
+    def means(a: int, b: int) -> dict[str, float]:
+        rows = [x.factors for x in final.assessments if a <= x.turn <= b]
+        return {f: sum(r[f] for r in rows) / len(rows) for f in rows[-1]}
+
+    if first > 1:
+        earlier = max((e.turn for e in final.log if e.turn < first - 1 and isinstance(e.event, ev.ClockMoved)), default=0) + 1
+        now, was = means(first, biggest), means(earlier, first - 1)
+        factor = max(now, key=lambda f: abs(now[f] - was[f]))
+        change = now[factor] - was[factor]
+        assert label_of[factor] in block and f"{'+' if change > 0 else '−'}{round(abs(change), 1):g}" in block
     # what happened: that turn's moves, as the log tells them
     told = [e.text.get("en") for e in final.log if e.turn == biggest and isinstance(e.event, ev.EventFired | ev.CrisisStarted)]
     assert told and all(line in block for line in told)
-    # at most four points, every one a turn the clock or the risk moved
+    # at most four points, every one a turn the clock or the risk moved; a turn at which the yearly
+    # clock was not set says where it stood, not that it "moved 0 s"
     turns = [int(t) for t in re.findall(r'id="point-(\d+)"', points)]
     assert 1 <= len(turns) <= 4 and turns == sorted(turns)
+    for turn in turns:
+        block = plain(points.split(f'id="point-{turn}"')[1].split('<div class="point')[0])
+        assert ("The clock stood at" in block) == (moves.get(turn, 0.0) < 0.05), turn
+    assert "moved 0 s" not in plain(points)
 
 
 def test_the_charts_are_inline_svg_with_risk_stacked_by_contribution(record_path, final):
