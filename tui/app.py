@@ -46,6 +46,7 @@ class MidnightApp(App[int]):
         self.game_screen: GameScreen | None = None
         self.unsent: dict | None = None  # what a resumed save kept unsent (tui/unsent.py)
         self.join_requested = False  # the start screen's "Join a table" was chosen
+        self.load_error: str | None = None  # why the scenario named on the command line did not load
 
     # -- start-up --------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -53,11 +54,33 @@ class MidnightApp(App[int]):
             self.open_replay(*self.replay_source)
         elif self.session is not None:
             self.begin(self.session)
+        elif self.start_settings.get("load"):  # a built-in scenario named on the command line
+            from tui.screens.loading import LoadingScreen
+
+            self.push_screen(LoadingScreen(self.start_settings["load"], self.ui_language))
+            self.call_after_refresh(self._load_and_begin)
         else:
             from tui.screens.start import StartScreen
 
             self.push_screen(StartScreen(self.start_settings.get("scenario"), self.ui_language,
                                          self.start_settings.get("seed")), self._started)
+
+    def _load_and_begin(self) -> None:
+        """After the loading screen's first paint: the rules, the scenario and the bots load, and
+        the game begins with the scenario's own seats (`--seats` is checked before the UI starts,
+        so a command line that gives it does not come this way)."""
+        from engine import load_game
+        from engine.play.table import Session, parse_seats
+
+        settings = self.start_settings
+        try:
+            game = load_game(settings["load"])
+        except (MidnightError, OSError) as error:
+            self.load_error = f"midnight: {error}"
+            self.exit(return_code=1)
+            return
+        self.pop_screen()
+        self.begin(Session(game, settings.get("seed"), parse_seats("", game.seats), self.ui_language))
 
     def _started(self, settings: dict | None) -> None:
         if not settings:

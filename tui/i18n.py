@@ -7,6 +7,7 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"en": "Midnight", "zh": "午夜"},
     "start_title": {"en": "Midnight — a negotiation game after New START", "zh": "午夜 —— 《新削减战略武器条约》之后的谈判游戏"},
+    "loading": {"en": "Loading {scenario}…", "zh": "正在载入 {scenario}……"},
     "scenario": {"en": "Scenario", "zh": "想定"},
     "scenario_file": {"en": "…or a scenario file", "zh": "……或想定文件"},
     "language": {"en": "Language", "zh": "语言"},

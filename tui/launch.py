@@ -55,6 +55,8 @@ def check_arguments(args) -> None:
     _language(getattr(args, "lang", None))
     if getattr(args, "resume", None):
         resume_session(args)
+    elif args.scenario and _loads_after_paint(args):
+        return  # a shipped scenario, tested with every release: it loads after the first paint
     elif args.scenario:
         game = getattr(args, "checked_game", None) or load_game(args.scenario)
         _seats(getattr(args, "seats", ""), game)
@@ -62,6 +64,14 @@ def check_arguments(args) -> None:
     elif getattr(args, "seats", ""):
         raise MidnightError("--seats needs a scenario: midnight play SCENARIO --seats SEAT=WHO,... "
                             "(or choose the seats on the start screen)")
+
+
+def _loads_after_paint(args) -> bool:
+    """Whether `midnight play SCENARIO` may load its scenario after the first paint: a built-in
+    one with nothing else to check against it (`--seats` names its seats, so it loads first)."""
+    from engine.scenario.builtin import builtin_scenario_ids
+
+    return not getattr(args, "seats", "") and args.scenario in builtin_scenario_ids()
 
 
 def build_app(args):
@@ -73,6 +83,8 @@ def build_app(args):
         return MidnightApp(resume_session(args))
     if not args.scenario:  # the start screen: the rules load after its first paint
         return MidnightApp(start={"seed": args.seed}, language=language)
+    if getattr(args, "checked_game", None) is None and _loads_after_paint(args):
+        return MidnightApp(start={"seed": args.seed, "load": args.scenario}, language=language)
     from engine import load_game
     from engine.play.table import Session
 
@@ -119,6 +131,9 @@ def play(args) -> int:
     """`midnight play [SCENARIO] [--seed N] [--lang L] [--seats S] [--resume FILE]`."""
     app = build_app(args)
     result = app.run()
+    if app.load_error:
+        print(printable(app.load_error), file=sys.stderr)
+        return 1
     if app.join_requested:
         from tui.screens.join import JoinApp
 
