@@ -15,6 +15,7 @@ from typing import Any
 from debrief.words import word
 from engine import FACILITATOR, Game, GameState
 from engine.play.records import Record
+from engine.rules import citations
 from engine.rules import events as ev
 from engine.rules.judgement import last_setting
 from engine.rules.state import Assessment, LogEntry
@@ -453,13 +454,8 @@ def game_label(game: Game, factor: str, language: str) -> str:
 
 
 def source_of(game: Game, entry: LogEntry) -> str | None:
-    """The scenario source a log line's move or event cites, if any."""
-    event = entry.event
-    if isinstance(event, ev.EventFired) and event.event in game.events:
-        return game.events[event.event].source
-    if isinstance(event, ev.MovePlayed) and event.move in game.moves:
-        return game.moves[event.move].source
-    return None
+    """The scenario source a log line's move, event or signed agreement cites, if any."""
+    return citations.source_of(game, entry.event)
 
 
 def _means(assessments: tuple[Assessment, ...], first: int, last: int) -> dict[str, float]:

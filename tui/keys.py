@@ -22,6 +22,7 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
     "Game": (
         ("d", "done", "Done: submit", "game.done", True),
         ("b", "brief", "Brief", "game.brief", True),
+        ("s", "sources", "Sources", "game.sources", True),
         ("1", "tab('act')", "Act", "game.tab_act", False),
         ("2", "tab('talks')", "Talks", "game.tab_talks", False),
         ("3", "tab('log')", "Log", "game.tab_log", False),

@@ -129,6 +129,43 @@ class BriefScreen(LocalizedKeys, ModalScreen[None]):
             yield Static(f"[$text-muted]{escape(t('brief_close', lang))}[/]")
 
 
+class SourcesScreen(LocalizedKeys, ModalScreen[None]):
+    """The scenario's sources, numbered as the log cites them ([1], [2] …), each with its note (where
+    the scenario says a figure is unverified, the note says so) and what in the game cites it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("Dialogs (brief, help, drafting)") + [("s", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    SourcesScreen .source { margin-top: 1; }
+    SourcesScreen .source-detail { padding-left: 4; }
+    """
+
+    def __init__(self, game: Game, language: str) -> None:
+        super().__init__()
+        self.game, self.language = game, language
+
+    def compose(self) -> ComposeResult:
+        from engine.rules.citations import cited_by
+
+        lang = self.language
+        cited = cited_by(self.game.scenario)
+        with VerticalScroll(id="dialog"):
+            yield Label(f"[b]{escape(t('sources', lang))}[/b]", id="dialog-title")
+            for number, source in enumerate(self.game.scenario.sources, 1):
+                yield Static(f"[b][{number}][/b] {escape(source.title)} — {escape(source.publisher)}, {escape(source.date)}",
+                             classes="source")
+                details = [f"[$text-muted]{escape(source.url)}[/]"] if source.url else []
+                if source.note:  # where the scenario says a figure is unverified, its note says so
+                    details.append(escape(" ".join(source.note.split())))
+                if cited[source.id]:
+                    names = t("list_separator", lang).join(label.get(lang) for label in cited[source.id])
+                    details.append(f"[$text-muted]{escape(t('cited_by', lang, names=names))}[/]")
+                if details:
+                    yield Static("\n".join(details), classes="source-detail")
+            if not self.game.scenario.sources:
+                yield Static(f"[i]{escape(t('no_sources', lang))}[/i]")
+            yield Static(f"[$text-muted]{escape(t('sources_close', lang))}[/]")
+
+
 def key_label(keys: str) -> str:
     names = {"question_mark": "?", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q", "ctrl+s": "Ctrl+S", "ctrl+enter": "Ctrl+Enter",
              "escape": "Esc", "enter": "Enter", "space": "Space", "left": "←", "right": "→", "up": "↑", "down": "↓",

@@ -18,7 +18,7 @@ from tui.i18n import t
 from tui.keys import LocalizedKeys, bindings
 from tui.present import escape
 from tui.screens.base import AppScreen
-from tui.screens.dialogs import BriefScreen, DraftDialog
+from tui.screens.dialogs import BriefScreen, DraftDialog, SourcesScreen
 from tui.unsent import round_of
 from tui.widgets.briefing import TurnBriefing
 from tui.widgets.decide import DecidePane
@@ -159,6 +159,9 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
     def action_brief(self) -> None:
         if self.seat is not None:
             self.app.push_screen(BriefScreen(self.session.game, self.seat, self.session.language))
+
+    def action_sources(self) -> None:
+        self.app.push_screen(SourcesScreen(self.session.game, self.session.language))
 
     def action_tab(self, tab: str) -> None:
         # The focus moves at once, so keys typed right after the tab's number already reach its list.

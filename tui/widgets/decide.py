@@ -13,6 +13,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine import Game
+from engine.rules.citations import source_number
 from engine.rules.options import MoveOption, SeatOptions, move_effects_now
 from tui import present
 from tui.i18n import t
@@ -145,6 +146,12 @@ class DecidePane(Vertical):
                          + "\n".join(f"• {escape(p)}" for p in m.effects.get(lang).split("; ")) + "[/]")
         if not m.available:
             parts.append(f"[$error]{escape(t('unavailable', lang, reason=present.reason(self.game, m.reason, lang)))}[/]")
+        cited = self.game.moves[m.id].source if m.id in self.game.moves else None
+        number = source_number(self.game.scenario, cited)
+        if number is not None:
+            source = self.game.scenario.sources[number - 1]
+            line = t("source_line", lang, number=number, title=source.title, publisher=source.publisher)
+            parts.append(f"\n[$text-muted]{escape(line)}[/]")
         parts.append(f"\n[$text-muted]{escape(w['close'])}[/]")
         self.app.push_screen(MoveInfo("\n".join(parts)))
 

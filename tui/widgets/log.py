@@ -8,6 +8,7 @@ from textual.events import Resize, Show
 from textual.widgets import Static
 
 from engine import Game
+from engine.rules.citations import source_number, source_of
 from engine.rules.events import EventFired
 from engine.rules.views import SeatView
 from tui import present
@@ -35,7 +36,11 @@ def log_lines(game: Game, view: SeatView, notes, language: str, width: int | Non
         if current is not None and entry.turn != current:
             flush(current)
         current = entry.turn
-        lines.extend(present.log_lines_markup(entry.kind, present.entry_text(game, entry, language), language, width))
+        text = present.entry_text(game, entry, language)
+        number = source_number(game.scenario, source_of(game, entry.event))
+        if number is not None:  # the source this line's move, event or agreement cites (`s`: the list)
+            text += f" [{number}]"
+        lines.extend(present.log_lines_markup(entry.kind, text, language, width))
         if isinstance(entry.event, EventFired):
             lines.extend(present.detail_markup(entry.event.detail.get(language), width))
     for turn in sorted(by_turn):
