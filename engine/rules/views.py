@@ -1,7 +1,9 @@
 """What one seat may see of a game: the only state a front end should show that seat.
 
-Secrets are stripped here and nowhere else: tracks by their visibility, other seats' pending
-inputs, proposals between others, log lines meant for others, and risk when the scenario hides it.
+Secrets are stripped here and nowhere else: tracks by their visibility, others' estimated tracks
+by their estimates (fog: engine.rules.estimates), other seats' pending inputs, proposals between
+others, log lines meant for others (and the facilitator's adjustments of values the seat may not
+read exactly), and risk when the scenario hides it.
 The seats are the actors, the facilitator (who sees everything) and the spectator (`SPECTATOR`:
 a projector, an observer), who sees only what is public.
 """
@@ -11,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress
 from math import copysign
-from operator import is_not, itemgetter
+from operator import is_, is_not, itemgetter
 from typing import cast
 
 import attrs
 
 from engine.errors import IllegalInput
+from engine.rules.estimates import FogSlot, deviation, error_percent, fog_slots, rounded_estimate
+from engine.rules.events import TrackAdjusted
 from engine.rules.inputs import Input
 from engine.rules.state import (
     FACILITATOR,
@@ -30,13 +34,16 @@ from engine.rules.state import (
     Phase,
     Proposal,
 )
-from engine.scenario.models import Scope, Visibility
+from engine.scenario.models import Scope, Track, Visibility
 from engine.scenario.text import Text
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class TrackReading:
-    """One visible track value. `name` is its expression name: `tension.russia.us`."""
+    """One visible track value. `name` is its expression name: `tension.russia.us`.
+
+    `error` is None when `value` is the true value; else `value` is an estimate of another
+    actor's track, off by up to `error` percent (fog: engine.rules.estimates)."""
 
     name: str
     track: str
@@ -47,6 +54,17 @@ class TrackReading:
     actor: str | None = None
     other: str | None = None
     system: str | None = None
+    error: float | None = None
+
+    def __repr__(self) -> str:
+        # As attrs writes it, with `error` only when there is one: a reading of the true value
+        # reads as it did before fog existed (benchmarks/fingerprint.py hashes views' reprs).
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in _READING_FIELDS
+                 if f.name != "error" or self.error is not None]
+        return f"TrackReading({', '.join(shown)})"
+
+
+_READING_FIELDS = attrs.fields(TrackReading)
 
 
 @attrs.frozen
@@ -96,6 +114,27 @@ def may_see_track(scope: Scope, visibility: Visibility, seat: str, a: str | None
     return False
 
 
+def knows_track(track: Track, seat: str, a: str | None, b: str | None) -> bool:
+    """Whether `seat` may read a track slot's true value: it may see it, and it is not another
+    actor's estimated track (which the seat reads as an estimate)."""
+    if not may_see_track(track.scope, track.visibility, seat, a, b):
+        return False
+    return track.estimate is None or seat == FACILITATOR or seat == a
+
+
+def secret_labels(game, seat: str) -> frozenset[str]:
+    """The slots (as dotted names) whose true value `seat` may not read (cached on the game)."""
+    cache = game.memo.views.secret_labels
+    found = cache.get(seat)
+    if found is None:
+        layout = game.layout
+        found = cache[seat] = frozenset(
+            layout.label(slot) for slot, (track_id, a, b) in enumerate(layout.keys)
+            if not knows_track(layout.tracks[track_id], seat, a, b)
+        )
+    return found
+
+
 def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
     """The slots `seat` may see, with their fixed reading fields (cached on the game)."""
     cache = game.memo.visible_tracks
@@ -130,10 +169,13 @@ class LazyReadings(Sequence[TrackReading]):
 
     __slots__ = ("_values", "_fields", "_made")
 
-    def __init__(self, values: tuple[float, ...], fields: list[tuple[int, tuple]]) -> None:
+    def __init__(self, values: tuple[float, ...], fields: list[tuple[int, tuple]],
+                 estimates: dict[int, TrackReading] | None = None) -> None:
         self._values = values  # the state's tracks
         self._fields = fields  # visible_tracks(game, seat): each slot with its fixed fields
         self._made: list[TrackReading | None] = [None] * len(fields)
+        for index, reading in (estimates or {}).items():  # fog: these are made already
+            self._made[index] = reading
 
     def __len__(self) -> int:
         return len(self._fields)
@@ -168,6 +210,14 @@ class ViewMemo:
     games meeting the same value): a reading is immutable, and equal readings are equal views."""
 
     def __init__(self) -> None:
+        # Fog (engine.rules.estimates): the estimated slots, None until first asked; per seat,
+        # those it reads as estimates (position in its readings, slot); the errors of the last
+        # state asked about; per seat, the last readings with estimates and what they were made from.
+        self.fog: tuple[FogSlot, ...] | None = None
+        self.fog_positions: dict[str, tuple[tuple[int, FogSlot], ...]] = {}
+        self.fog_errors: tuple[tuple, tuple[float, ...]] | None = None
+        self.fogged: dict[str, tuple[tuple, Sequence[TrackReading]]] = {}
+        self.secret_labels: dict[str, frozenset[str]] = {}
         self.every: tuple[tuple[float, ...], list[TrackReading]] | None = None
         self.by_value: list[dict[float, TrackReading]] = []  # per slot: value -> reading
         self.tracks: dict[str, tuple[tuple[float, ...], tuple[TrackReading, ...]]] = {}
@@ -179,21 +229,83 @@ class ViewMemo:
         cached = self.tracks.get(seat)
         tracks = state.tracks
         if cached is not None and cached[0] is tracks:
-            return cached[1]
-        readings = _picker(game, seat)(self._every(game, tracks))
-        self.tracks[seat] = (tracks, readings)
-        return readings
+            readings = cached[1]
+        else:
+            readings = _picker(game, seat)(self._every(game, tracks))
+            self.tracks[seat] = (tracks, readings)
+        if not self._fog_positions(game, seat):
+            return readings
+        key = (readings, *self._fog_key(game, state))
+        fogged = self.fogged.get(seat)
+        if fogged is None or not _same_key(fogged[0], key):
+            made = list(readings)
+            for index, reading in self._estimates(game, state, seat).items():
+                made[index] = reading
+            fogged = self.fogged[seat] = (key, tuple(made))
+        return cast("tuple[TrackReading, ...]", fogged[1])
 
     def lazy_readings(self, game, state: GameState, seat: str) -> LazyReadings:
-        """The seat's readings for a lean view: the same object while the tracks stay the same
-        (bots remember what they worked out from it by its identity)."""
+        """The seat's readings for a lean view: the same object while the tracks (and, with fog,
+        the turn and the errors) stay the same (bots remember what they worked out from it by
+        its identity)."""
         cached = self.lazy_tracks.get(seat)
         tracks = state.tracks
-        if cached is not None and cached[0] is tracks:
+        fog = self._fog_positions(game, seat)
+        key = (tracks, *self._fog_key(game, state)) if fog else (tracks,)
+        if cached is not None and _same_key(cached[0], key):
             return cached[1]
-        readings = LazyReadings(tracks, visible_tracks(game, seat))
-        self.lazy_tracks[seat] = (tracks, readings)
+        readings = LazyReadings(tracks, visible_tracks(game, seat), self._estimates(game, state, seat) if fog else None)
+        self.lazy_tracks[seat] = (key, readings)
         return readings
+
+    # -- fog ---------------------------------------------------------------------------------
+    def _fog_positions(self, game, seat: str) -> tuple[tuple[int, FogSlot], ...]:
+        """Where in `seat`'s readings the slots it reads as estimates are (none for the
+        facilitator, nor for the owner of a slot)."""
+        found = self.fog_positions.get(seat)
+        if found is None:
+            if self.fog is None:
+                self.fog = fog_slots(game)
+            by_slot = {fog.slot: fog for fog in self.fog}
+            found = self.fog_positions[seat] = tuple(
+                (index, by_slot[slot]) for index, (slot, _) in enumerate(visible_tracks(game, seat))
+                if slot in by_slot and seat != FACILITATOR and seat != by_slot[slot].owner
+            ) if by_slot else ()
+        return found
+
+    def _fog_key(self, game, state: GameState) -> tuple:
+        """What the estimates depend on besides the track values: the seed, the turn, the errors."""
+        return (state.seed, state.turn, self._errors(game, state))
+
+    def _errors(self, game, state: GameState) -> tuple[float, ...]:
+        """Each estimated slot's error now (the formulas read the state: agreements, tracks ...)."""
+        # The state's parts a formula may read, by identity: a submission makes a new state
+        # that shares them all, so views for every seat and submission of a phase share one answer.
+        key = (state.tracks, state.agreements, state.turn, state.active, state.clock, state.risk,
+               state.crisis, state.crisis_risk, state.last_played, state.assessments)
+        cached = self.fog_errors
+        if cached is not None and all(map(is_, cached[0], key)):
+            return cached[1]
+        assert self.fog is not None  # (set by _fog_positions, which every caller asks first)
+        errors = tuple(error_percent(game, state, fog) for fog in self.fog)
+        self.fog_errors = (key, errors)
+        return errors
+
+    def _estimates(self, game, state: GameState, seat: str) -> dict[int, TrackReading]:
+        """`seat`'s estimated readings, by their position in its readings."""
+        assert self.fog is not None
+        errors = dict(zip((fog.slot for fog in self.fog), self._errors(game, state), strict=True))
+        fields = visible_tracks(game, seat)
+        made = {}
+        for index, _fog in self._fog_positions(game, seat):
+            slot, (name, track_id, label, low, high, a, b, system) = fields[index]
+            error, value = errors[slot], state.tracks[slot]
+            if error > 0:
+                look = deviation(state.seed, state.turn, seat, slot)
+                value = rounded_estimate(value, look, error, low, high)
+            made[index] = TrackReading(name, track_id, label, value, low, high, a, b, system,
+                                       error if error > 0 else None)
+        return made
 
     def _every(self, game, tracks: tuple[float, ...]) -> list[TrackReading]:
         """The reading of every slot for these track values."""
@@ -229,7 +341,8 @@ class ViewMemo:
         self.every = (tracks, readings)
         return readings
 
-    def log(self, state: GameState, seat: str) -> tuple[LogEntry, ...]:
+    def log(self, state: GameState, seat: str, secret: frozenset[str] = frozenset()) -> tuple[LogEntry, ...]:
+        """The lines `seat` may read; `secret`: the slots whose adjustments it may not read."""
         log = state.log
         cached = self.logs.get(seat)
         if cached is not None:
@@ -237,10 +350,10 @@ class ViewMemo:
             if seen is log:
                 return visible
             if len(log) >= len(seen) and (not seen or log[len(seen) - 1] is seen[-1]):
-                visible = visible + _visible(log[len(seen):], seat)
+                visible = visible + _visible(log[len(seen):], seat, secret)
                 self.logs[seat] = (log, visible)
                 return visible
-        visible = _visible(log, seat)
+        visible = _visible(log, seat, secret)
         self.logs[seat] = (log, visible)
         return visible
 
@@ -253,13 +366,23 @@ class ViewMemo:
         return cached[1]
 
 
-def _visible(entries: tuple[LogEntry, ...], seat: str) -> tuple[LogEntry, ...]:
-    """The entries `seat` may read (`LogEntry.visible_to`, inlined: views test every new line)."""
+def _visible(entries: tuple[LogEntry, ...], seat: str, secret: frozenset[str] = frozenset()) -> tuple[LogEntry, ...]:
+    """The entries `seat` may read (`LogEntry.visible_to`, inlined: views test every new line),
+    less the facilitator's adjustments of the `secret` slots (the line says the value set)."""
     if seat == FACILITATOR:
         return entries
     if seat == SPECTATOR:  # only the lines meant for everyone
-        return tuple([e for e in entries if not e.audience])
-    return tuple([e for e in entries if not e.audience or seat in e.audience])
+        visible = [e for e in entries if not e.audience]
+    else:
+        visible = [e for e in entries if not e.audience or seat in e.audience]
+    if secret:
+        visible = [e for e in visible if type(e.event) is not TrackAdjusted or e.event.track not in secret]
+    return tuple(visible)
+
+
+def _same_key(old: tuple, new: tuple) -> bool:
+    """Whether two readings keys agree: the readings or tracks by identity, the rest by value."""
+    return old[0] is new[0] and old[1:] == new[1:]
 
 
 def seat_view(game, state: GameState, seat: str, lean: bool = False) -> SeatView:
@@ -298,6 +421,6 @@ def seat_view(game, state: GameState, seat: str, lean: bool = False) -> SeatView
         submitted=frozenset(state.submissions),
         own_submission=None if seat == SPECTATOR else state.submissions.get(seat),
         assessments=assessments,
-        log=cache.log(state, seat),
+        log=cache.log(state, seat, secret_labels(game, seat)),
         outcome=state.outcome,
     )

@@ -1,0 +1,99 @@
+"""Fog: the estimates of others' forces that a seat reads instead of their true values.
+
+A track declared with `estimate: {error: <formula>}` (docs/scenario-format.md, "Fog") is read
+exactly by its owner and the facilitator. Every other seat, the spectator included, reads
+
+    estimate = value × (1 + e × error / 100)
+
+rounded to the precision the error leaves (`rounded_estimate`) and kept within the track's bounds.
+`error` is the formula's value, in percent (0 = exact, clamped to 0..100), evaluated on the state
+with `self` the track's owner: what the owner lets be known, the same for every observer.
+`e` in [-1, 1] is the observer's own look at that slot this turn (`deviation`): a hash of the
+game's seed, the turn, the observer and the slot. So each seat's estimate is its own, fixed
+within a turn, new the next turn, and the same on every machine and in every replay.
+
+The looks are not the game's dice (`Work.draw`): nothing is drawn from them, so a scenario's
+rules resolve exactly as they would without fog, and a scenario without estimates plays as it
+always did. Fog changes what seats see (engine.rules.views) and so what bots decide from their
+views; the rules themselves (breaches, conditions, scores) read the true values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import TYPE_CHECKING
+
+import attrs
+
+from engine.errors import MidnightError
+from engine.rules.work import Work
+from engine.scenario.models import Scope, Track
+
+if TYPE_CHECKING:
+    from engine.rules.game import Game
+    from engine.rules.state import GameState
+
+_TWO_TO_53 = float(1 << 53)
+
+
+@attrs.frozen
+class FogSlot:
+    """One slot others see as an estimate: its index in the state's tracks, its owner, its track."""
+
+    slot: int
+    owner: str
+    track: Track
+
+
+def fog_slots(game: Game) -> tuple[FogSlot, ...]:
+    """Every estimated slot of the game's scenario, in slot order (empty: no fog)."""
+    layout = game.layout
+    found = []
+    for slot, (track_id, actor, _) in enumerate(layout.keys):
+        track = layout.tracks[track_id]
+        if track.estimate is not None and track.scope is Scope.ACTOR and actor is not None:
+            found.append(FogSlot(slot, actor, track))
+    return tuple(found)
+
+
+def deviation(seed: int, turn: int, observer: str, slot: int) -> float:
+    """The observer's look at `slot` on `turn`: a number in [-1, 1), fixed by its arguments.
+
+    Hashed apart from `engine.rules.work.uniform` ("fog" is in the key), so it neither uses nor
+    shifts any draw of the game's dice."""
+    digest = hashlib.blake2b(f"{seed}:fog:{turn}:{observer}:{slot}".encode(), digest_size=8).digest()
+    return 2.0 * ((int.from_bytes(digest, "big") >> 11) / _TWO_TO_53) - 1.0
+
+
+def error_percent(game: Game, state: GameState, fog: FogSlot) -> float:
+    """The error of `fog`'s estimates now, in percent (0..100). A formula that cannot be worked
+    out here (a division by zero) counts as the widest error: fog never stops a view."""
+    where = f"tracks.{fog.track.id}.estimate.error"
+    assert fog.track.estimate is not None
+    try:
+        value = float(Work(game, state).evaluate(fog.track.estimate.error, fog.owner, None, where=where))
+    except (MidnightError, TypeError, ValueError, ArithmeticError):
+        return 100.0
+    if not math.isfinite(value):
+        return 100.0
+    return min(100.0, max(0.0, value))
+
+
+def rounded_estimate(value: float, e: float, error: float, low: float, high: float) -> float:
+    """`value` seen through an error of `error` percent with the look `e`, rounded and bounded.
+
+    Rounded to a step of the power of ten at or below half the error's half-width (±30% of 600 is
+    ±180: a step of 10, so 720 rather than 721.37): the estimate claims no more precision than it
+    has. Within `error` percent of `value`, give or take half a step, and within [low, high]."""
+    if error <= 0:
+        return value
+    seen = value * (1.0 + e * error / 100.0)
+    half_width = abs(value) * error / 100.0
+    if half_width > 0:
+        step = 10.0 ** math.floor(math.log10(half_width / 2.0))
+        seen = round(seen / step) * step
+        if step < 1:  # keep no more decimals than the step has (0.1, not 0.30000000000000004)
+            seen = round(seen, -math.floor(math.log10(step)))
+    seen = min(high, max(low, seen))
+    return float(seen)
