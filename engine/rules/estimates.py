@@ -8,9 +8,10 @@ exactly by its owner and the facilitator. Every other seat, the spectator includ
 rounded to the precision the error leaves (`rounded_estimate`) and kept within the track's bounds.
 `error` is the formula's value, in percent (0 = exact, clamped to 0..100), evaluated on the state
 with `self` the track's owner: what the owner lets be known, the same for every observer.
-`e` in [-1, 1] is the observer's own look at that slot this turn (`deviation`): a hash of the
-game's seed, the turn, the observer and the slot. So each seat's estimate is its own, fixed
-within a turn, new the next turn, and the same on every machine and in every replay.
+`e` in [-1, 1] is the observer's own look at that slot this turn (`deviation`): made from hashes
+of the game's seed, the turn, the observer and the slot, fresh every few turns and drifting in
+between. So each seat's estimate is its own, fixed within a turn, and the same on every machine
+and in every replay.
 
 The looks are not the game's dice (`Work.draw`): nothing is drawn from them, so a scenario's
 rules resolve exactly as they would without fog, and a scenario without estimates plays as it
@@ -57,12 +58,27 @@ def fog_slots(game: Game) -> tuple[FogSlot, ...]:
     return tuple(found)
 
 
+# Turns between two fresh looks at a slot; in between, the look drifts from one to the next.
+LOOK_EVERY = 4
+
+
 def deviation(seed: int, turn: int, observer: str, slot: int) -> float:
     """The observer's look at `slot` on `turn`: a number in [-1, 1), fixed by its arguments.
 
-    Hashed apart from `engine.rules.work.uniform` ("fog" is in the key), so it neither uses nor
-    shifts any draw of the game's dice."""
-    digest = hashlib.blake2b(f"{seed}:fog:{turn}:{observer}:{slot}".encode(), digest_size=8).digest()
+    A fresh look every LOOK_EVERY turns, and in between a straight drift from one to the next:
+    an intelligence estimate is revised, not redrawn each quarter, so watching a figure for a
+    few turns does not average its error away, and a sudden jump in an estimate means the
+    force moved. Hashed apart from `engine.rules.work.uniform` ("fog" is in the key), so it
+    neither uses nor shifts any draw of the game's dice."""
+    period, into = divmod(max(0, turn - 1), LOOK_EVERY)
+    now = _look(seed, period, observer, slot)
+    if not into:
+        return now
+    return now + (_look(seed, period + 1, observer, slot) - now) * into / LOOK_EVERY
+
+
+def _look(seed: int, period: int, observer: str, slot: int) -> float:
+    digest = hashlib.blake2b(f"{seed}:fog:{period}:{observer}:{slot}".encode(), digest_size=8).digest()
     return 2.0 * ((int.from_bytes(digest, "big") >> 11) / _TWO_TO_53) - 1.0
 
 
