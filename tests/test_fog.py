@@ -186,11 +186,11 @@ def test_fog_changes_what_seats_see_never_how_the_rules_resolve():
 
 def test_a_scenario_without_estimates_looks_at_nothing(monkeypatch):
     calls = []
-    monkeypatch.setattr(estimates, "error_percent", lambda *a: calls.append(a) or 0.0)
+    monkeypatch.setattr(estimates, "error_percents", lambda game, state, fogs: calls.append(fogs) or (0.0,) * len(fogs))
     monkeypatch.setattr(estimates, "deviation", lambda *a: calls.append(a) or 0.0)
     import engine.rules.views as views
 
-    monkeypatch.setattr(views, "error_percent", estimates.error_percent)
+    monkeypatch.setattr(views, "error_percents", estimates.error_percents)
     monkeypatch.setattr(views, "deviation", estimates.deviation)
     for scenario_id in ("tutorial", "system-by-system"):
         from engine import Game

@@ -82,13 +82,34 @@ def _look(seed: int, period: int, observer: str, slot: int) -> float:
     return 2.0 * ((int.from_bytes(digest, "big") >> 11) / _TWO_TO_53) - 1.0
 
 
-def error_percent(game: Game, state: GameState, fog: FogSlot) -> float:
-    """The error of `fog`'s estimates now, in percent (0..100). A formula that cannot be worked
-    out here (a division by zero) counts as the widest error: fog never stops a view."""
-    where = f"tracks.{fog.track.id}.estimate.error"
+# What a formula may call and still depend only on the agreements in force, who is at the table,
+# who `self` is and the turn (the maths built in are pure).
+_AGREEMENT_FUNCTIONS = frozenset({"is_self", "in_force", "party_to", "agreements", "is_active", "actors",
+                                  "min", "max", "abs", "clamp", "floor", "ceil", "round", "sqrt"})
+
+
+def errors_follow_agreements(fogs: tuple[FogSlot, ...]) -> bool:
+    """Whether every error formula reads only the agreements, the seats, `self` and the turn (the
+    usual case: "narrowed by a data exchange"), so that errors change only when those do."""
+    for fog in fogs:
+        error = fog.track.estimate.error if fog.track.estimate is not None else None
+        if error is None or error.names - {"turn", "turns"} or error.functions - _AGREEMENT_FUNCTIONS:
+            return False
+    return True
+
+
+def error_percents(game: Game, state: GameState, fogs: tuple[FogSlot, ...]) -> tuple[float, ...]:
+    """The error of each of `fogs`' estimates now, in percent (0..100). A formula that cannot be
+    worked out here (a division by zero) counts as the widest error: fog never stops a view."""
+    work = Work(game, state)
+    return tuple(_error_percent(work, fog) for fog in fogs)
+
+
+def _error_percent(work: Work, fog: FogSlot) -> float:
     assert fog.track.estimate is not None
+    where = f"tracks.{fog.track.id}.estimate.error"
     try:
-        value = float(Work(game, state).evaluate(fog.track.estimate.error, fog.owner, None, where=where))
+        value = float(work.evaluate(fog.track.estimate.error, fog.owner, None, where=where))
     except (MidnightError, TypeError, ValueError, ArithmeticError):
         return 100.0
     if not math.isfinite(value):

@@ -10,16 +10,16 @@ a projector, an observer), who sees only what is public.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress
 from math import copysign
-from operator import is_, is_not, itemgetter
+from operator import is_not, itemgetter
 from typing import cast
 
 import attrs
 
 from engine.errors import IllegalInput
-from engine.rules.estimates import FogSlot, deviation, error_percent, fog_slots, rounded_estimate
+from engine.rules.estimates import FogSlot, deviation, error_percents, errors_follow_agreements, fog_slots, rounded_estimate
 from engine.rules.events import TrackAdjusted
 from engine.rules.inputs import Input
 from engine.rules.state import (
@@ -167,15 +167,14 @@ class LazyReadings(Sequence[TrackReading]):
     """A seat's readings as a lean view (bots) holds them: each made when first read. A bot reads
     a few of its fifty or so; a view's readings tuple makes every one that changed."""
 
-    __slots__ = ("_values", "_fields", "_made")
+    __slots__ = ("_values", "_fields", "_made", "_estimate")
 
     def __init__(self, values: tuple[float, ...], fields: list[tuple[int, tuple]],
-                 estimates: dict[int, TrackReading] | None = None) -> None:
+                 estimate: Callable[[int], TrackReading | None] | None = None) -> None:
         self._values = values  # the state's tracks
         self._fields = fields  # visible_tracks(game, seat): each slot with its fixed fields
         self._made: list[TrackReading | None] = [None] * len(fields)
-        for index, reading in (estimates or {}).items():  # fog: these are made already
-            self._made[index] = reading
+        self._estimate = estimate  # fog: the estimated reading at an index, None if not estimated
 
     def __len__(self) -> int:
         return len(self._fields)
@@ -185,8 +184,11 @@ class LazyReadings(Sequence[TrackReading]):
             return tuple(self)[index]
         reading = self._made[index]
         if reading is None:
-            slot, (name, track_id, label, low, high, a, b, system) = self._fields[index]
-            reading = TrackReading(name, track_id, label, self._values[slot], low, high, a, b, system)
+            if self._estimate is not None:
+                reading = self._estimate(index if index >= 0 else index + len(self._fields))
+            if reading is None:
+                slot, (name, track_id, label, low, high, a, b, system) = self._fields[index]
+                reading = TrackReading(name, track_id, label, self._values[slot], low, high, a, b, system)
             self._made[index] = reading
         return reading
 
@@ -214,9 +216,14 @@ class ViewMemo:
         # those it reads as estimates (position in its readings, slot); the errors of the last
         # state asked about; per seat, the last readings with estimates and what they were made from.
         self.fog: tuple[FogSlot, ...] | None = None
+        self.fog_follows_agreements = False  # see estimates.errors_follow_agreements
+        self.fog_order: dict[int, int] = {}  # slot -> its place in `fog` (and in the errors)
+        self.errors_by_terms: dict[tuple, tuple[float, ...]] = {}
+        self.fog_reads_turn = False
         self.fog_positions: dict[str, tuple[tuple[int, FogSlot], ...]] = {}
         self.fog_errors: tuple[tuple, tuple[float, ...]] | None = None
         self.fogged: dict[str, tuple[tuple, Sequence[TrackReading]]] = {}
+        self.estimated: dict[tuple, TrackReading] = {}  # (seat, slot, seed, turn, value, type, error) -> reading
         self.secret_labels: dict[str, frozenset[str]] = {}
         self.every: tuple[tuple[float, ...], list[TrackReading]] | None = None
         self.by_value: list[dict[float, TrackReading]] = []  # per slot: value -> reading
@@ -254,7 +261,15 @@ class ViewMemo:
         key = (tracks, *self._fog_key(game, state)) if fog else (tracks,)
         if cached is not None and _same_key(cached[0], key):
             return cached[1]
-        readings = LazyReadings(tracks, visible_tracks(game, seat), self._estimates(game, state, seat) if fog else None)
+        estimate = None
+        if fog:
+            positions = dict(fog)
+            errors = self._errors(game, state)
+
+            def estimate(index: int) -> TrackReading | None:
+                fog_slot = positions.get(index)
+                return None if fog_slot is None else self._estimate(game, state, seat, index, fog_slot, errors)
+        readings = LazyReadings(tracks, visible_tracks(game, seat), estimate)
         self.lazy_tracks[seat] = (key, readings)
         return readings
 
@@ -266,6 +281,10 @@ class ViewMemo:
         if found is None:
             if self.fog is None:
                 self.fog = fog_slots(game)
+                self.fog_follows_agreements = errors_follow_agreements(self.fog)
+                self.fog_order = {fog.slot: i for i, fog in enumerate(self.fog)}
+                self.fog_reads_turn = any("turn" in fog.track.estimate.error.names for fog in self.fog
+                                          if fog.track.estimate is not None)
             by_slot = {fog.slot: fog for fog in self.fog}
             found = self.fog_positions[seat] = tuple(
                 (index, by_slot[slot]) for index, (slot, _) in enumerate(visible_tracks(game, seat))
@@ -279,33 +298,59 @@ class ViewMemo:
 
     def _errors(self, game, state: GameState) -> tuple[float, ...]:
         """Each estimated slot's error now (the formulas read the state: agreements, tracks ...)."""
-        # The state's parts a formula may read, by identity: a submission makes a new state
-        # that shares them all, so views for every seat and submission of a phase share one answer.
-        key = (state.tracks, state.agreements, state.turn, state.active, state.clock, state.risk,
-               state.crisis, state.crisis_risk, state.last_played, state.assessments)
+        # The state's parts a formula may read, compared by value (a transition rebuilds the
+        # agreements and assessments even when they stay the same; the elements are the very
+        # same objects, so comparing is quick): views for every seat and step of a turn share
+        # one answer until one of them changes.
+        if self.fog_follows_agreements:
+            key: tuple = (state.agreements, state.active, state.turn)
+        else:
+            key = (state.tracks, state.agreements, state.turn, state.active, state.clock, state.risk,
+                   state.crisis, state.crisis_risk, state.last_played, state.assessments)
         cached = self.fog_errors
-        if cached is not None and all(map(is_, cached[0], key)):
+        if cached is not None and cached[0] == key:
             return cached[1]
         assert self.fog is not None  # (set by _fog_positions, which every caller asks first)
-        errors = tuple(error_percent(game, state, fog) for fog in self.fog)
+        if self.fog_follows_agreements:
+            # The same terms give the same errors in every game of a batch: remember them by
+            # the templates and parties in force (not the agreements' ids or dates).
+            terms = (tuple(sorted((a.template, a.parties) for a in state.agreements)), state.active,
+                     state.turn if self.fog_reads_turn else None)
+            errors = self.errors_by_terms.get(terms)
+            if errors is None:
+                if len(self.errors_by_terms) > 4096:
+                    self.errors_by_terms.clear()
+                errors = self.errors_by_terms[terms] = error_percents(game, state, self.fog)
+        else:
+            errors = error_percents(game, state, self.fog)
         self.fog_errors = (key, errors)
         return errors
 
     def _estimates(self, game, state: GameState, seat: str) -> dict[int, TrackReading]:
         """`seat`'s estimated readings, by their position in its readings."""
+        errors = self._errors(game, state)
+        return {index: self._estimate(game, state, seat, index, fog, errors)
+                for index, fog in self._fog_positions(game, seat)}
+
+    def _estimate(self, game, state: GameState, seat: str, index: int, fog: FogSlot,
+                  errors: tuple[float, ...]) -> TrackReading:
+        """`seat`'s reading of `fog`'s slot (at `index` in its readings), `errors` the errors now."""
         assert self.fog is not None
-        errors = dict(zip((fog.slot for fog in self.fog), self._errors(game, state), strict=True))
-        fields = visible_tracks(game, seat)
-        made = {}
-        for index, _fog in self._fog_positions(game, seat):
-            slot, (name, track_id, label, low, high, a, b, system) = fields[index]
-            error, value = errors[slot], state.tracks[slot]
+        slot = fog.slot
+        error, value = errors[self.fog_order[slot]], state.tracks[slot]
+        # (the type too: 1 == 1.0, but an error-free reading of each prints differently)
+        key = (seat, slot, state.seed, state.turn, value, type(value), error)
+        known = self.estimated
+        reading = known.get(key)
+        if reading is None:
+            if len(known) > 65536:  # a long batch of games meets many values
+                known.clear()
+            _, (name, track_id, label, low, high, a, b, system) = visible_tracks(game, seat)[index]
             if error > 0:
-                look = deviation(state.seed, state.turn, seat, slot)
-                value = rounded_estimate(value, look, error, low, high)
-            made[index] = TrackReading(name, track_id, label, value, low, high, a, b, system,
-                                       error if error > 0 else None)
-        return made
+                value = rounded_estimate(value, deviation(state.seed, state.turn, seat, slot), error, low, high)
+            reading = known[key] = TrackReading(name, track_id, label, value, low, high, a, b, system,
+                                                error if error > 0 else None)
+        return reading
 
     def _every(self, game, tracks: tuple[float, ...]) -> list[TrackReading]:
         """The reading of every slot for these track values."""
