@@ -75,6 +75,16 @@ def test_the_estimate_is_within_its_error_and_rounded_to_it():
     assert rounded_estimate(1234.5, 0.7, 0, 0, 3000) == 1234.5  # error 0: exact
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0, 10000), st.floats(-1, 1), st.floats(0.01, 100), st.floats(0, 10000))
+def test_an_estimate_is_never_further_off_than_its_error_and_half_a_rounding_step(value, look, error, high):
+    low, high = 0.0, max(high, value)
+    seen = rounded_estimate(value, look, error, low, high)
+    half_width = value * error / 100
+    # the step is at most half the half-width: off by at most 1.25 half-widths, never outside the bounds
+    assert abs(seen - value) <= 1.25 * half_width + 1e-9 and low <= seen <= high
+
+
 def test_a_look_is_revised_slowly_not_redrawn_each_turn():
     looks = [deviation(3, turn, "blue", SLOT) for turn in range(1, 10)]
     # fresh looks on turns 1, 5, 9; in between a straight drift

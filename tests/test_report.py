@@ -514,22 +514,35 @@ def test_the_replay_viewer_writes_the_report_next_to_the_record_with_w(tmp_path)
 # -- the counterfactual table ----------------------------------------------------------------------
 
 
+def us_choice(record_path) -> tuple[int, str]:
+    """A late turn and a move the US chose in it, in the record's game (found, not written down:
+    a change to the scenario or the bots changes every game)."""
+    _, record, _ = load_verified(record_path)
+    for turn in reversed(record.turns):
+        for entry in turn.inputs:
+            if entry.get("seat") == "us" and entry.get("kind") == "decide" and entry.get("moves"):
+                return turn.turn, entry["moves"][0]
+    raise AssertionError("the US chose no move in the whole game")
+
+
 def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_path, capsys):
     import json
 
-    text = report_text(record_path, what_if_runs=12, turns=[16], changes=["us:-dome_research"])
+    turn, move = us_choice(record_path)
+    change = f"us:-{move}"
+    text = report_text(record_path, what_if_runs=12, turns=[turn], changes=[change])
     table = section(text, "what_if")
-    assert main(["simulate", "--from", str(record_path), "--turn", "16", "--change", "us:-dome_research", "--runs", "12",
+    assert main(["simulate", "--from", str(record_path), "--turn", str(turn), "--change", change, "--runs", "12",
                  "--jobs", "1", "--json", "--no-progress"]) == 0
     measured = json.loads(capsys.readouterr().out)
     played, changed = measured["as_played"]["summary"], measured["changed"]["summary"]
     cells = re.findall(r'<td class="num">([^<]*)</td>', table)
-    assert cells[0] == "16"
+    assert cells[0] == str(turn)
     assert cells[2].startswith(f"{100 * played['catastrophe']['rate']:.1f}%")
     assert cells[3] == f"{round(played['clock']['mean'], 1):g}"
     assert cells[4].startswith(f"{100 * changed['catastrophe']['rate']:.1f}%")
     assert cells[5] == f"{round(changed['clock']['mean'], 1):g}"
-    assert "us:-dome_research" in plain(table) and 'href="#what_if"' in text
+    assert change in plain(table) and 'href="#what_if"' in text
     assert 'id="what_if"' not in page(record_path)  # only when asked for
 
 

@@ -127,7 +127,7 @@ def rounded_estimate(value: float, e: float, error: float, low: float, high: flo
         return value
     seen = value * (1.0 + e * error / 100.0)
     half_width = abs(value) * error / 100.0
-    if half_width > 0:
+    if half_width > 1e-9:  # (a smaller one is too fine to round to)
         step = 10.0 ** math.floor(math.log10(half_width / 2.0))
         seen = round(seen / step) * step
         if step < 1:  # keep no more decimals than the step has (0.1, not 0.30000000000000004)
