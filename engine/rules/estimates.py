@@ -117,6 +117,19 @@ def _error_percent(work: Work, fog: FogSlot) -> float:
     return min(100.0, max(0.0, value))
 
 
+# 1e-10 .. 1e20, parsed from text (correctly rounded on every machine; no libm call is, so
+# neither log10 nor pow is used here: an estimate must be the same everywhere).
+_POWERS_OF_TEN = {k: float(f"1e{k}") for k in range(-10, 21)}
+
+
+def _decade(x: float) -> int:
+    """The exponent of the largest power of ten at or below `x` (within 1e-10 .. 1e20)."""
+    exponent = -10
+    while exponent < 20 and _POWERS_OF_TEN[exponent + 1] <= x:
+        exponent += 1
+    return exponent
+
+
 def rounded_estimate(value: float, e: float, error: float, low: float, high: float) -> float:
     """`value` seen through an error of `error` percent with the look `e`, rounded and bounded.
 
@@ -128,9 +141,10 @@ def rounded_estimate(value: float, e: float, error: float, low: float, high: flo
     seen = value * (1.0 + e * error / 100.0)
     half_width = abs(value) * error / 100.0
     if half_width > 1e-9:  # (a smaller one is too fine to round to)
-        step = 10.0 ** math.floor(math.log10(half_width / 2.0))
+        exponent = _decade(half_width / 2.0)
+        step = _POWERS_OF_TEN[exponent]
         seen = round(seen / step) * step
-        if step < 1:  # keep no more decimals than the step has (0.1, not 0.30000000000000004)
-            seen = round(seen, -math.floor(math.log10(step)))
+        if exponent < 0:  # keep no more decimals than the step has (0.1, not 0.30000000000000004)
+            seen = round(seen, -exponent)
     seen = min(high, max(low, seen))
     return float(seen)
