@@ -531,13 +531,21 @@ def test_the_replay_viewer_writes_the_report_next_to_the_record_with_w(tmp_path)
 # -- the counterfactual table ----------------------------------------------------------------------
 
 
-def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_path, final, capsys):
+def us_choice(record_path) -> tuple[int, str]:
+    """A late turn and a move the US chose in it, in the record's game (found, not written down:
+    a change to the scenario or the bots changes every game)."""
+    _, record, _ = load_verified(record_path)
+    for turn in reversed(record.turns):
+        for entry in turn.inputs:
+            if entry.get("seat") == "us" and entry.get("kind") == "decide" and entry.get("moves"):
+                return turn.turn, entry["moves"][0]
+    raise AssertionError("the US chose no move in the whole game")
+
+
+def test_what_if_table_is_what_simulate_from_measures_on_the_same_seeds(record_path, capsys):
     import json
 
-    # a move the US really played late in the game (found, not written down: the game is the
-    # first seed that fits, and changes whenever the scenario or the bots do)
-    turn, move = next((e.turn, e.event.move) for e in reversed(final.log)
-                      if isinstance(e.event, ev.MovePlayed) and e.event.actor == "us" and 10 <= e.turn <= 18)
+    turn, move = us_choice(record_path)
     change = f"us:-{move}"
     text = report_text(record_path, what_if_runs=12, turns=[turn], changes=[change])
     table = section(text, "what_if")

@@ -118,6 +118,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "mouse": {"en": "Mouse", "zh": "鼠标"},
     "mouse_help": {"en": "Click tabs, moves, proposals and buttons; scroll the log with the wheel.",
                    "zh": "点击标签页、行动、提案和按钮；用滚轮滚动日志。"},
+    "estimates": {"en": "Estimates", "zh": "估计值"},
+    "estimates_help": {"en": "≈ 720 ±30%: your estimate of another's forces, off by up to 30% (data exchanges and "
+                             "verification narrow it); the facilitator sees the true figure.",
+                       "zh": "≈ 720 ±30%：你对他方力量的估计，误差最多30%（数据交换与核查会缩小误差）；导调员看到真实数字。"},
     # the resolution screen: how risk becomes clock seconds
     "clock_rule": {"en": "Rule: each turn the clock moves toward midnight by {formula} s (negative: back)",
                    "zh": "规则：每回合时钟向午夜移动 {formula} 秒（负数：退后）"},

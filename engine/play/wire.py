@@ -72,7 +72,9 @@ def view_to_wire(view: SeatView, language: str | None = "en", log_from: int = 0)
         "tracks": {
             t.name: {"value": t.value, "min": t.min, "max": t.max, "track": t.track,
                      "label": plain(t.label, language), "actor": t.actor, "other": t.other,
-                     "system": t.system}
+                     "system": t.system,
+                     # fog: `value` is an estimate, off by up to `error` percent
+                     **({"error": t.error} if t.error is not None else {})}
             for t in view.tracks
         },
         "agreements": plain(view.agreements, language),

@@ -18,7 +18,7 @@ from engine.rules.effects import apply_effects
 from engine.rules.inputs import Adjust, Inject
 from engine.rules.memo import LIMIT, remember
 from engine.rules.state import FACILITATOR, SPECTATOR, CrisisChoice, GameState, Phase, Proposal
-from engine.rules.views import may_see_track
+from engine.rules.views import knows_track
 from engine.rules.work import Work
 from engine.scenario.describe import describe_effects_now
 from engine.scenario.models import Parameter, Visibility
@@ -252,7 +252,7 @@ class _NowReader:
             if track is None or None in named or len(named) > 2:
                 return False
             a, b = (named + [None, None])[:2]
-            if not may_see_track(track.scope, track.visibility, self.seat, a, b):
+            if not knows_track(track, self.seat, a, b):
                 return False
         return True
 
@@ -285,7 +285,7 @@ class _NowReader:
             track_id, a, b = work.layout.keys[slot]
             track = work.layout.tracks[track_id]
             now = after = None
-            if may_see_track(track.scope, track.visibility, seat, a, b):
+            if knows_track(track, seat, a, b):
                 now = work.tracks[slot]
                 if amount is not None:
                     low, high = work.memo.bounds[slot]

@@ -1,14 +1,16 @@
 """What one seat may see of a game: the only state a front end should show that seat.
 
-Secrets are stripped here and nowhere else: tracks by their visibility, other seats' pending
-inputs, proposals between others, log lines meant for others, and risk when the scenario hides it.
+Secrets are stripped here and nowhere else: tracks by their visibility, others' estimated tracks
+by their estimates (fog: engine.rules.estimates), other seats' pending inputs, proposals between
+others, log lines meant for others (and the facilitator's adjustments of values the seat may not
+read exactly), and risk when the scenario hides it.
 The seats are the actors, the facilitator (who sees everything) and the spectator (`SPECTATOR`:
 a projector, an observer), who sees only what is public.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress
 from math import copysign
 from operator import is_not, itemgetter
@@ -17,6 +19,8 @@ from typing import cast
 import attrs
 
 from engine.errors import IllegalInput
+from engine.rules.estimates import FogSlot, deviation, error_percents, errors_follow_agreements, fog_slots, rounded_estimate
+from engine.rules.events import TrackAdjusted
 from engine.rules.inputs import Input
 from engine.rules.state import (
     FACILITATOR,
@@ -30,13 +34,16 @@ from engine.rules.state import (
     Phase,
     Proposal,
 )
-from engine.scenario.models import Scope, Visibility
+from engine.scenario.models import Scope, Track, Visibility
 from engine.scenario.text import Text
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class TrackReading:
-    """One visible track value. `name` is its expression name: `tension.russia.us`."""
+    """One visible track value. `name` is its expression name: `tension.russia.us`.
+
+    `error` is None when `value` is the true value; else `value` is an estimate of another
+    actor's track, off by up to `error` percent (fog: engine.rules.estimates)."""
 
     name: str
     track: str
@@ -47,6 +54,17 @@ class TrackReading:
     actor: str | None = None
     other: str | None = None
     system: str | None = None
+    error: float | None = None
+
+    def __repr__(self) -> str:
+        # As attrs writes it, with `error` only when there is one: a reading of the true value
+        # reads as it did before fog existed (benchmarks/fingerprint.py hashes views' reprs).
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in _READING_FIELDS
+                 if f.name != "error" or self.error is not None]
+        return f"TrackReading({', '.join(shown)})"
+
+
+_READING_FIELDS = attrs.fields(TrackReading)
 
 
 @attrs.frozen
@@ -96,6 +114,27 @@ def may_see_track(scope: Scope, visibility: Visibility, seat: str, a: str | None
     return False
 
 
+def knows_track(track: Track, seat: str, a: str | None, b: str | None) -> bool:
+    """Whether `seat` may read a track slot's true value: it may see it, and it is not another
+    actor's estimated track (which the seat reads as an estimate)."""
+    if not may_see_track(track.scope, track.visibility, seat, a, b):
+        return False
+    return track.estimate is None or seat == FACILITATOR or seat == a
+
+
+def secret_labels(game, seat: str) -> frozenset[str]:
+    """The slots (as dotted names) whose true value `seat` may not read (cached on the game)."""
+    cache = game.memo.views.secret_labels
+    found = cache.get(seat)
+    if found is None:
+        layout = game.layout
+        found = cache[seat] = frozenset(
+            layout.label(slot) for slot, (track_id, a, b) in enumerate(layout.keys)
+            if not knows_track(layout.tracks[track_id], seat, a, b)
+        )
+    return found
+
+
 def visible_tracks(game, seat: str) -> list[tuple[int, tuple]]:
     """The slots `seat` may see, with their fixed reading fields (cached on the game)."""
     cache = game.memo.visible_tracks
@@ -128,12 +167,14 @@ class LazyReadings(Sequence[TrackReading]):
     """A seat's readings as a lean view (bots) holds them: each made when first read. A bot reads
     a few of its fifty or so; a view's readings tuple makes every one that changed."""
 
-    __slots__ = ("_values", "_fields", "_made")
+    __slots__ = ("_values", "_fields", "_made", "_estimate")
 
-    def __init__(self, values: tuple[float, ...], fields: list[tuple[int, tuple]]) -> None:
+    def __init__(self, values: tuple[float, ...], fields: list[tuple[int, tuple]],
+                 estimate: Callable[[int], TrackReading | None] | None = None) -> None:
         self._values = values  # the state's tracks
         self._fields = fields  # visible_tracks(game, seat): each slot with its fixed fields
         self._made: list[TrackReading | None] = [None] * len(fields)
+        self._estimate = estimate  # fog: the estimated reading at an index, None if not estimated
 
     def __len__(self) -> int:
         return len(self._fields)
@@ -143,8 +184,11 @@ class LazyReadings(Sequence[TrackReading]):
             return tuple(self)[index]
         reading = self._made[index]
         if reading is None:
-            slot, (name, track_id, label, low, high, a, b, system) = self._fields[index]
-            reading = TrackReading(name, track_id, label, self._values[slot], low, high, a, b, system)
+            if self._estimate is not None:
+                reading = self._estimate(index if index >= 0 else index + len(self._fields))
+            if reading is None:
+                slot, (name, track_id, label, low, high, a, b, system) = self._fields[index]
+                reading = TrackReading(name, track_id, label, self._values[slot], low, high, a, b, system)
             self._made[index] = reading
         return reading
 
@@ -168,6 +212,19 @@ class ViewMemo:
     games meeting the same value): a reading is immutable, and equal readings are equal views."""
 
     def __init__(self) -> None:
+        # Fog (engine.rules.estimates): the estimated slots, None until first asked; per seat,
+        # those it reads as estimates (position in its readings, slot); the errors of the last
+        # state asked about; per seat, the last readings with estimates and what they were made from.
+        self.fog: tuple[FogSlot, ...] | None = None
+        self.fog_follows_agreements = False  # see estimates.errors_follow_agreements
+        self.fog_order: dict[int, int] = {}  # slot -> its place in `fog` (and in the errors)
+        self.errors_by_terms: dict[tuple, tuple[float, ...]] = {}
+        self.fog_reads_turn = False
+        self.fog_positions: dict[str, tuple[tuple[int, FogSlot], ...]] = {}
+        self.fog_errors: tuple[tuple, tuple[float, ...]] | None = None
+        self.fogged: dict[str, tuple[tuple, Sequence[TrackReading]]] = {}
+        self.estimated: dict[tuple, TrackReading] = {}  # (seat, slot, seed, turn, value, type, error) -> reading
+        self.secret_labels: dict[str, frozenset[str]] = {}
         self.every: tuple[tuple[float, ...], list[TrackReading]] | None = None
         self.by_value: list[dict[float, TrackReading]] = []  # per slot: value -> reading
         self.tracks: dict[str, tuple[tuple[float, ...], tuple[TrackReading, ...]]] = {}
@@ -179,21 +236,121 @@ class ViewMemo:
         cached = self.tracks.get(seat)
         tracks = state.tracks
         if cached is not None and cached[0] is tracks:
-            return cached[1]
-        readings = _picker(game, seat)(self._every(game, tracks))
-        self.tracks[seat] = (tracks, readings)
-        return readings
+            readings = cached[1]
+        else:
+            readings = _picker(game, seat)(self._every(game, tracks))
+            self.tracks[seat] = (tracks, readings)
+        if not self._fog_positions(game, seat):
+            return readings
+        key = (readings, *self._fog_key(game, state))
+        fogged = self.fogged.get(seat)
+        if fogged is None or not _same_key(fogged[0], key):
+            made = list(readings)
+            for index, reading in self._estimates(game, state, seat).items():
+                made[index] = reading
+            fogged = self.fogged[seat] = (key, tuple(made))
+        return cast("tuple[TrackReading, ...]", fogged[1])
 
     def lazy_readings(self, game, state: GameState, seat: str) -> LazyReadings:
-        """The seat's readings for a lean view: the same object while the tracks stay the same
-        (bots remember what they worked out from it by its identity)."""
+        """The seat's readings for a lean view: the same object while the tracks (and, with fog,
+        the turn and the errors) stay the same (bots remember what they worked out from it by
+        its identity)."""
         cached = self.lazy_tracks.get(seat)
         tracks = state.tracks
-        if cached is not None and cached[0] is tracks:
+        fog = self._fog_positions(game, seat)
+        key = (tracks, *self._fog_key(game, state)) if fog else (tracks,)
+        if cached is not None and _same_key(cached[0], key):
             return cached[1]
-        readings = LazyReadings(tracks, visible_tracks(game, seat))
-        self.lazy_tracks[seat] = (tracks, readings)
+        estimate = None
+        if fog:
+            positions = dict(fog)
+            errors = self._errors(game, state)
+
+            def estimate(index: int) -> TrackReading | None:
+                fog_slot = positions.get(index)
+                return None if fog_slot is None else self._estimate(game, state, seat, index, fog_slot, errors)
+        readings = LazyReadings(tracks, visible_tracks(game, seat), estimate)
+        self.lazy_tracks[seat] = (key, readings)
         return readings
+
+    # -- fog ---------------------------------------------------------------------------------
+    def _fog_positions(self, game, seat: str) -> tuple[tuple[int, FogSlot], ...]:
+        """Where in `seat`'s readings the slots it reads as estimates are (none for the
+        facilitator, nor for the owner of a slot)."""
+        found = self.fog_positions.get(seat)
+        if found is None:
+            if self.fog is None:
+                self.fog = fog_slots(game)
+                self.fog_follows_agreements = errors_follow_agreements(self.fog)
+                self.fog_order = {fog.slot: i for i, fog in enumerate(self.fog)}
+                self.fog_reads_turn = any("turn" in fog.track.estimate.error.names for fog in self.fog
+                                          if fog.track.estimate is not None)
+            by_slot = {fog.slot: fog for fog in self.fog}
+            found = self.fog_positions[seat] = tuple(
+                (index, by_slot[slot]) for index, (slot, _) in enumerate(visible_tracks(game, seat))
+                if slot in by_slot and seat != FACILITATOR and seat != by_slot[slot].owner
+            ) if by_slot else ()
+        return found
+
+    def _fog_key(self, game, state: GameState) -> tuple:
+        """What the estimates depend on besides the track values: the seed, the turn, the errors."""
+        return (state.seed, state.turn, self._errors(game, state))
+
+    def _errors(self, game, state: GameState) -> tuple[float, ...]:
+        """Each estimated slot's error now (the formulas read the state: agreements, tracks ...)."""
+        # The state's parts a formula may read, compared by value (a transition rebuilds the
+        # agreements and assessments even when they stay the same; the elements are the very
+        # same objects, so comparing is quick): views for every seat and step of a turn share
+        # one answer until one of them changes.
+        if self.fog_follows_agreements:
+            key: tuple = (state.agreements, state.active, state.turn)
+        else:
+            key = (state.tracks, state.agreements, state.turn, state.active, state.clock, state.risk,
+                   state.crisis, state.crisis_risk, state.last_played, state.assessments)
+        cached = self.fog_errors
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        assert self.fog is not None  # (set by _fog_positions, which every caller asks first)
+        if self.fog_follows_agreements:
+            # The same terms give the same errors in every game of a batch: remember them by
+            # the templates and parties in force (not the agreements' ids or dates).
+            terms = (tuple(sorted((a.template, a.parties) for a in state.agreements)), state.active,
+                     state.turn if self.fog_reads_turn else None)
+            errors = self.errors_by_terms.get(terms)
+            if errors is None:
+                if len(self.errors_by_terms) > 4096:
+                    self.errors_by_terms.clear()
+                errors = self.errors_by_terms[terms] = error_percents(game, state, self.fog)
+        else:
+            errors = error_percents(game, state, self.fog)
+        self.fog_errors = (key, errors)
+        return errors
+
+    def _estimates(self, game, state: GameState, seat: str) -> dict[int, TrackReading]:
+        """`seat`'s estimated readings, by their position in its readings."""
+        errors = self._errors(game, state)
+        return {index: self._estimate(game, state, seat, index, fog, errors)
+                for index, fog in self._fog_positions(game, seat)}
+
+    def _estimate(self, game, state: GameState, seat: str, index: int, fog: FogSlot,
+                  errors: tuple[float, ...]) -> TrackReading:
+        """`seat`'s reading of `fog`'s slot (at `index` in its readings), `errors` the errors now."""
+        assert self.fog is not None
+        slot = fog.slot
+        error, value = errors[self.fog_order[slot]], state.tracks[slot]
+        # (the type too: 1 == 1.0, but an error-free reading of each prints differently)
+        key = (seat, slot, state.seed, state.turn, value, type(value), error)
+        known = self.estimated
+        reading = known.get(key)
+        if reading is None:
+            if len(known) > 65536:  # a long batch of games meets many values
+                known.clear()
+            _, (name, track_id, label, low, high, a, b, system) = visible_tracks(game, seat)[index]
+            if error > 0:
+                value = rounded_estimate(value, deviation(state.seed, state.turn, seat, slot), error, low, high)
+            reading = known[key] = TrackReading(name, track_id, label, value, low, high, a, b, system,
+                                                error if error > 0 else None)
+        return reading
 
     def _every(self, game, tracks: tuple[float, ...]) -> list[TrackReading]:
         """The reading of every slot for these track values."""
@@ -229,7 +386,8 @@ class ViewMemo:
         self.every = (tracks, readings)
         return readings
 
-    def log(self, state: GameState, seat: str) -> tuple[LogEntry, ...]:
+    def log(self, state: GameState, seat: str, secret: frozenset[str] = frozenset()) -> tuple[LogEntry, ...]:
+        """The lines `seat` may read; `secret`: the slots whose adjustments it may not read."""
         log = state.log
         cached = self.logs.get(seat)
         if cached is not None:
@@ -237,10 +395,10 @@ class ViewMemo:
             if seen is log:
                 return visible
             if len(log) >= len(seen) and (not seen or log[len(seen) - 1] is seen[-1]):
-                visible = visible + _visible(log[len(seen):], seat)
+                visible = visible + _visible(log[len(seen):], seat, secret)
                 self.logs[seat] = (log, visible)
                 return visible
-        visible = _visible(log, seat)
+        visible = _visible(log, seat, secret)
         self.logs[seat] = (log, visible)
         return visible
 
@@ -253,13 +411,23 @@ class ViewMemo:
         return cached[1]
 
 
-def _visible(entries: tuple[LogEntry, ...], seat: str) -> tuple[LogEntry, ...]:
-    """The entries `seat` may read (`LogEntry.visible_to`, inlined: views test every new line)."""
+def _visible(entries: tuple[LogEntry, ...], seat: str, secret: frozenset[str] = frozenset()) -> tuple[LogEntry, ...]:
+    """The entries `seat` may read (`LogEntry.visible_to`, inlined: views test every new line),
+    less the facilitator's adjustments of the `secret` slots (the line says the value set)."""
     if seat == FACILITATOR:
         return entries
     if seat == SPECTATOR:  # only the lines meant for everyone
-        return tuple([e for e in entries if not e.audience])
-    return tuple([e for e in entries if not e.audience or seat in e.audience])
+        visible = [e for e in entries if not e.audience]
+    else:
+        visible = [e for e in entries if not e.audience or seat in e.audience]
+    if secret:
+        visible = [e for e in visible if type(e.event) is not TrackAdjusted or e.event.track not in secret]
+    return tuple(visible)
+
+
+def _same_key(old: tuple, new: tuple) -> bool:
+    """Whether two readings keys agree: the readings or tracks by identity, the rest by value."""
+    return old[0] is new[0] and old[1:] == new[1:]
 
 
 def seat_view(game, state: GameState, seat: str, lean: bool = False) -> SeatView:
@@ -298,6 +466,6 @@ def seat_view(game, state: GameState, seat: str, lean: bool = False) -> SeatView
         submitted=frozenset(state.submissions),
         own_submission=None if seat == SPECTATOR else state.submissions.get(seat),
         assessments=assessments,
-        log=cache.log(state, seat),
+        log=cache.log(state, seat, secret_labels(game, seat)),
         outcome=state.outcome,
     )

@@ -292,6 +292,14 @@ class _Checker:
             self.ref((*path, "source"), t.source, self.sources, "source")
             if t.scope is Scope.GLOBAL and t.visibility is Visibility.OWNER:
                 self.add((*path, "visibility"), "a global track has no owner: use public or facilitator")
+            if t.estimate is not None:
+                # Fog: others see an estimate of the owner's value; only a public actor track has
+                # one owner and others who read it.
+                if t.scope is not Scope.ACTOR:
+                    self.add((*path, "estimate"), "only an actor track (scope: actor) has an owner whose value others estimate")
+                elif t.visibility is not Visibility.PUBLIC:
+                    self.add((*path, "estimate"), "only a public track is estimated: others do not see this one at all")
+                self.expression((*path, "estimate", "error"), t.estimate.error, want="number")
             # One value, or one per actor or pair (a mapping: a dict from the loader).
             values: Iterable[tuple[str | None, float]]
             values = t.initial.items() if isinstance(t.initial, Mapping) else [(None, t.initial)]

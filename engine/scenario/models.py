@@ -96,8 +96,18 @@ class System:
 
 
 @attrs.frozen
+class Estimate:
+    """Fog: what other seats see of an actor track is an estimate, off the true value by up to
+    `error` percent (a formula whose `self` is the track's owner; 0 means exact). The owner and
+    the facilitator see the true value (engine.rules.estimates, docs/scenario-format.md)."""
+
+    error: Expression = attrs.field(converter=_expr)
+
+
+@attrs.frozen
 class Track:
-    """A named number with bounds and a visibility (`headline`: charted in the debrief report).
+    """A named number with bounds and a visibility (`headline`: charted in the debrief report;
+    `estimate`: others see it with an error).
 
     `initial` is one number, or a mapping: by actor id for actor tracks, by "a/b" for pair tracks
     (pairs are unordered); `default` fills the entries the mapping leaves out.
@@ -117,6 +127,8 @@ class Track:
     # A track the debrief report charts turn by turn (the few figures a discussion turns on); it
     # changes nothing in play.
     headline: bool = False
+    # Others see an estimate of it, not the true value (fog of war): see Estimate.
+    estimate: Estimate | None = None
 
 
 @attrs.frozen

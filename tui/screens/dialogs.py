@@ -190,3 +190,5 @@ class HelpScreen(LocalizedKeys, ModalScreen[None]):
                 yield Static(rows)
             yield Label(t("mouse", lang), classes="section")
             yield Static("  " + t("mouse_help", lang))
+            yield Label(t("estimates", lang), classes="section")
+            yield Static("  " + t("estimates_help", lang))
