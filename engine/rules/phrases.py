@@ -41,6 +41,27 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh": "协议生效：{parties} 之间的 {template}。",
     },
     "expired": {"en": "{template} has expired.", "zh": "{template} 已到期。"},
+    "package_label": {"en": "a package of {templates}", "zh": "一揽子协议（{templates}）"},
+    "package_signed": {
+        "en": "Signed as one package: {templates} between {parties}; they stand or fall together.",
+        "zh": "作为一揽子协议签署：{parties} 之间的 {templates}；共存共亡。",
+    },
+    "signed_pending": {
+        "en": "Signed, awaiting ratification by {actors} (decided at the start of turn {turn}): {template} between {parties}.",
+        "zh": "已签署，待 {actors} 批准（第 {turn} 回合开始时决定）：{parties} 之间的 {template}。",
+    },
+    "ratified": {
+        "en": "Ratified, in force: {template} between {parties}.",
+        "zh": "已批准并生效：{parties} 之间的 {template}。",
+    },
+    "ratification_failed": {
+        "en": "{template} lapses unratified: {reason}.",
+        "zh": "{template} 未获批准而失效：{reason}。",
+    },
+    "package_collapsed": {
+        "en": "{template} ends with the package it was signed in.",
+        "zh": "{template} 随其所属的一揽子协议一同终止。",
+    },
     "played": {"en": "{actor}: {move}.", "zh": "{actor}：{move}。"},
     "played_secretly": {"en": "{actor} (secret): {move}.", "zh": "{actor}（秘密）：{move}。"},
     "breach_detected": {
