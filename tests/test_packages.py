@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import IllegalInput, Phase
+from engine import IllegalInput, Phase, RecordError
+from engine.play.loop import PlayedInput, play_out
 from engine.play.records import Recorder, dump_record, read_record, replay
+from engine.play.scripts import check_script, read_script, script_controllers
 from engine.play.wire import input_from_wire, view_to_wire
 from engine.rules import events
 from engine.rules.inputs import input_to_dict, parse_input
@@ -165,8 +167,6 @@ def test_a_game_with_a_package_and_a_ratification_records_and_replays(tmp_path):
                   respond("blue", p1="accept"), decide("red"), decide("blue")):
         before = state
         state, _ = game.apply(state, value)
-        from engine.play.loop import PlayedInput
-
         recorder.record(before, PlayedInput(before.turn, before.phase.value, value), state)
     assert [a.template for a in state.agreements] == ["cap", "hotline"]  # ratified together
     record = read_record(dump_record(recorder.to_record()).encode())
@@ -211,3 +211,26 @@ def test_skip_talks_helper_still_reaches_decisions_with_pending_agreements():
     state = apply_all(game, state, decide("red"), decide("blue"))
     state = skip_talks(game, state)
     assert state.phase is Phase.DECIDE and state.pending == ()
+
+
+SCRIPT = b"""midnight_script: 1
+turns:
+  - turn: 1
+    seats:
+      red:
+        propose:
+          - {template: cap, parties: [red, blue], params: {limit: 1000}, package: [{template: hotline}]}
+      blue:
+        respond: {cap: accept}
+"""
+
+
+def test_a_script_proposes_a_package_and_answers_it_by_its_first_template():
+    game = rules_game()
+    script = read_script(SCRIPT)
+    check_script(game, script)
+    state, history = play_out(game, game.start(3), script_controllers(game, script))
+    assert history[0].input["offers"][0]["package"] == [{"template": "hotline", "params": {}}]
+    assert any(isinstance(e.event, events.PackageSigned) for e in state.log)
+    with pytest.raises(RecordError, match=r"package\[0\].template.*no agreement template 'hotlin'"):
+        check_script(game, read_script(SCRIPT.replace(b"template: hotline", b"template: hotlin")))
