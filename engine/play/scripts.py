@@ -172,8 +172,9 @@ def _check_entry(game: Game, script: Script, path: tuple[str | int, ...], who: s
         for k, party in enumerate(offer.parties):
             if party not in game.actors:
                 raise fail(f"no seat '{party}' to be a party{_hint(party, game.actors)}", "propose", j, "parties", k)
-        for part, at in ((offer, ("propose", j)),
-                         *((p, ("propose", j, "package", n)) for n, p in enumerate(offer.package))):
+        parts: list[tuple[ScriptOffer | ScriptPart, tuple[str | int, ...]]] = [(offer, ("propose", j))]
+        parts += [(p, ("propose", j, "package", n)) for n, p in enumerate(offer.package)]
+        for part, at in parts:
             template = game.templates.get(part.template)
             if template is None:
                 raise fail(f"no agreement template '{part.template}'{_hint(part.template, game.templates)}",
