@@ -195,6 +195,7 @@ REASONS: dict[str, dict[str, str]] = {
     "it would be in breach at once at these terms": {"zh": "按这些条款会立即违约"},
     "already in force with every possible set of parties": {"zh": "已与所有可能的缔约方组合生效"},
     "already in force between these parties": {"zh": "已在这些缔约方之间生效"},
+    "already signed between these parties, awaiting ratification": {"zh": "已在这些缔约方之间签署，待批准"},
     "the game is over": {"zh": "游戏已结束"},
     # why an input is refused (the rules' IllegalInput messages a player can meet)
     "these moves cost {cost:num}, more than the budget of {budget:num}": {"zh": "这些行动费用 {cost}，超过预算 {budget}"},
@@ -210,6 +211,9 @@ REASONS: dict[str, dict[str, str]] = {
     "{template} allows at most {n:num} parties": {"zh": "{template}最多允许 {n} 个缔约方"},
     "{template}: a party is named twice": {"zh": "{template}：同一缔约方被列了两次"},
     "{template} between these parties is already in force": {"zh": "{template}已在这些缔约方之间生效"},
+    "{template} between these parties is signed and awaiting ratification": {"zh": "{template}已在这些缔约方之间签署，待批准"},
+    "a package names {template} twice": {"zh": "一揽子协议中{template}出现了两次"},
+    "the package of proposal {n:num} holds no agreement '{template}'": {"zh": "第 {n} 号提案的一揽子协议中没有“{template}”"},
     "{template}: {parameter} must lie between {low:num} and {high:num}": {
         "zh": "{template}：{parameter}必须在 {low} 到 {high} 之间"},
     "{template}: {parameter} must be {low:num} plus a multiple of {step:num}": {
