@@ -234,3 +234,22 @@ def test_a_script_proposes_a_package_and_answers_it_by_its_first_template():
     assert any(isinstance(e.event, events.PackageSigned) for e in state.log)
     with pytest.raises(RecordError, match=r"package\[0\].template.*no agreement template 'hotlin'"):
         check_script(game, read_script(SCRIPT.replace(b"template: hotline", b"template: hotlin")))
+
+
+def test_bots_offer_the_scenarios_packages_and_answer_them_by_the_sum_of_their_parts():
+    """Three doves in trilateral-2026: the cap goes with shield limits (its package_with); every
+    answer to a package is a decision whose reason names its largest term toward the choice."""
+    from test_bot_reasons import check, decisions_of_a_game
+
+    lineup = {"us": "dove", "russia": "dove", "china": "dove"}
+    answered = []
+    for seed in range(3):
+        for template, decision in decisions_of_a_game("trilateral-2026", seed, lineup):
+            check(template, decision)
+            if decision.kind == "answer" and "package of" in decision.reason:
+                answered.append(decision)
+    assert answered
+    for decision in answered:
+        names = [t.name for t in decision.terms]
+        assert len(names) == len(set(names))  # one term per name: the parts' binds summed
+        assert "Cap deployed strategic warheads with Limit space-based interceptors" in decision.reason
