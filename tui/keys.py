@@ -37,6 +37,8 @@ KEYMAP: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
     "Proposals (Act tab, talks)": (
         ("enter", "", "Draft the highlighted agreement: parties and terms", "propose.draft", False),
         ("x", "clear_offers", "Withdraw your drafted offers", "propose.clear", False),
+        ("p", "package_offers", "Bundle your drafted offers into one package, answered and signed as one",
+         "propose.package", False),
     ),
     "Answers (Act tab, talks)": (
         ("a", "answer('accept')", "Accept the highlighted proposal", "respond.accept", False),

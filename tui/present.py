@@ -125,6 +125,20 @@ def params_text(game: Game, template_id: str, params, language: str) -> str:
     return " (" + ", ".join(f"{labels.get(k, k)} {num(v)}" for k, v in params.items()) + ")"
 
 
+def offer_text(game: Game, offer, language: str) -> str:
+    """An offer (a plain dict, or a Proposal) in words: its template and terms, and when it is a
+    package, "package: " and each of its agreements with its terms."""
+    if isinstance(offer, dict):
+        parts = [(offer["template"], offer.get("params"))]
+        parts += [(p.get("template"), p.get("params")) for p in offer.get("package") or () if isinstance(p, dict)]
+    else:
+        parts = [(part.template, part.params) for part in offer.parts()]
+    text = t("package_joiner", language).join(
+        template_label(game, template, language) + params_text(game, template, params, language)
+        for template, params in parts if isinstance(template, str))
+    return t("package_of", language) + text if len(parts) > 1 else text
+
+
 def template_label(game: Game, template_id: str, language: str) -> str:
     try:
         return game.template(template_id).label.get(language)
@@ -236,8 +250,8 @@ def describe_input(game: Game, value: dict, language: str = "en") -> str:
         return t("input_decide", language, seat=seat, what=t("list_separator", language).join(moves) or nothing)
     if kind == "propose":
         offers = [
-            t("input_offer", language, template=template_label(game, o["template"], language)
-              + params_text(game, o["template"], o.get("params"), language), parties=names(game, o.get("parties", []), language))
+            t("input_offer", language, template=offer_text(game, o, language),
+              parties=names(game, o.get("parties", []), language))
             for o in value.get("offers", [])
         ]
         return t("input_propose", language, seat=seat, what="; ".join(offers) or nothing)

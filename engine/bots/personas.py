@@ -46,7 +46,7 @@ from engine.bots.reading import (
     red_lines,
 )
 from engine.rules.inputs import ChooseInCrisis, Decide, Input, Offer, Propose, Reply, Respond, input_to_dict
-from engine.rules.state import Answer, CrisisChoice, Phase
+from engine.rules.state import Answer, CrisisChoice, PackagePart, Phase
 from engine.scenario.arithmetic import left_sum
 from engine.scenario.personas import DRIVES, PERSONAS
 
@@ -271,6 +271,19 @@ class PersonaBot:
             terms.append(Term("calm", 0.3 * self.w("caution"), f"wants calm: {why}" if explain else ""))
         return terms
 
+    def _package_terms(self, context: BotContext, proposal, deeds, bal: Balance,
+                       peril: tuple[float, str]) -> list[Term]:
+        """What a package is worth: the sum of what each of its agreements binds (and how it
+        leaves parity), with the persona's readiness, trust and wish for calm counted once (they
+        are about the offer, not each part). One term per name; each keeps the words of its
+        largest part, so the reason names the part that weighed most."""
+        parts: list[tuple[str, float, str]] = []
+        for n, part in enumerate(proposal.parts()):
+            for term in self._agreement_terms(context, part.template, proposal.proposer, deeds, bal, peril):
+                if n == 0 or term.name in ("bind", "parity"):
+                    parts.append((term.name, term.value, term.words))
+        return list(sum_parts_by_name(parts))
+
     # -- talks ------------------------------------------------------------------------------
     def _propose(self, context: BotContext) -> tuple[Propose, str]:
         seat = context.view.seat
@@ -297,20 +310,37 @@ class PersonaBot:
                     context, t.id, None, (), bal, peril, explain=False))
                 ranked.append((value + (noise[i] - 0.5) * self.w("noise"), t))
             ranked.sort(key=lambda item: (-item[0], item[1].id))
-        in_force = {(a.template, frozenset(a.parties)) for a in context.view.agreements}
+        in_force = {(a.template, frozenset(a.parties)) for a in (*context.view.agreements, *context.view.pending)}
         offers: list[Offer] = []
         labels: list[str] = []
+        offered: set[str] = set()
+        values = {t.id: value for value, t in ranked}
+        by_id = {t.id: t for t in available}
         limit = min(context.options.max_proposals, max(1, int(self.w("max_proposals"))))
         for i, (value, template) in enumerate(ranked):
             if len(offers) >= limit or (self.name != "random" and value <= 0.1):
                 break
+            if template.id in offered:
+                continue
             parties = self._parties(context, template, i)
             if parties is None or (template.id, frozenset(parties)) in in_force:
                 continue
+            # A template the scenario pairs with others (`package_with`) goes with those of them
+            # it may offer to the same parties, as one package, when the package is worth as much
+            # to it as this one alone: valued by the sum of its parts.
+            partners = [by_id[t] for t in game.templates[template.id].package_with
+                        if t in by_id and t not in offered and (t, frozenset(parties)) not in in_force
+                        and set(parties) <= set(by_id[t].eligible_parties)]
+            if partners and self.name != "random" and value + left_sum(values[t.id] for t in partners) <= 0.1:
+                partners = []
             # Numbers as floats, as parsing an input makes them (engine.rules.inputs).
-            offers.append(Offer(template.id, tuple(parties), {p.id: float(p.default) for p in template.parameters}))
+            offers.append(Offer(template.id, tuple(parties), {p.id: float(p.default) for p in template.parameters},
+                                tuple(PackagePart(t.id, {p.id: float(p.default) for p in t.parameters})
+                                      for t in partners)))
+            offered.update([template.id, *(t.id for t in partners)])
             others = [name(game, p) for p in parties if p != seat]
-            labels.append(f"{template.label.get()} to {' and '.join(others)}")
+            what = " with ".join(t.label.get() for t in (template, *partners))
+            labels.append(f"{'a package of ' if partners else ''}{what} to {' and '.join(others)}")
         if not offers:
             return none, "sees no agreement worth offering"
         return Propose(seat, tuple(offers)), f"proposes {'; '.join(labels)}"
@@ -346,12 +376,16 @@ class PersonaBot:
         for i, option in enumerate(context.options.to_answer):
             proposal = option.proposal
             template = game.templates[proposal.template]
-            label = f"{possessive(name(game, proposal.proposer))} {template.label.get()}"
+            what = " with ".join(game.templates[part.template].label.get() for part in proposal.parts())
+            label = f"{possessive(name(game, proposal.proposer))} {'package of ' if proposal.package else ''}{what}"
             answer, counter_terms = Answer.REJECT, None
             roll = context.chance(10 + i)  # the bar: it accepts when the offer's value beats the dice
             if self.name == "random":  # only the dice: one term, its odds less the draw, and a bar of 0
                 value, bar = self.w("accept"), 0.0
                 terms = [Term("dice", value - roll, "at random")]
+            elif proposal.package:  # a package: the sum of its parts, each drive counted once
+                terms = self._package_terms(context, proposal, deeds, bal, peril)
+                value, bar = left_sum(t.value for t in terms), roll
             else:
                 terms = self._agreement_terms(context, template.id, proposal.proposer, deeds, bal, peril)
                 value, bar = left_sum(t.value for t in terms), roll

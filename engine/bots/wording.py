@@ -25,6 +25,11 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "sees no agreement worth offering": {"zh": "认为没有值得提出的协议"},
     "proposes {offers}": {"zh": "提议：{offers}"},
     "{template} to {parties}": {"zh": "向{parties}提出{template}"},
+    # packages: "a package of X with Y to Z", "Russia's package of X with Y"
+    "a package of {templates} to {parties}": {"zh": "向{parties}提出一揽子协议（{templates}）"},
+    "{actor}'s package of {templates}": {"zh": "{actor}的一揽子协议（{templates}）"},
+    "{actor}' package of {templates}": {"zh": "{actor}的一揽子协议（{templates}）"},
+    "{template} with {other}": {"zh": "{template}连同{other}"},
     # answers, and what weighed in them
     "accepts {proposal} ({why})": {"zh": "接受{proposal}（{why}）"},
     "accepts {proposal}": {"zh": "接受{proposal}"},

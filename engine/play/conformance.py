@@ -43,7 +43,8 @@ def random_legal_input(game: Game, state: GameState, seat: str, rng: random.Rand
             if game.template(template.id).accept_requires is not None:
                 # The options vouch for the defaults only: acceptance may depend on the values.
                 params = {p.id: p.default for p in template.parameters}
-            if (template.id, frozenset(parties)) in {(a.template, frozenset(a.parties)) for a in state.agreements}:
+            signed = (*state.agreements, *state.pending)  # in force, or awaiting ratification
+            if (template.id, frozenset(parties)) in {(a.template, frozenset(a.parties)) for a in signed}:
                 continue
             offers.append({"template": template.id, "parties": parties, "params": params})
         return {"seat": seat, "kind": "propose", "offers": offers}

@@ -153,15 +153,16 @@ def snapshot(game: Game, state: GameState) -> dict[str, Any]:
         "crisis_risk": state.crisis_risk,
         "active": sorted(state.active),
         "tracks": {layout.label(i): v for i, v in enumerate(state.tracks)},
-        "agreements": [
-            [a.id, a.template, list(a.parties), dict(a.params), a.signed_turn, a.expires_turn]
-            for a in state.agreements
-        ],
+        "agreements": [_agreement(a) for a in state.agreements],
         "proposals": [
             [p.id, p.template, p.proposer, list(p.parties), dict(p.params),
-             {k: v.value for k, v in p.responses.items()}]
+             {k: v.value for k, v in p.responses.items()},
+             # a package's other parts only when there are some, so other digests are as they were
+             *([[[part.template, dict(part.params)] for part in p.package]] if p.package else [])]
             for p in state.proposals
         ],
+        # signed and awaiting ratification: only when some are, as above
+        **({"pending": [_agreement(a) for a in state.pending]} if state.pending else {}),
         "crisis": None if state.crisis is None else attrs.asdict(state.crisis),
         "fired_events": sorted(state.fired_events),
         "last_played": [list(x) for x in state.last_played],
@@ -176,6 +177,14 @@ def snapshot(game: Game, state: GameState) -> dict[str, Any]:
             "shared": state.outcome.shared,
         },
     }
+
+
+def _agreement(a) -> list:
+    """An agreement in a snapshot; its package and ratification turn only when it has them."""
+    row = [a.id, a.template, list(a.parties), dict(a.params), a.signed_turn, a.expires_turn]
+    if a.package is not None or a.ratify_turn is not None:
+        row += [a.package, a.ratify_turn]
+    return row
 
 
 def digest(game: Game, state: GameState) -> str:

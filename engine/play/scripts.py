@@ -27,10 +27,19 @@ ANSWERS = ("accept", "reject")
 
 
 @attrs.frozen
+class ScriptPart:
+    """Another agreement in a scripted package offer (the parties are the offer's)."""
+
+    template: str
+    params: Mapping[str, float] = attrs.field(factory=dict)
+
+
+@attrs.frozen
 class ScriptOffer:
     template: str
     parties: tuple[str, ...]
     params: Mapping[str, float] = attrs.field(factory=dict)
+    package: tuple[ScriptPart, ...] = ()
 
 
 @attrs.frozen
@@ -160,19 +169,22 @@ def _check_entry(game: Game, script: Script, path: tuple[str | int, ...], who: s
         if move not in game.moves:
             raise fail(f"no move '{move}'{_hint(move, game.moves)}", "moves", j)
     for j, offer in enumerate(entry.propose):
-        template = game.templates.get(offer.template)
-        if template is None:
-            raise fail(f"no agreement template '{offer.template}'{_hint(offer.template, game.templates)}",
-                       "propose", j, "template")
         for k, party in enumerate(offer.parties):
             if party not in game.actors:
                 raise fail(f"no seat '{party}' to be a party{_hint(party, game.actors)}", "propose", j, "parties", k)
-        params = {p.id for p in template.parameters}
-        for key in offer.params:
-            if key not in params:
-                known = ", ".join(sorted(params)) or "none"
-                raise fail(f"'{offer.template}' has no parameter '{key}' (its parameters: {known})",
-                           "propose", j, "params", key)
+        parts: list[tuple[ScriptOffer | ScriptPart, tuple[str | int, ...]]] = [(offer, ("propose", j))]
+        parts += [(p, ("propose", j, "package", n)) for n, p in enumerate(offer.package)]
+        for part, at in parts:
+            template = game.templates.get(part.template)
+            if template is None:
+                raise fail(f"no agreement template '{part.template}'{_hint(part.template, game.templates)}",
+                           *at, "template")
+            params = {p.id for p in template.parameters}
+            for key in part.params:
+                if key not in params:
+                    known = ", ".join(sorted(params)) or "none"
+                    raise fail(f"'{part.template}' has no parameter '{key}' (its parameters: {known})",
+                               *at, "params", key)
     for key in entry.respond:
         if key != "default" and key not in game.templates:
             raise fail(f"no agreement template '{key}' to answer{_hint(key, [*game.templates, 'default'])}",
@@ -191,7 +203,9 @@ class ScriptController:
         if entry is None:
             return self.fallback.act(game, state, seat)
         if state.phase is Phase.PROPOSE:
-            offers = [{"template": o.template, "parties": list(o.parties), "params": dict(o.params)}
+            offers = [{"template": o.template, "parties": list(o.parties), "params": dict(o.params),
+                       **({"package": [{"template": p.template, "params": dict(p.params)} for p in o.package]}
+                          if o.package else {})}
                       for o in entry.propose]
             return {"seat": seat, "kind": "propose", "offers": offers}, "scripted"
         if state.phase is Phase.RESPOND:

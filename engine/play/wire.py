@@ -78,6 +78,8 @@ def view_to_wire(view: SeatView, language: str | None = "en", log_from: int = 0)
             for t in view.tracks
         },
         "agreements": plain(view.agreements, language),
+        # signed and awaiting ratification: not in force (each with its `ratify_turn`)
+        "pending": plain(view.pending, language),
         "proposals": plain(view.proposals, language),
         "crisis": plain(view.crisis, language),
         "awaiting": sorted(view.awaiting),

@@ -77,6 +77,38 @@ class AgreementSigned:
 
 
 @attrs.frozen
+class PackageSigned:
+    """The parties signed several agreements as one package (`package`: the id the package's
+    agreements share); each one's coming into force has its own line (AgreementSigned)."""
+
+    kind: ClassVar[str] = "agreement"
+    templates: tuple[str, ...]
+    parties: tuple[str, ...]
+    package: int
+
+
+@attrs.frozen
+class AgreementPending:
+    """Signed, awaiting ratification: not in force; ratification is decided at `turn`'s start."""
+
+    kind: ClassVar[str] = "agreement"
+    templates: tuple[str, ...]
+    parties: tuple[str, ...]
+    turn: int
+
+
+@attrs.frozen
+class RatificationFailed:
+    """A signed agreement (or package) lapsed unratified: `actor`'s `requires` did not hold."""
+
+    kind: ClassVar[str] = "agreement"
+    templates: tuple[str, ...]
+    parties: tuple[str, ...]
+    actor: str
+    reason: str
+
+
+@attrs.frozen
 class AgreementEnded:
     """An agreement left force: `collapsed` by a detected breach, or it expired."""
 
@@ -202,7 +234,8 @@ class TrackAdjusted:
 
 
 LogEvent = (Narration | TurnBegan | EventFired | ActorJoined | MovePlayed | BreachFound | AgreementSigned
-            | AgreementEnded | TalksNews | OfferVoided | CrisisStarted | CrisisRoundPlayed | CrisisRungReached | CrisisEnded
+            | AgreementEnded | PackageSigned | AgreementPending | RatificationFailed | TalksNews | OfferVoided
+            | CrisisStarted | CrisisRoundPlayed | CrisisRungReached | CrisisEnded
             | ClockMoved | RiskMeasured | NuclearAccident | AftermathBegan | AftermathTurn | GameOver | TrackAdjusted)
 
 # Every event type by its name: for wire forms and records that name them.

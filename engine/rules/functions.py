@@ -176,6 +176,12 @@ class GameFunctions(Mapping):
         actor = self._need_self("party_to")
         return any(a.template == template and actor in a.parties for a in self._work.agreements)
 
+    def f_in_package(self, template: str) -> bool:
+        # True only while a package holding this template is being accepted or proposed (the
+        # templates are set on the Work by engine.rules.talks for that check): a party's link
+        # between two agreements ("this only with that") reads as `in_package('that')`.
+        return template in getattr(self._work, "package", ())
+
     def f_agreements(self, system: str | None = None) -> float:
         agreements = self._work.agreements
         if system is None:  # the usual call, agreements(): all of them

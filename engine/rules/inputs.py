@@ -12,16 +12,20 @@ from collections.abc import Mapping
 import attrs
 
 from engine.errors import InvalidInput
-from engine.rules.state import Answer, CrisisChoice, frozen_map
+from engine.rules.state import Answer, CrisisChoice, PackagePart, frozen_map, quiet_repr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Offer:
-    """One proposal inside a Propose input."""
+    """One proposal inside a Propose input. With `package`, the other agreements offered with
+    this one, between the same parties, as one package (accepted, signed or refused together)."""
 
     template: str
     parties: tuple[str, ...]
     params: Mapping[str, float] = attrs.field(factory=dict, converter=frozen_map)
+    package: tuple[PackagePart, ...] = ()
+
+    __repr__ = quiet_repr(frozenset({"package"}))
 
 
 @attrs.frozen
@@ -121,7 +125,8 @@ _KEYS = {
     "adjust": ("seat", "kind", "track", "value", "actor", "other", "reason"),
     "end": ("seat", "kind", "reason"),
 }
-_OFFER_KEYS = ("template", "parties", "params")
+_OFFER_KEYS = ("template", "parties", "params", "package")
+_PART_KEYS = ("template", "params")
 _REPLY_KEYS = ("proposal", "answer", "params")
 
 
@@ -241,6 +246,17 @@ def _proposal(data: Mapping, where: str) -> int:
     return value
 
 
+def _package(value: object, where: str) -> tuple[PackagePart, ...]:
+    parts = []
+    for j, part in enumerate(_list(value, where, "package")):
+        at = f"{where}, package part {j + 1}"
+        if not isinstance(part, Mapping):
+            raise InvalidInput(f"{at}: must be a mapping, not {_type_name(part)}")
+        _check_keys(part, _PART_KEYS, at)
+        parts.append(PackagePart(_require_name(part, "template", at), _params(part.get("params"), at)))
+    return tuple(parts)
+
+
 def parse_input(data: Mapping | Input) -> Input:
     """Turn a plain mapping into a typed input, or raise InvalidInput saying what is wrong.
 
@@ -270,6 +286,7 @@ def parse_input(data: Mapping | Input) -> Input:
                     template=_require_name(offer, "template", at),
                     parties=_string_list(offer.get("parties"), at, "parties"),
                     params=_params(offer.get("params"), at),
+                    package=_package(offer.get("package"), at),
                 )
             )
         return Propose(seat=seat, offers=tuple(offers))
@@ -317,10 +334,12 @@ def parse_input(data: Mapping | Input) -> Input:
 def input_to_dict(value: Input) -> dict:
     """The plain form of an input, as written in records and sent over a network."""
     if isinstance(value, Propose):
-        offers = [
-            {"template": o.template, "parties": list(o.parties), "params": dict(o.params)}
-            for o in value.offers
-        ]
+        offers = []
+        for o in value.offers:
+            offer: dict[str, object] = {"template": o.template, "parties": list(o.parties), "params": dict(o.params)}
+            if o.package:  # only then, so records without packages read as before
+                offer["package"] = [{"template": p.template, "params": dict(p.params)} for p in o.package]
+            offers.append(offer)
         return {"seat": value.seat, "kind": "propose", "offers": offers}
     if isinstance(value, Respond):
         replies = []

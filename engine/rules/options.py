@@ -361,9 +361,9 @@ def any_template_available(game, work: Work, seat: str) -> bool:
 
 
 def _in_force(work: Work) -> dict[str, set[frozenset[str]]]:
-    """The party sets of the agreements in force, per template."""
+    """The party sets of the agreements in force or awaiting ratification, per template."""
     in_force: dict[str, set[frozenset[str]]] = {}
-    for agreement in work.agreements:
+    for agreement in (*work.agreements, *work.pending):  # signed and awaiting ratification: not again
         in_force.setdefault(agreement.template, set()).add(frozenset(agreement.parties))
     return in_force
 
@@ -416,8 +416,8 @@ def proposals_to_answer(game, work: Work, seat: str) -> tuple[ProposalOption, ..
     to_answer = []
     for proposal in work.proposals:
         if seat in proposal.awaiting():
-            problem = talks.in_force_problem(work, proposal) or talks.acceptance_problem(
-                work, seat, game.template(proposal.template), proposal.params)
+            problem = talks.in_force_problem(work, proposal) or talks.package_acceptance_problem(
+                work, seat, proposal)
             to_answer.append(ProposalOption(proposal, problem is None, problem))
     return tuple(to_answer)
 

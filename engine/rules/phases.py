@@ -115,6 +115,8 @@ def _assess(work: Work) -> None:
     assessment.assess(work)
     if work.outcome is None:
         work.phase = Phase.PROPOSE
+        if work.pending:  # agreements awaiting ratification: those due are decided before the talks
+            talks.decide_ratifications(work)
 
 
 PHASES: Mapping[Phase, PhaseRule[Any]] = MappingProxyType({

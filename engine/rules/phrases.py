@@ -41,6 +41,27 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh": "协议生效：{parties} 之间的 {template}。",
     },
     "expired": {"en": "{template} has expired.", "zh": "{template} 已到期。"},
+    "package_label": {"en": "a package of {templates}", "zh": "一揽子协议（{templates}）"},
+    "package_signed": {
+        "en": "Signed as one package: {templates} between {parties}; they stand or fall together.",
+        "zh": "作为一揽子协议签署：{parties} 之间的 {templates}；共存共亡。",
+    },
+    "signed_pending": {
+        "en": "Signed, awaiting ratification by {actors} (decided at the start of turn {turn}): {template} between {parties}.",
+        "zh": "已签署，待 {actors} 批准（第 {turn} 回合开始时决定）：{parties} 之间的 {template}。",
+    },
+    "ratified": {
+        "en": "Ratified, in force: {template} between {parties}.",
+        "zh": "已批准并生效：{parties} 之间的 {template}。",
+    },
+    "ratification_failed": {
+        "en": "{template} lapses unratified: {reason}.",
+        "zh": "{template} 未获批准而失效：{reason}。",
+    },
+    "package_collapsed": {
+        "en": "{template} ends with the package it was signed in.",
+        "zh": "{template} 随其所属的一揽子协议一同终止。",
+    },
     "played": {"en": "{actor}: {move}.", "zh": "{actor}：{move}。"},
     "played_secretly": {"en": "{actor} (secret): {move}.", "zh": "{actor}（秘密）：{move}。"},
     "breach_detected": {
@@ -174,6 +195,7 @@ REASONS: dict[str, dict[str, str]] = {
     "it would be in breach at once at these terms": {"zh": "按这些条款会立即违约"},
     "already in force with every possible set of parties": {"zh": "已与所有可能的缔约方组合生效"},
     "already in force between these parties": {"zh": "已在这些缔约方之间生效"},
+    "already signed between these parties, awaiting ratification": {"zh": "已在这些缔约方之间签署，待批准"},
     "the game is over": {"zh": "游戏已结束"},
     # why an input is refused (the rules' IllegalInput messages a player can meet)
     "these moves cost {cost:num}, more than the budget of {budget:num}": {"zh": "这些行动费用 {cost}，超过预算 {budget}"},
@@ -189,6 +211,9 @@ REASONS: dict[str, dict[str, str]] = {
     "{template} allows at most {n:num} parties": {"zh": "{template}最多允许 {n} 个缔约方"},
     "{template}: a party is named twice": {"zh": "{template}：同一缔约方被列了两次"},
     "{template} between these parties is already in force": {"zh": "{template}已在这些缔约方之间生效"},
+    "{template} between these parties is signed and awaiting ratification": {"zh": "{template}已在这些缔约方之间签署，待批准"},
+    "a package names {template} twice": {"zh": "一揽子协议中{template}出现了两次"},
+    "the package of proposal {n:num} holds no agreement '{template}'": {"zh": "第 {n} 号提案的一揽子协议中没有“{template}”"},
     "{template}: {parameter} must lie between {low:num} and {high:num}": {
         "zh": "{template}：{parameter}必须在 {low} 到 {high} 之间"},
     "{template}: {parameter} must be {low:num} plus a multiple of {step:num}": {

@@ -12,7 +12,7 @@ The order (documented in docs/rules.md):
 from __future__ import annotations
 
 from engine.errors import IllegalInput
-from engine.rules import events
+from engine.rules import events, talks
 from engine.rules.effects import apply_effects
 from engine.rules.inputs import Decide
 from engine.rules.phrases import phrase
@@ -102,6 +102,7 @@ def _reveal(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
 def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
     languages = work.scenario.languages
     kept = []
+    broken_packages: set[int] = set()
     for agreement in work.agreements:
         template = work.game.template(agreement.template)
         breach = template.breach
@@ -130,9 +131,13 @@ def _check_breaches(work: Work, decided: dict[str, tuple[str, ...]]) -> None:
         if collapsed:
             work.say(events.AgreementEnded(template.id, collapsed=True),
                      phrase("agreement_collapsed", languages, template=template.label))
+            if agreement.package is not None:
+                broken_packages.add(agreement.package)
         else:
             kept.append(agreement)
     work.agreements = kept
+    if broken_packages:  # a package stands or falls together
+        talks.end_package_partners(work, broken_packages)
 
 
 def _run_agreements(work: Work) -> None:

@@ -72,9 +72,35 @@ class Outcome:
     condition: str | None = None
 
 
-@attrs.frozen
+def quiet_repr(quiet: frozenset[str]):
+    """A repr as attrs writes it, leaving out the fields named in `quiet` while they hold their
+    defaults: packages and ratification came later, and a game without them reads as before
+    (benchmarks/fingerprint.py hashes these reprs)."""
+
+    def __repr__(self) -> str:
+        shown = [f for f in attrs.fields(type(self))
+                 if f.name not in quiet or getattr(self, f.name) != f.default]
+        return f"{type(self).__name__}({', '.join(f'{f.name}={getattr(self, f.name)!r}' for f in shown)})"
+
+    return __repr__
+
+
+@attrs.frozen(repr=False)
+class PackagePart:
+    """One more agreement in a package: a template and its terms (the parties are the package's)."""
+
+    template: str
+    params: Mapping[str, float] = attrs.field(factory=dict, converter=frozen_map)
+
+    __repr__ = quiet_repr(frozenset())
+
+
+@attrs.frozen(repr=False)
 class Proposal:
-    """An offer of an agreement on the table. `responses` holds the answers given so far."""
+    """An offer of an agreement on the table. `responses` holds the answers given so far.
+
+    `package` holds the other agreements offered with this one as a package: answered as one
+    (accepting accepts them all), signed together or not at all (docs/rules.md, Packages)."""
 
     id: int
     template: str
@@ -83,14 +109,25 @@ class Proposal:
     params: Mapping[str, float] = attrs.field(converter=frozen_map)
     responses: Mapping[str, Answer] = attrs.field(factory=dict, converter=frozen_map)
     counter_to: int | None = None
+    package: tuple[PackagePart, ...] = ()
+
+    __repr__ = quiet_repr(frozenset({"package"}))
 
     def awaiting(self) -> tuple[str, ...]:
         return tuple(p for p in self.parties if p != self.proposer and p not in self.responses)
 
+    def parts(self) -> tuple[PackagePart, ...]:
+        """Every agreement offered: this one's template and terms first, then the package's."""
+        return (PackagePart(self.template, self.params), *self.package)
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)
 class Agreement:
-    """An agreement in force."""
+    """An agreement in force, or signed and awaiting ratification (GameState.pending).
+
+    `package`: the id of the package it was signed in (the id of the package's first agreement),
+    None when signed alone. `ratify_turn`: while pending, the turn at whose start its ratification
+    is decided; None once in force (or when none was needed)."""
 
     id: int
     template: str
@@ -98,6 +135,10 @@ class Agreement:
     params: Mapping[str, float] = attrs.field(converter=frozen_map)
     signed_turn: int
     expires_turn: int | None
+    package: int | None = None
+    ratify_turn: int | None = None
+
+    __repr__ = quiet_repr(frozenset({"package", "ratify_turn"}))
 
 
 @attrs.frozen
@@ -169,6 +210,9 @@ class GameState:
     submissions: Mapping[str, Input] = attrs.field(factory=dict, converter=frozen_map)
     proposals: tuple[Proposal, ...] = ()
     agreements: tuple[Agreement, ...] = ()
+    # Agreements signed and awaiting ratification: not in force (no breach, no effects) until
+    # ratified (engine.rules.talks.decide_ratifications).
+    pending: tuple[Agreement, ...] = ()
     crisis: Crisis | None = None
     crisis_risk: float = 0.0
     fired_events: frozenset[str] = frozenset()

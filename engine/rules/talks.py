@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import attrs
 
 from engine.errors import IllegalInput
 from engine.rules import events
 from engine.rules.effects import apply_effects
 from engine.rules.inputs import Offer, Propose, Respond
 from engine.rules.phrases import phrase
-from engine.rules.state import Agreement, Answer, Phase, Proposal
+from engine.rules.state import Agreement, Answer, PackagePart, Phase, Proposal
 from engine.rules.work import Work
 from engine.scenario.models import AgreementTemplate, Parameter
 
@@ -52,14 +55,46 @@ def check_params(template: AgreementTemplate, params: Mapping[str, float]) -> di
     return result
 
 
-def check_offer(work: Work, seat: str, offer: Offer) -> dict[str, float]:
-    template = work.game.templates.get(offer.template)
-    if template is None:
-        raise IllegalInput(f"no agreement template '{offer.template}'")
+def check_offer(work: Work, seat: str, offer: Offer) -> tuple[PackagePart, ...]:
+    """The agreements `offer` proposes, lead first, with their terms filled in; or IllegalInput.
+    An offer with a package proposes several agreements between the same parties as one."""
+    ids = (offer.template, *(part.template for part in offer.package))
+    if len(set(ids)) != len(ids):
+        raise IllegalInput(f"a package names {_twice(ids)} twice")
+    asked = ((offer.template, offer.params), *((part.template, part.params) for part in offer.package))
+    templates = []
+    for template_id, _ in asked:
+        template = work.game.templates.get(template_id)
+        if template is None:
+            raise IllegalInput(f"no agreement template '{template_id}'")
+        _check_parties(work, seat, offer.parties, template)
+        templates.append(template)
+    result = []
+    with packaged(work, ids):
+        for template, (_, given) in zip(templates, asked, strict=True):
+            params = check_params(template, given)
+            # Proposing is accepting: the proposer must meet the conditions it would need to accept.
+            problem = acceptance_problem(work, seat, template, params)
+            if problem and not given and template.parameters:
+                # Terms left out are the ones the seat's options offered: the defaults, or when the
+                # seat would refuse those, the allowed terms nearest them that it accepts.
+                other = acceptable_terms(work, seat, template, params)
+                if other is not None:
+                    params, problem = dict(other[0]), None
+            if problem:
+                raise IllegalInput(f"{seat} may not propose {template.id}: {problem}")
+            result.append(PackagePart(template.id, params))
+    return tuple(result)
+
+
+def _twice(ids: tuple[str, ...]) -> str:
+    return next(i for n, i in enumerate(ids) if i in ids[:n])
+
+
+def _check_parties(work: Work, seat: str, parties: tuple[str, ...], template: AgreementTemplate) -> None:
     problem = template_problem(work.game, work.turn, work.active, seat, template)
     if problem:
         raise IllegalInput(f"{seat} may not propose {template.id}: {problem}")
-    parties = offer.parties
     if seat not in parties:
         raise IllegalInput(f"{seat} must be a party to its own proposal of {template.id}")
     if len(set(parties)) != len(parties):
@@ -75,18 +110,31 @@ def check_offer(work: Work, seat: str, offer: Offer) -> dict[str, float]:
         raise IllegalInput(f"{template.id} allows at most {template.max_parties} parties")
     if any(a.template == template.id and set(a.parties) == set(parties) for a in work.agreements):
         raise IllegalInput(f"{template.id} between these parties is already in force")
-    params = check_params(template, offer.params)
-    # Proposing is accepting: the proposer must meet the conditions it would need to accept.
-    problem = acceptance_problem(work, seat, template, params)
-    if problem and not offer.params and template.parameters:
-        # Terms left out are the ones the seat's options offered: the defaults, or when the seat
-        # would refuse those, the allowed terms nearest them that it accepts.
-        other = acceptable_terms(work, seat, template, params)
-        if other is not None:
-            params, problem = dict(other[0]), None
-    if problem:
-        raise IllegalInput(f"{seat} may not propose {template.id}: {problem}")
-    return params
+    if any(a.template == template.id and set(a.parties) == set(parties) for a in work.pending):
+        raise IllegalInput(f"{template.id} between these parties is signed and awaiting ratification")
+
+
+@contextmanager
+def packaged(work: Work, templates: tuple[str, ...]) -> Iterator[None]:
+    """For the checks inside: `in_package(t)` holds for the templates of this package (none when
+    a single agreement is offered)."""
+    before = work.package
+    work.package = frozenset(templates) if len(templates) > 1 else frozenset()
+    try:
+        yield
+    finally:
+        work.package = before
+
+
+def package_acceptance_problem(work: Work, seat: str, proposal: Proposal) -> str | None:
+    """Why `seat` cannot accept `proposal` (every agreement in its package), or None."""
+    parts = proposal.parts()
+    with packaged(work, tuple(part.template for part in parts)):
+        for part in parts:
+            problem = acceptance_problem(work, seat, work.game.template(part.template), part.params)
+            if problem:
+                return problem if len(parts) == 1 else f"{work.game.template(part.template).label.get()}: {problem}"
+    return None
 
 
 def check_propose(work: Work, value: Propose) -> None:
@@ -195,12 +243,33 @@ def check_respond(work: Work, value: Respond) -> None:
             raise IllegalInput(f"proposal {reply.proposal} is answered twice")
         answered.add(reply.proposal)
         if reply.answer is Answer.ACCEPT:
-            problem = in_force_problem(work, proposal) or acceptance_problem(
-                work, value.seat, work.game.template(proposal.template), proposal.params)
+            problem = in_force_problem(work, proposal) or package_acceptance_problem(work, value.seat, proposal)
             if problem:
                 raise IllegalInput(f"{value.seat} cannot accept {proposal.template}: {problem}")
         if reply.answer is Answer.COUNTER:
-            check_params(work.game.template(proposal.template), reply.params)
+            counter_parts(work, proposal, reply.params)
+
+
+def counter_parts(work: Work, proposal: Proposal, params: Mapping[str, float]) -> tuple[PackagePart, ...]:
+    """The agreements a counter to `proposal` with `params` proposes, lead first.
+
+    Alone: `params` are the new terms (those left out take their defaults). A package: a key
+    `template.parameter` names a term of one of its agreements, a plain key one of the lead's,
+    and every term not named stays as proposed."""
+    if not proposal.package:
+        return (PackagePart(proposal.template, check_params(work.game.template(proposal.template), params)),)
+    parts = proposal.parts()
+    changes: dict[str, dict[str, float]] = {part.template: {} for part in parts}
+    for key, value in params.items():
+        template_id, dot, name = key.rpartition(".")
+        if not dot:
+            template_id, name = proposal.template, key
+        if template_id not in changes:
+            raise IllegalInput(f"the package of proposal {proposal.id} holds no agreement '{template_id}'")
+        changes[template_id][name] = value
+    return tuple(PackagePart(part.template, check_params(work.game.template(part.template),
+                                                         {**part.params, **changes[part.template]}))
+                 for part in parts)
 
 
 # -- completing rounds ------------------------------------------------------------------------
@@ -214,7 +283,7 @@ def complete_propose(work: Work) -> None:
         assert isinstance(submission, Propose)  # the only input the propose phase takes
         for offer in submission.offers:
             try:
-                params = check_offer(work, seat, offer)
+                parts = check_offer(work, seat, offer)
             except IllegalInput as problem:
                 # Legal when submitted, but the facilitator has changed the world since: the offer
                 # is void (told to its maker), and the talks go on without it.
@@ -223,7 +292,8 @@ def complete_propose(work: Work) -> None:
                          phrase("void", work.scenario.languages, actor=work.game.actor(seat).name,
                                 template=template.label, reason=str(problem)), (seat,))
                 continue
-            proposal = Proposal(work.new_id(), offer.template, seat, offer.parties, params)
+            proposal = Proposal(work.new_id(), offer.template, seat, offer.parties, parts[0].params,
+                                package=parts[1:])
             work.proposals.append(proposal)
             _say_proposal(work, proposal, "proposed")
     work.submissions = {}
@@ -244,13 +314,13 @@ def complete_respond(work: Work) -> None:
         given = answers.get(proposal.id, {})
         responses = dict(proposal.responses)
         counters = []
-        template = work.game.template(proposal.template)
+        label = proposal_label(work, proposal)
         for seat in proposal.awaiting():
             # A seat that says nothing to a proposal addressed to it rejects it.
             answer, params = given.get(seat, _SILENCE)
             responses[seat] = answer
             kind = "accepted" if answer is Answer.ACCEPT else "rejected"  # a counter rejects this one
-            _say(work, proposal, kind, actor=work.game.actor(seat).name, template=template.label)
+            _say(work, proposal, kind, actor=work.game.actor(seat).name, template=label)
             if answer is Answer.COUNTER:
                 counters.append((seat, params))
         if all(responses.get(p) is Answer.ACCEPT for p in proposal.parties if p != proposal.proposer):
@@ -262,13 +332,15 @@ def complete_respond(work: Work) -> None:
                 sign(work, proposal)
             continue
         for seat, params in counters:
+            parts = counter_parts(work, proposal, params)
             counter = Proposal(
                 work.new_id(),
                 proposal.template,
                 seat,
                 proposal.parties,
-                check_params(template, params),
+                parts[0].params,
                 counter_to=proposal.id,
+                package=parts[1:],
             )
             remaining.append(counter)
             _say_proposal(work, counter, "countered")
@@ -288,7 +360,7 @@ def lapse_open_proposals(work: Work) -> None:
         if proposal.counter_to is not None:
             _say_lapse(work, proposal, "lapsed_talks_over")
         else:
-            _say(work, proposal, "lapsed", template=work.game.template(proposal.template).label)
+            _say(work, proposal, "lapsed", template=proposal_label(work, proposal))
     work.proposals = []
 
 
@@ -296,33 +368,154 @@ def in_force_problem(work: Work, proposal: Proposal) -> str | None:
     """Why `proposal` can no longer be accepted because the same agreement between the same
     parties came into force since it was made (e.g. both sides proposed it), or None."""
     parties = set(proposal.parties)
-    if any(a.template == proposal.template and set(a.parties) == parties for a in work.agreements):
+    templates = {part.template for part in proposal.parts()} if proposal.package else {proposal.template}
+    if any(a.template in templates and set(a.parties) == parties for a in work.agreements):
         return "already in force between these parties"
+    if any(a.template in templates and set(a.parties) == parties for a in work.pending):
+        return "already signed between these parties, awaiting ratification"
     return None
 
 
 def _say_lapse(work: Work, proposal: Proposal, key: str) -> None:
     actor = work.game.actor(proposal.proposer).name
-    label = work.game.template(proposal.template).label
+    label = proposal_label(work, proposal)
     work.say(events.TalksNews(proposal.id, "lapsed"), phrase(key, work.scenario.languages, actor=actor, template=label),
              proposal.parties)
 
 
 def sign(work: Work, proposal: Proposal) -> None:
-    template = work.game.template(proposal.template)
-    # In force for `duration` resolutions: the signing turn and the ones after it.
-    expires = work.turn + template.duration - 1 if template.duration else None
-    agreement = Agreement(
-        work.new_id(), template.id, proposal.parties, proposal.params, work.turn, expires
-    )
-    work.agreements.append(agreement)
+    """Sign what every party accepted: one agreement, or every agreement of a package together.
+    An agreement that needs ratification (or a package holding one) waits for it, not in force."""
+    parts = proposal.parts()
+    if len(parts) == 1 and work.game.template(proposal.template).ratification is None:
+        _enter_into_force(work, _new_agreement(work, parts[0], proposal.parties, None))
+        return
+    package = None
+    agreements = []
+    for part in parts:
+        agreement = _new_agreement(work, part, proposal.parties, package)
+        if len(parts) > 1 and package is None:
+            package = agreement.id
+            agreement = attrs.evolve(agreement, package=package)
+        agreements.append(agreement)
+    templates = [work.game.template(part.template) for part in parts]
+    waits = [t.ratification.turns for t in templates if t.ratification is not None]
     names = [work.game.actor(p).name for p in proposal.parties]
-    work.say(events.AgreementSigned(template.id, proposal.parties),
-             phrase("signed", work.scenario.languages, template=template.label, parties=names))
-    extra = work.memo.param_names(proposal.params)
+    languages = work.scenario.languages
+    if len(parts) > 1:
+        work.say(events.PackageSigned(tuple(p.template for p in parts), proposal.parties, package or 0),
+                 phrase("package_signed", languages, templates=[t.label for t in templates], parties=names))
+    if not waits:
+        for agreement in agreements:
+            _enter_into_force(work, agreement)
+        return
+    # Ratified as one: the package waits as long as its slowest part.
+    ratify_turn = work.turn + max(waits)
+    ratifiers = [work.game.actor(a).name for a in _ratifiers(templates, proposal.parties)]
+    work.pending.extend(attrs.evolve(a, ratify_turn=ratify_turn) for a in agreements)
+    label = templates[0].label if len(templates) == 1 else package_label(work, [t.id for t in templates])
+    work.say(events.AgreementPending(tuple(p.template for p in parts), proposal.parties, ratify_turn),
+             phrase("signed_pending", languages, template=label, parties=names, actors=ratifiers,
+                    turn=ratify_turn))
+
+
+def _new_agreement(work: Work, part: PackagePart, parties: tuple[str, ...], package: int | None) -> Agreement:
+    return Agreement(work.new_id(), part.template, parties, part.params, work.turn, None, package)
+
+
+def _ratifiers(templates, parties: tuple[str, ...]) -> list[str]:
+    """The parties whose ratification the agreements need, in the order the parties are named."""
+    needed = {a for t in templates if t.ratification is not None for a in t.ratification.actors}
+    return [p for p in parties if p in needed]
+
+
+def _enter_into_force(work: Work, agreement: Agreement) -> None:
+    """`agreement` (signed this turn, or ratified) comes into force: in force for `duration`
+    resolutions, this turn's and the ones after it; its on_sign effects apply now."""
+    template = work.game.template(agreement.template)
+    expires = work.turn + template.duration - 1 if template.duration else None
+    agreement = attrs.evolve(agreement, expires_turn=expires, ratify_turn=None) if (
+        agreement.expires_turn != expires or agreement.ratify_turn is not None) else agreement
+    work.agreements.append(agreement)
+    names = [work.game.actor(p).name for p in agreement.parties]
+    key = "signed" if agreement.signed_turn == work.turn else "ratified"
+    work.say(events.AgreementSigned(template.id, agreement.parties),
+             phrase(key, work.scenario.languages, template=template.label, parties=names))
+    extra = work.memo.param_names(agreement.params)
     apply_effects(
-        work, template.on_sign, parties=proposal.parties, extra=extra, where=f"agreements.{template.id}.on_sign"
+        work, template.on_sign, parties=agreement.parties, extra=extra, where=f"agreements.{template.id}.on_sign"
     )
+
+
+def decide_ratifications(work: Work) -> None:
+    """At the start of a turn's talks: every agreement (or package) whose ratification falls due
+    enters into force if each ratifying party's `requires` holds, read as that party; else it
+    lapses, and the log names the first that failed and why."""
+    if not any(a.ratify_turn is not None and a.ratify_turn <= work.turn for a in work.pending):
+        return
+    due: dict[int, list[Agreement]] = {}
+    waiting = []
+    for agreement in work.pending:
+        if agreement.ratify_turn is not None and agreement.ratify_turn <= work.turn:
+            due.setdefault(agreement.package or agreement.id, []).append(agreement)
+        else:
+            waiting.append(agreement)
+    work.pending = waiting
+    for group in due.values():
+        failure = _ratification_failure(work, group)
+        if failure is None:
+            for agreement in group:
+                _enter_into_force(work, agreement)
+            continue
+        actor, template, reason = failure
+        label = template.label if len(group) == 1 else package_label(work, [a.template for a in group])
+        work.say(events.RatificationFailed(tuple(a.template for a in group), group[0].parties, actor, reason),
+                 phrase("ratification_failed", work.scenario.languages, template=label, reason=reason))
+
+
+def _ratification_failure(work: Work, group: list[Agreement]) -> tuple[str, AgreementTemplate, str] | None:
+    """The first (party, template, reason) whose ratification fails, or None when all hold."""
+    for agreement in group:
+        template = work.game.template(agreement.template)
+        rule = template.ratification
+        if rule is None:
+            continue
+        extra = work.memo.param_names(agreement.params)
+        for actor in agreement.parties:
+            if actor not in rule.actors:
+                continue
+            if not work.evaluate(rule.requires, actor, None, extra, f"agreements.{template.id}.ratification.requires"):
+                name = work.game.actor(actor).name.get()
+                reason = rule.text.get() or f"{name} did not ratify it"
+                return actor, template, reason
+    return None
+
+
+def end_package_partners(work: Work, packages: set[int]) -> None:
+    """A package stands or falls together: when a detected breach ends one of its agreements,
+    the others signed with it end too (called by resolution after its breach checks)."""
+    kept = []
+    for agreement in work.agreements:
+        if agreement.package is not None and agreement.package in packages:
+            template = work.game.template(agreement.template)
+            work.say(events.AgreementEnded(template.id, collapsed=True),
+                     phrase("package_collapsed", work.scenario.languages, template=template.label))
+        else:
+            kept.append(agreement)
+    work.agreements = kept
+
+
+def proposal_label(work: Work, proposal: Proposal):
+    """What a proposal offers, in words: its template's label, or the package's."""
+    if proposal.package:
+        return package_label(work, [part.template for part in proposal.parts()])
+    return work.game.template(proposal.template).label
+
+
+def package_label(work: Work, templates: list[str]):
+    """The words for a package of these templates ("a package of X and Y")."""
+    return phrase("package_label", work.scenario.languages,
+                  templates=[work.game.template(t).label for t in templates])
 
 
 def _say(work: Work, proposal: Proposal, key: str, **args) -> None:
@@ -330,10 +523,16 @@ def _say(work: Work, proposal: Proposal, key: str, **args) -> None:
 
 
 def _say_proposal(work: Work, proposal: Proposal, key: str) -> None:
-    template = work.game.template(proposal.template)
     others = [work.game.actor(p).name for p in proposal.parties if p != proposal.proposer]
-    params = ", ".join(f"{k} {v:g}" for k, v in proposal.params.items()) or "-"
+    if proposal.package:
+        label = package_label(work, [part.template for part in proposal.parts()])
+        params = "; ".join(
+            f"{work.game.template(part.template).label.get()}: "
+            + (", ".join(f"{k} {v:g}" for k, v in part.params.items()) or "-") for part in proposal.parts())
+    else:
+        label = work.game.template(proposal.template).label
+        params = ", ".join(f"{k} {v:g}" for k, v in proposal.params.items()) or "-"
     _say(
         work, proposal, key, actor=work.game.actor(proposal.proposer).name,
-        template=template.label, parties=others, params=params,
+        template=label, parties=others, params=params,
     )

@@ -87,6 +87,9 @@ class SeatView:
     assessments: tuple[Assessment, ...]
     log: tuple[LogEntry, ...]
     outcome: Outcome | None
+    # Agreements signed and awaiting ratification (public, as signatures are). Left out of the
+    # repr, which benchmarks/fingerprint.py hashes: games without them read as before.
+    pending: tuple[Agreement, ...] = attrs.field(default=(), repr=False)
 
     def track(self, name: str) -> TrackReading | None:
         return next((t for t in self.tracks if t.name == name), None)
@@ -468,4 +471,5 @@ def seat_view(game, state: GameState, seat: str, lean: bool = False) -> SeatView
         assessments=assessments,
         log=cache.log(state, seat, secret_labels(game, seat)),
         outcome=state.outcome,
+        pending=state.pending,
     )

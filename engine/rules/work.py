@@ -52,6 +52,7 @@ class Work:
     submissions: dict[str, Input]
     proposals: list[Proposal]
     agreements: list[Agreement]
+    pending: list[Agreement]
     crisis: Crisis | None
     crisis_risk: float
     fired_events: frozenset[str]
@@ -83,6 +84,10 @@ class Work:
         self.submissions = dict(state.submissions)
         self.proposals = list(state.proposals)
         self.agreements = list(state.agreements)
+        self.pending = list(state.pending)
+        # The templates of the package whose acceptance is being checked (`in_package`): set by
+        # engine.rules.talks for the length of that check only, never part of the state.
+        self.package: frozenset[str] = frozenset()
         self.crisis = state.crisis
         self.crisis_risk = state.crisis_risk
         self.fired_events = state.fired_events
@@ -165,6 +170,7 @@ class Work:
             submissions=self.submissions,  # made read-only by GameState
             proposals=tuple(self.proposals),
             agreements=tuple(self.agreements),
+            pending=tuple(self.pending),
             crisis=self.crisis,
             crisis_risk=self.crisis_risk,
             fired_events=self.fired_events,

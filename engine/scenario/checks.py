@@ -351,6 +351,21 @@ class _Checker:
                 self.expression((*path, "breach", "when"), t.breach.when, want="bool", extra=params)
                 self.expression((*path, "breach", "detection"), t.breach.detection, want="number", extra=params)
                 self.effects((*path, "breach", "on_detected"), t.breach.on_detected, params)
+            for j, other in enumerate(t.package_with):
+                if other == t.id:
+                    self.add((*path, "package_with", j), "a template cannot be packaged with itself")
+                else:
+                    self.ref((*path, "package_with", j), other, self.templates, "agreement template")
+            if t.ratification is not None:
+                r = t.ratification
+                for j, actor in enumerate(r.actors):
+                    self.ref((*path, "ratification", "actors", j), actor, self.actors, "actor")
+                if not r.actors:
+                    self.add((*path, "ratification", "actors"), "name the actors whose ratification is needed")
+                self.count((*path, "ratification", "turns"), r.turns, 1, MAX_TURNS,
+                           "ratification turns (turns a signed agreement waits)")
+                self.expression((*path, "ratification", "requires"), r.requires, want="bool", extra=params)
+                self.ref((*path, "ratification", "source"), r.source, self.sources, "source")
 
     def check_events(self) -> None:
         for i, e in enumerate(self.s.events):

@@ -209,6 +209,22 @@ class Breach:
 
 
 @attrs.frozen
+class Ratification:
+    """What a signed agreement needs before it enters into force in some parties' own law (a
+    treaty before the US Senate: two thirds, Article II). Signed, it waits `turns` turns; at the
+    start of the turn after them `requires` is read as each of `actors` (those among its
+    parties): if it holds for all, the agreement enters into force, else it lapses and the log
+    says why (`text`, e.g. "the Senate did not reach two thirds"). `on_sign` effects apply at
+    entry into force, not at signing: nothing binds before it."""
+
+    actors: tuple[str, ...]
+    requires: Expression = attrs.field(default=ONE, converter=_expr)
+    turns: int = 1
+    text: Text = EMPTY_TEXT
+    source: str | None = None
+
+
+@attrs.frozen
 class AgreementTemplate:
     """A deal on one system that actors may propose to each other."""
 
@@ -229,6 +245,10 @@ class AgreementTemplate:
     each_turn: tuple[Effect, ...] = ()
     breach: Breach | None = None
     source: str | None = None
+    # Templates the built-in bots may offer together with this one as a package (players may
+    # bundle any templates open to the same parties; see docs/rules.md, Packages).
+    package_with: tuple[str, ...] = ()
+    ratification: Ratification | None = None
 
 
 @attrs.frozen

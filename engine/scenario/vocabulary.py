@@ -28,6 +28,7 @@ FUNCTIONS: Mapping[str, FunctionSpec] = {
     "self_pair_avg": FunctionSpec(1, 1),  # mean of a pair track over self's pairs
     "in_force": FunctionSpec(1, 1, returns="bool"),  # an agreement of this template is in force
     "party_to": FunctionSpec(1, 1, returns="bool"),  # ... and self is a party
+    "in_package": FunctionSpec(1, 1, returns="bool"),  # offered in the same package (accept_requires)
     "agreements": FunctionSpec(0, 1),  # how many in force (on a system, if named)
     "played": FunctionSpec(1, 1),  # how many actors played this move in the last resolution
     "others_played": FunctionSpec(1, 1),  # ... other than self
@@ -64,6 +65,7 @@ FUNCTION_ARGUMENT = {
     "self_pair_avg": "pair_track",
     "in_force": "agreement",
     "party_to": "agreement",
+    "in_package": "agreement",
     "agreements": "system",
     "played": "move",
     "others_played": "move",

@@ -73,6 +73,23 @@ class ProposePane(Vertical):
     def action_clear_offers(self) -> None:
         self.clear_offers()
 
+    def action_package_offers(self) -> None:
+        """Bundle every drafted offer into one package: the first one leads, the others ride with
+        it (the engine answers, signs and ends them as one; docs/playing.md, Packages)."""
+        if len(self.offers) < 2:
+            self.app.notify(t("package_needs_two", self.language), severity="warning")
+            return
+        if len({frozenset(offer["parties"]) for offer in self.offers}) > 1:
+            self.app.notify(t("package_parties_differ", self.language), severity="warning")
+            return
+        lead, *others = self.offers
+        parts = list(lead.get("package", []))
+        for offer in others:
+            parts.append({"template": offer["template"], "params": dict(offer["params"])})
+            parts.extend(offer.get("package", []))
+        self.offers = [{**lead, "package": parts}]
+        self._show_offers()
+
     def clear_offers(self) -> None:
         self.offers.clear()
         self._show_offers()
@@ -80,11 +97,13 @@ class ProposePane(Vertical):
     def _show_offers(self) -> None:
         lines = [f"[b]{t('your_offers', self.language)}[/b] ({len(self.offers)}/{self.options.max_proposals})"]
         for offer in self.offers:
-            label = present.template_label(self.game, offer["template"], self.language)
-            params = present.params_text(self.game, offer["template"], offer["params"], self.language)
-            lines.append(f"• {escape(label + params)} — {escape(present.names(self.game, offer['parties'], self.language))}")
+            what = present.offer_text(self.game, offer, self.language)
+            lines.append(f"• {escape(what)} — {escape(present.names(self.game, offer['parties'], self.language))}")
         key = "submit_offers" if self.offers else "no_offers"
-        lines.append(f"[$text-muted]{t(key, self.language, n=len(self.offers))} · {t('withdraw_hint', self.language)}[/]")
+        hints = [t("withdraw_hint", self.language)]
+        if len(self.offers) > 1:
+            hints.append(t("package_hint", self.language))
+        lines.append(f"[$text-muted]{t(key, self.language, n=len(self.offers))} · {' · '.join(hints)}[/]")
         self.query_one("#offers", Static).update("\n".join(lines))
 
     def submission(self, seat: str) -> dict:
@@ -108,5 +127,12 @@ class ProposePane(Vertical):
                     or not all(p in template.eligible_parties for p in parties) or not isinstance(params, dict)
                     or not all(isinstance(k, str) and isinstance(v, int | float) for k, v in params.items())):
                 continue
-            self.offers.append({"template": template.id, "parties": list(parties), "params": dict(params)})
+            restored: dict = {"template": template.id, "parties": list(parties), "params": dict(params)}
+            package = offer.get("package")
+            if isinstance(package, list) and package:
+                parts = [part for part in package if isinstance(part, dict) and part.get("template") in self.by_id
+                         and isinstance(part.get("params", {}), dict)]
+                restored["package"] = [{"template": part["template"], "params": dict(part.get("params", {}))}
+                                       for part in parts]
+            self.offers.append(restored)
         self._show_offers()

@@ -15,8 +15,7 @@ def proposal_text(game: Game, proposal, language: str) -> str:
     return t(
         "proposal_line", language, id=proposal.id,
         proposer=present.actor_name(game, proposal.proposer, language),
-        template=present.template_label(game, proposal.template, language),
-        params=present.params_text(game, proposal.template, proposal.params, language),
+        template=present.offer_text(game, proposal, language), params="",
         parties=present.names(game, proposal.parties, language),
     )
 
@@ -34,6 +33,15 @@ class TalksPanel(Static):
                          f" [$text-muted]({escape(t('signed_turn', language, turn=a.signed_turn))}{escape(until)})[/]")
         if not view.agreements:
             lines.append(f"  [i]{t('none', language)}[/i]")
+        if view.pending:
+            lines.append("")
+            lines.append(f"[b]{t('awaiting_ratification', language)}[/b]")
+        for a in view.pending:
+            label = present.template_label(game, a.template, language)
+            params = present.params_text(game, a.template, a.params, language)
+            lines.append(f"• {escape(label + params)} — {escape(present.names(game, a.parties, language))}"
+                         f" [$text-muted]({escape(t('signed_turn', language, turn=a.signed_turn))};"
+                         f" {escape(t('ratify_at', language, turn=a.ratify_turn))})[/]")
         lines.append("")
         lines.append(f"[b]{t('proposals', language)}[/b]")
         for p in view.proposals:
