@@ -111,14 +111,17 @@ def test_sensing_moves_erode_rivals_faster():
     g = game()
     sensing = Steer(force=("space_sensing",), turns=(1, 8))
     never = Steer(forbid=("space_sensing", "trail_ssbns"))
-    lower = 0
-    for seed in range(6):
+    # Whole games, in which rivals answer in their own ways: a clear majority and a clear mean, not
+    # every seed (16 seeds on trilateral-2026 1.3 with fog and packages: 14 lower, mean -19).
+    differences = []
+    for seed in range(16):
         a, _ = play_out(g, g.start(seed), {"us": sensing})
         b, _ = play_out(g, g.start(seed), {"us": never})
         assert track(a, "sensing", "us") > track(b, "sensing", "us")
-        lower += (track(a, "survivability", "russia") + track(a, "survivability", "china")
-                  < track(b, "survivability", "russia") + track(b, "survivability", "china"))
-    assert lower >= 5
+        differences.append(track(a, "survivability", "russia") + track(a, "survivability", "china")
+                           - track(b, "survivability", "russia") - track(b, "survivability", "china"))
+    assert sum(d < 0 for d in differences) >= 12
+    assert sum(differences) / len(differences) < -5
 
 
 def test_the_shield_acts_only_through_the_core():
