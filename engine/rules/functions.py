@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class GameFunctions(Mapping):
     """The game functions over one working state and one `self`, looked up by name."""
 
-    __slots__ = ("_work", "_self", "table", "_readings")
+    __slots__ = ("_work", "_self", "table", "_readings", "_last_slots")
 
     def __init__(self, work: Work, self_actor: str | None) -> None:
         self._work = work
@@ -25,6 +25,7 @@ class GameFunctions(Mapping):
         # this mapping (a call then finds its function without a Python-level __getitem__).
         self.table: dict[str, Callable] = {name[2:]: getattr(self, name) for name in _FUNCTION_NAMES}
         self._readings: dict[tuple, tuple[tuple[int | None, float], ...]] = {}  # see _figures
+        self._last_slots: dict[tuple[str, str, bool], tuple[frozenset[str], tuple[int, ...]]] = {}  # see _slots
 
     def __getitem__(self, name: str):
         return self.table[name]
@@ -44,17 +45,25 @@ class GameFunctions(Mapping):
         work = self._work
         return [a for a in work.layout.actor_ids if a in work.active]
 
-    def _actor_values(self, track: str, include_self: bool = True) -> list[float]:
-        tracks = self._work.tracks
-        return [tracks[slot] for slot in self._slots("actor", track, include_self)]
+    def _actor_values(self, track: str, include_self: bool = True) -> Iterator[float]:
+        return map(self._work.tracks.__getitem__, self._slots("actor", track, include_self))
 
     def _pair_values(self, track: str, only_self: bool = False) -> list[float]:
-        tracks = self._work.tracks
-        return [tracks[slot] for slot in self._slots("pair", track, only_self)]
+        return list(map(self._work.tracks.__getitem__, self._slots("pair", track, only_self)))
 
     def _slots(self, scope: str, track: str, flag: bool) -> tuple[int, ...]:
         """The slots an actor or pair function reads: they depend only on the track, who is at
-        the table and `self`, so they are found once (memoised on the layout)."""
+        the table and `self`, so they are found once (memoised on the layout, and the last found
+        for each track kept here: who is at the table seldom changes)."""
+        active = self._work.active
+        known = self._last_slots.get((scope, track, flag))
+        if known is not None and known[0] is active:
+            return known[1]
+        slots = self._find_slots(scope, track, flag)
+        self._last_slots[scope, track, flag] = (active, slots)
+        return slots
+
+    def _find_slots(self, scope: str, track: str, flag: bool) -> tuple[int, ...]:
         work = self._work
         key = (scope, track, flag, self._self, work.active)
         memo = work.layout.function_slots

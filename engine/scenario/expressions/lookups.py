@@ -128,8 +128,7 @@ class _LookupNodes(_TypeChecks):
                     raise ExpressionEvalError(f"{problem} at column {col}", col, source) from None
 
         elif len(fns) == 2 and args[0].is_const:  # 'max(0, x)': the usual floor/ceiling idiom
-            c, b = args[0].const, fns[1]
-            call = lambda v, f: impl(c, b(v, f))  # noqa: E731  (min and max cannot fail)
+            call = _bounded(name.value, impl, args[0].const, args[1])
         elif len(fns) == 3 and args[1].is_const and args[2].is_const:  # 'clamp(x, 0, 100)'
             low, high = args[1].const, args[2].const
 
@@ -184,3 +183,27 @@ class _LookupNodes(_TypeChecks):
             return result
 
         return call
+
+
+def _bounded(fname: str, impl: Callable[..., float], c: float, operand: _Node) -> Callable[[Any, Any], float]:
+    """'max(c, x)' or 'min(c, x)', c a constant: x compared with c in the closure itself (what
+    the builtins do: x replaces c only if strictly greater, or less), and a slot read there too."""
+    b = operand.fn
+    if fname not in ("max", "min"):
+        return lambda v, f: impl(c, b(v, f))
+    larger = fname == "max"
+    if operand.row_read is None:
+        if larger:
+            return lambda v, f: x if (x := b(v, f)) > c else c
+        return lambda v, f: x if (x := b(v, f)) < c else c
+    index, slow = operand.row_read
+
+    def call(v: Any, f: Any) -> float:
+        x = v.row[index]
+        if type(x) is not float or x - x:  # not a finite float: as the name's own closure does
+            x = slow(x)
+        if larger:
+            return x if x > c else c
+        return x if x < c else c
+
+    return call
