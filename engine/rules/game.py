@@ -181,10 +181,10 @@ class Game:
             self._facilitate(work, value)
             self._settle(work)
             return work.freeze(), tuple(work.new_log)
-        required = self._asked(state)[0]
+        required, awaiting = self._asked(state)
         self._check_submission(self._reader(state), value, required)
-        if any(s != value.seat and s not in state.submissions for s in required):
-            # Others must still act: nothing runs, only the submission is kept (most inputs).
+        if len(awaiting) > 1:  # the seat is one of them (checked): others must still act
+            # Nothing runs, only the submission is kept (most inputs).
             return _with_submission(state, value), ()
         work = Work(self, state)
         work.submissions[value.seat] = value

@@ -118,6 +118,7 @@ class _LookupNodes(_TypeChecks):
         col, source = name.col, self.source
         fns = tuple(arg.fn for arg in args)
         a = fns[0]
+        call: Callable[[Any, Any], float]
         # The usual arities get a closure of their own: no list of arguments made per call.
         if len(fns) == 1:
 
@@ -188,7 +189,7 @@ class _LookupNodes(_TypeChecks):
 def _bounded(fname: str, impl: Callable[..., float], c: float, operand: _Node) -> Callable[[Any, Any], float]:
     """'max(c, x)' or 'min(c, x)', c a constant: x compared with c in the closure itself (what
     the builtins do: x replaces c only if strictly greater, or less), and a slot read there too."""
-    b = operand.fn
+    b = cast(Callable[[Any, Any], float], operand.fn)  # function() made sure it is a number
     if fname not in ("max", "min"):
         return lambda v, f: impl(c, b(v, f))
     larger = fname == "max"
