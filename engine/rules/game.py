@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import is_
 
 from engine.errors import IllegalInput
 from engine.rules import assessment, events, talks
@@ -58,6 +59,7 @@ class Game:
         self.templates: dict[str, AgreementTemplate] = {t.id: t for t in scenario.agreements}
         self.events: dict[str, Event] = {e.id: e for e in scenario.events}
         self.memo = GameMemo(self)  # every cache of this game (see engine.rules.memo)
+        self._last_required: tuple | None = None  # see _required
 
     @classmethod
     def load(cls, ref: str) -> Game:
@@ -157,7 +159,18 @@ class Game:
         rule = PHASES.get(work.phase)
         if rule is None:
             return ()
-        return rule.required(self, work, [a for a in self.layout.actor_ids if a in work.active])
+        if type(work) is not GameState:  # a Work's lists change in place: no memo
+            return rule.required(self, work, [a for a in self.layout.actor_ids if a in work.active])
+        # It follows from the phase, the turn, who is at the table, the proposals and the crisis
+        # (the phase rules read nothing else). Each submission makes a new state with the very
+        # same values (immutable), so the last answer is kept and found by identity.
+        reads = (work.phase, work.turn, work.active, work.proposals, work.crisis)
+        last = self._last_required
+        if last is not None and all(map(is_, last[0], reads)):
+            return last[1]
+        required = rule.required(self, work, [a for a in self.layout.actor_ids if a in work.active])
+        self._last_required = (reads, required)
+        return required
 
     def may_propose(self, work: Work | GameState, seat: str) -> bool:
         """Whether `seat` has any agreement it may propose this turn."""
