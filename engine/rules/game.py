@@ -195,11 +195,14 @@ class Game:
             self._settle(work)
             return work.freeze(), tuple(work.new_log)
         required, awaiting = self._asked(state)
-        self._check_submission(self._reader(state), value, required)
-        if len(awaiting) > 1:  # the seat is one of them (checked): others must still act
+        if len(awaiting) > 1:  # others must still act (the check makes sure the seat is one of them)
+            self._check_submission(self._reader(state), value, required)
             # Nothing runs, only the submission is kept (most inputs).
             return _with_submission(state, value), ()
+        # The input the phase waits for last: checked on the transition's own Work before it
+        # changes (a Work to read from would be one more copy of the state).
         work = Work(self, state)
+        self._check_submission(work, value, required)
         work.submissions[value.seat] = value
         self._settle(work, required)
         return work.freeze(), tuple(work.new_log)
