@@ -87,7 +87,7 @@ class SeatOptions:
     crisis_choices: tuple[CrisisChoice, ...] = ()
 
     def available_moves(self) -> tuple[MoveOption, ...]:
-        return tuple(m for m in self.moves if m.available)
+        return tuple([m for m in self.moves if m.available])  # a list first: no generator to resume per move
 
 
 def _move_menu(game, work: Work, seat: str) -> list[tuple]:
