@@ -142,7 +142,8 @@ class Game:
 
     def awaiting(self, state: GameState) -> frozenset[str]:
         """The seats that must still submit an input before the game can go on."""
-        return self._asked(state)[1]
+        last = self.memo.last_asked  # as _asked, without its call when the answer is kept
+        return last[2] if last is not None and last[0] is state else self._asked(state)[1]
 
     def _asked(self, state: GameState) -> tuple[tuple[str, ...], frozenset[str]]:
         """Whom the state's phase needs an input from (in seat order), and who has yet to give
@@ -151,7 +152,7 @@ class Game:
         last = self.memo.last_asked
         if last is None or last[0] is not state:
             required = self._required(state)
-            last = self.memo.last_asked = (state, required, frozenset(s for s in required if s not in state.submissions))
+            last = self.memo.last_asked = (state, required, frozenset([s for s in required if s not in state.submissions]))
         return last[1], last[2]
 
     def _required(self, work: Work | GameState) -> tuple[str, ...]:
@@ -262,7 +263,7 @@ class Game:
         while work.outcome is None:
             if required is None:
                 required = self._required(work)
-            if required and not all(s in work.submissions for s in required):
+            if required and any([s not in work.submissions for s in required]):  # a list: no generator
                 return
             PHASES[work.phase].complete(work)
             required = None
