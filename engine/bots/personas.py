@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     _Words = str | Callable[[], str]
     # A move's score, term by term: (name, value, words), in the order they are added.
     _Parts = list[tuple[str, float, _Words]]
+    # The terms of the drives that touch a move (after its liking and its whim).
+    _Drives = tuple[tuple[str, float, _Words], ...]
 
 # What each persona says when its plain preferences, not a drive, made the choice.
 MOTTOS = {
@@ -113,6 +115,13 @@ class _Table:
     def __init__(self) -> None:
         self.moves: dict[str, _MoveSense] = {}
         self.stakes: dict[tuple[str, str], tuple[float, str, bool]] = {}
+
+
+def _move_parts(motto: str, liking: float, whim: float, drives: _Drives) -> _Parts:
+    """A move's score term by term (PersonaBot._decide): the persona's liking of its tags, its
+    whim, then each drive that touches it."""
+    return [("persona", liking, motto if liking > 0 else "holds steady"),
+            ("whim", whim, "tries something new" if whim > 0 else "holds steady"), *drives]
 
 
 def _labels(deeds: list[Deed], game) -> str:
@@ -447,8 +456,9 @@ class PersonaBot:
         # Each move's score is a sum of terms, added in this order: the persona's liking of its
         # tags, a whim (noise), then each drive that touches it. The terms are kept with the words
         # a reason would name them by: for a term above 0 the head of "HEAD: moves", for one
-        # below 0 a whole reason for playing nothing.
-        scored: list[tuple[float, str, MoveOption, _Parts]] = []
+        # below 0 a whole reason for playing nothing. Only the drives' terms are kept with each
+        # move; the whole list (_move_parts) is made only for the moves a reason may name.
+        scored: list[tuple[float, str, MoveOption, float, float, _Drives]] = []
         noise = context.draws(100, len(available))
         spread = 2 * self.w("noise")
         motto = MOTTOS.get(self.name, self.name)
@@ -459,9 +469,7 @@ class PersonaBot:
             for move, draw in zip(available, noise, strict=True):
                 liking = (sense_of(move.id) or self._sense(table, game, move.id)).liking
                 whim = (draw - 0.5) * spread
-                scored.append((-(liking + whim), move.id, move, [
-                    ("persona", liking, motto if liking > 0 else "holds steady"),
-                    ("whim", whim, "tries something new" if whim > 0 else "holds steady")]))
+                scored.append((-(liking + whim), move.id, move, liking, whim, ()))
         else:
             # What each drive adds to a move it touches is the same for every move: work it out once.
             answering = bool(hostile) and not forgiving
@@ -493,8 +501,7 @@ class PersonaBot:
                     sense_of(move.id) or self._sense(table, game, move.id))
                 whim = (draw - 0.5) * spread
                 score = liking + whim
-                parts: _Parts = [("persona", liking, motto if liking > 0 else "holds steady"),
-                                 ("whim", whim, "tries something new" if whim > 0 else "holds steady")]
+                drives: _Drives = ()
                 if answering and hostile_:
                     bonus = retaliate * (1.0 if tags & answer_tags else 0.4)
                     score += bonus
@@ -504,44 +511,44 @@ class PersonaBot:
                     def answers(same: list[Deed] = same, kind: str = kind) -> str:
                         return f"answers {_labels(same, game)} with {kind}"
 
-                    parts.append(("reciprocity", bonus, answers))
+                    drives += (("reciprocity", bonus, answers),)
                 elif rewarding and friendly_:
                     score += reward
-                    parts.append(("reciprocity", reward, returns))
+                    drives += (("reciprocity", reward, returns),)
                 if pacing:
                     if behind and force:
                         score += catch_up
-                        parts.append(("parity", catch_up, closes))
+                        drives += (("parity", catch_up, closes),)
                     elif behind and friendly_:
                         score -= hold_back
-                        parts.append(("parity", -hold_back, will_not_freeze))
+                        drives += (("parity", -hold_back, will_not_freeze),)
                     elif level_ and buildup:
                         score -= parity * 0.6
-                        parts.append(("parity", -(parity * 0.6), affords))
+                        drives += (("parity", -(parity * 0.6), affords),)
                     elif level_ and friendly_:
                         score += parity * 0.3
-                        parts.append(("parity", parity * 0.3, affords))
+                        drives += (("parity", parity * 0.3, affords),)
                 if afraid:
                     if hostile_:
                         score -= wary
-                        parts.append(("caution", -wary, frightened))
+                        drives += (("caution", -wary, frightened),)
                     elif steadying:
                         score += steady
-                        parts.append(("caution", steady, steadies))
-                scored.append((-score, move.id, move, parts))
+                        drives += (("caution", steady, steadies),)
+                scored.append((-score, move.id, move, liking, whim, drives))
         scored.sort()  # best first, then by id (ids are unique: moves themselves are never compared)
         chosen: list[MoveOption] = []
         chosen_parts: _Parts = []
         spent = 0.0
         budget = options.budget
         threshold = self.w("threshold")
-        for negated, _, move, parts in scored:
+        for negated, _, move, liking, whim, drives in scored:
             if len(chosen) >= options.max_moves or -negated <= threshold:
                 break
             if budget is not None and spent + move.cost > budget + 1e-9:
                 continue
             chosen.append(move)
-            chosen_parts += parts
+            chosen_parts += _move_parts(motto, liking, whim, drives)
             spent += move.cost
         moves = Decide(seat, tuple(m.id for m in chosen))
         forgives = f"forgives {_labels(hostile, game)}; " if forgiving else ""
@@ -555,8 +562,9 @@ class PersonaBot:
         # threshold, or too dear for what was left of the budget).
         held: list[Term] = []
         if scored:
-            negated, _, _, parts = scored[0]
-            held = [Term(n, v, w() if callable(w) and v < 0 else w if isinstance(w, str) else "") for n, v, w in parts]
+            negated, _, _, liking, whim, drives = scored[0]
+            held = [Term(n, v, w() if callable(w) and v < 0 else w if isinstance(w, str) else "")
+                    for n, v, w in _move_parts(motto, liking, whim, drives)]
             if -negated > threshold:
                 held.append(Term("budget", -math.inf, "holds steady"))
         lead = leading_term(held, -1)

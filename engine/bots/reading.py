@@ -303,7 +303,8 @@ def crisis_choices_last_round(view: SeatView) -> dict[str, str]:
 
 
 def name(game, actor: str) -> str:
-    return game.actor(actor).name.get() if actor in game.actors else actor
+    actors = game.actors
+    return actors[actor].name.get() if actor in actors else actor
 
 
 def possessive(text: str) -> str:

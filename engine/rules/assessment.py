@@ -15,8 +15,9 @@ from engine.scenario.text import Text
 
 def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
     """Risk as the clamped sum of the scenario's named factors."""
+    evaluate = work.memo.context.evaluate  # as Work.evaluate does, one call less: read every turn
     factors = {
-        factor: round(float(work.evaluate(value, where=where)), 6) for factor, value, where in work.memo.risk
+        factor: round(float(evaluate(work, value, None, None, None, where)), 6) for factor, value, where in work.memo.risk
     }
     return round(min(100.0, max(0.0, left_sum(factors.values()))), 6), factors
 
@@ -157,13 +158,14 @@ def begin_turn(work: Work, turn: int) -> None:
     work.talk_round = 0
     opening, possible = _turn_plan(work, turn)
     work.say(events.TurnBegan(), opening)
+    evaluate = work.memo.context.evaluate  # as Work.evaluate does, one call less: read every turn
     for event, when_where, chance_where in possible:
         if event.once and event.id in work.fired_events:
             continue
-        if event.when is not None and not work.evaluate(event.when, where=when_where):
+        if event.when is not None and not evaluate(work, event.when, None, None, None, when_where):
             continue
         if event.chance is not None:
-            if work.draw() >= work.evaluate(event.chance, where=chance_where):
+            if work.draw() >= evaluate(work, event.chance, None, None, None, chance_where):
                 continue
         fire_event(work, event)
 

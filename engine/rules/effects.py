@@ -9,6 +9,8 @@ from engine.rules.memo import LIMIT
 from engine.rules.phrases import phrase
 from engine.rules.state import Crisis
 from engine.rules.work import Work
+from engine.scenario.expressions import Expression, ExpressionError
+from engine.scenario.expressions.values import Value
 from engine.scenario.models import Effect, Scope
 from engine.scenario.vocabulary import SELF_TEST
 
@@ -50,7 +52,7 @@ def apply_effects(
     evaluate = work.memo.context.evaluate
     # The slots a track effect changes depend only on self, the parties and who is active.
     context = (self_actor, parties, work.active)
-    for effect, at, when, rare, formula, setting, targets_memo in _steps(work, effects, where, self_actor):
+    for effect, at, when, rare, formula, constant, setting, targets_memo in _steps(work, effects, where, self_actor):
         if when is not None and not evaluate(work, when, self_actor, None, extra, at):
             continue
         if rare:
@@ -66,7 +68,7 @@ def apply_effects(
                 targets_memo[context] = targets
         tracks, set_track = work.tracks, work.set_track
         for slot, context_self, other in targets:
-            value = evaluate(work, formula, context_self, other, extra, at)
+            value = constant if constant is not None else evaluate(work, formula, context_self, other, extra, at)
             set_track(slot, value if setting else tracks[slot] + value)
 
 
@@ -90,10 +92,11 @@ def _apply_rare_parts(work: Work, effect: Effect, self_actor, parties, extra, at
 
 def _steps(work: Work, effects: Iterable[Effect], where: str, self_actor: str | None) -> tuple[tuple, ...]:
     """Each effect ready to apply: (effect, where it is, its condition, whether it has a chance,
-    line, activation or crisis, its track formula, whether it sets rather than adds, a memo of
-    its targets). Scenario effects are tuples that live as long as the game, so this is worked
-    out once per tuple, place (`where` names the place in errors: `moves.x.effects[2]`) and self:
-    an effect kept for one actor (`when: "is_self('us')"`) is left out for the others."""
+    line, activation or crisis, its track formula, the formula's value if it reads nothing,
+    whether it sets rather than adds, a memo of its targets). Scenario effects are tuples that
+    live as long as the game, so this is worked out once per tuple, place (`where` names the
+    place in errors: `moves.x.effects[2]`) and self: an effect kept for one actor
+    (`when: "is_self('us')"`) is left out for the others."""
     if type(effects) is not tuple:
         return _make_steps(effects, where)
     memo = work.memo.steps
@@ -130,8 +133,20 @@ def _make_steps(effects: Iterable[Effect], where: str) -> tuple[tuple, ...]:
         setting = effect.set is not None
         # checks.py makes sure a track effect has exactly one of `delta` and `set`.
         formula = None if effect.track is None else effect.set if setting else effect.delta
-        steps.append((effect, f"{where}[{index}]", effect.when, rare, formula, setting, {}))
+        steps.append((effect, f"{where}[{index}]", effect.when, rare, formula, _constant_value(formula), setting, {}))
     return tuple(steps)
+
+
+def _constant_value(formula: Expression | None) -> Value | None:
+    """The value of a formula that reads nothing (most moves' deltas are plain numbers), worked
+    out here once instead of at every target; None for any other, and for one that fails (1/0),
+    which the context evaluates each time to report it with where it is."""
+    if formula is None or formula.names or formula.functions:
+        return None
+    try:
+        return formula.evaluate({})
+    except ExpressionError:
+        return None
 
 
 def _targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple, ...]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class GameFunctions(Mapping):
     """The game functions over one working state and one `self`, looked up by name."""
 
-    __slots__ = ("_work", "_self", "table", "_readings")
+    __slots__ = ("_work", "_self", "table", "_readings", "_last_slots")
 
     def __init__(self, work: Work, self_actor: str | None) -> None:
         self._work = work
@@ -25,6 +25,7 @@ class GameFunctions(Mapping):
         # this mapping (a call then finds its function without a Python-level __getitem__).
         self.table: dict[str, Callable] = {name[2:]: getattr(self, name) for name in _FUNCTION_NAMES}
         self._readings: dict[tuple, tuple[tuple[int | None, float], ...]] = {}  # see _figures
+        self._last_slots: dict[tuple[str, str, bool], tuple[frozenset[str], tuple[int, ...]]] = {}  # see _slots
 
     def __getitem__(self, name: str):
         return self.table[name]
@@ -44,17 +45,18 @@ class GameFunctions(Mapping):
         work = self._work
         return [a for a in work.layout.actor_ids if a in work.active]
 
-    def _actor_values(self, track: str, include_self: bool = True) -> list[float]:
-        tracks = self._work.tracks
-        return [tracks[slot] for slot in self._slots("actor", track, include_self)]
+    def _values(self, scope: str, track: str, flag: bool) -> Iterator[float]:
+        """The values an actor ("actor", flag: include self) or pair ("pair", flag: only the
+        pairs self is in) function reads. Their slots depend only on the track, who is at the
+        table and `self`, so they are found once (memoised on the layout, and the last found for
+        each track kept here, as who is at the table seldom changes)."""
+        work = self._work
+        known = self._last_slots.get((scope, track, flag))
+        if known is None or known[0] is not work.active:
+            known = self._last_slots[scope, track, flag] = (work.active, self._find_slots(scope, track, flag))
+        return map(work.tracks.__getitem__, known[1])
 
-    def _pair_values(self, track: str, only_self: bool = False) -> list[float]:
-        tracks = self._work.tracks
-        return [tracks[slot] for slot in self._slots("pair", track, only_self)]
-
-    def _slots(self, scope: str, track: str, flag: bool) -> tuple[int, ...]:
-        """The slots an actor or pair function reads: they depend only on the track, who is at
-        the table and `self`, so they are found once (memoised on the layout)."""
+    def _find_slots(self, scope: str, track: str, flag: bool) -> tuple[int, ...]:
         work = self._work
         key = (scope, track, flag, self._self, work.active)
         memo = work.layout.function_slots
@@ -76,7 +78,7 @@ class GameFunctions(Mapping):
 
     def _need_self(self, name: str) -> str:
         if self._self is None:
-            raise ExpressionEvalError(f"{name}() needs an actor, and there is none here")
+            raise _needs_self(name)
         return self._self
 
     def _figure(self, name: str, argument: object, actor: str) -> tuple[int | None, float]:
@@ -137,44 +139,54 @@ class GameFunctions(Mapping):
 
     # -- the functions ---------------------------------------------------------------------
     def f_total(self, track: str) -> float:
-        return float(left_sum(self._actor_values(track)))
+        return float(left_sum(self._values("actor", track, True)))
 
     def f_highest(self, track: str) -> float:
-        return max(self._actor_values(track), default=0.0)
+        return max(self._values("actor", track, True), default=0.0)
 
     def f_lowest(self, track: str) -> float:
-        return min(self._actor_values(track), default=0.0)
+        return min(self._values("actor", track, True), default=0.0)
 
     def f_others_max(self, track: str) -> float:
-        self._need_self("others_max")
-        return max(self._actor_values(track, False), default=0.0)
+        if self._self is None:  # as _need_self, without its call: these are read every turn
+            raise _needs_self("others_max")
+        return max(self._values("actor", track, False), default=0.0)
 
     def f_others_min(self, track: str) -> float:
-        self._need_self("others_min")
-        return min(self._actor_values(track, False), default=0.0)
+        if self._self is None:  # as _need_self, without its call: these are read every turn
+            raise _needs_self("others_min")
+        return min(self._values("actor", track, False), default=0.0)
 
     def f_others_sum(self, track: str) -> float:
-        self._need_self("others_sum")
-        return float(left_sum(self._actor_values(track, False)))
+        if self._self is None:  # as _need_self, without its call: these are read every turn
+            raise _needs_self("others_sum")
+        return float(left_sum(self._values("actor", track, False)))
 
     def f_pair_avg(self, track: str) -> float:
-        values = self._pair_values(track)
+        values = list(self._values("pair", track, False))
         return left_sum(values) / len(values) if values else 0.0
 
     def f_pair_max(self, track: str) -> float:
-        return max(self._pair_values(track), default=0.0)
+        return max(self._values("pair", track, False), default=0.0)
 
     def f_self_pair_avg(self, track: str) -> float:
-        self._need_self("self_pair_avg")
-        values = self._pair_values(track, True)
+        if self._self is None:  # as _need_self, without its call: these are read every turn
+            raise _needs_self("self_pair_avg")
+        values = list(self._values("pair", track, True))
         return left_sum(values) / len(values) if values else 0.0
 
     def f_in_force(self, template: str) -> bool:
-        return any(a.template == template for a in self._work.agreements)
+        for agreement in self._work.agreements:  # a loop, not any(...): no generator per call
+            if agreement.template == template:
+                return True
+        return False
 
     def f_party_to(self, template: str) -> bool:
         actor = self._need_self("party_to")
-        return any(a.template == template and actor in a.parties for a in self._work.agreements)
+        for agreement in self._work.agreements:
+            if agreement.template == template and actor in agreement.parties:
+                return True
+        return False
 
     def f_in_package(self, template: str) -> bool:
         # True only while a package holding this template is being accepted or proposed (the
@@ -219,6 +231,10 @@ class GameFunctions(Mapping):
     def f_self_strike_stability(self, *args: object) -> float:
         self._need_self("self_strike_stability")
         return min(self._stability_by_pair("self_strike_stability", args, True), default=1.0)
+
+
+def _needs_self(name: str) -> ExpressionEvalError:
+    return ExpressionEvalError(f"{name}() needs an actor, and there is none here")
 
 
 _FUNCTION_NAMES = tuple(sorted(name for name in dir(GameFunctions) if name.startswith("f_")))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import is_
 
 from engine.errors import IllegalInput
 from engine.rules import assessment, events, talks
@@ -58,6 +59,7 @@ class Game:
         self.templates: dict[str, AgreementTemplate] = {t.id: t for t in scenario.agreements}
         self.events: dict[str, Event] = {e.id: e for e in scenario.events}
         self.memo = GameMemo(self)  # every cache of this game (see engine.rules.memo)
+        self._last_required: tuple | None = None  # see _required
 
     @classmethod
     def load(cls, ref: str) -> Game:
@@ -140,7 +142,8 @@ class Game:
 
     def awaiting(self, state: GameState) -> frozenset[str]:
         """The seats that must still submit an input before the game can go on."""
-        return self._asked(state)[1]
+        last = self.memo.last_asked  # as _asked, without its call when the answer is kept
+        return last[2] if last is not None and last[0] is state else self._asked(state)[1]
 
     def _asked(self, state: GameState) -> tuple[tuple[str, ...], frozenset[str]]:
         """Whom the state's phase needs an input from (in seat order), and who has yet to give
@@ -149,7 +152,7 @@ class Game:
         last = self.memo.last_asked
         if last is None or last[0] is not state:
             required = self._required(state)
-            last = self.memo.last_asked = (state, required, frozenset(s for s in required if s not in state.submissions))
+            last = self.memo.last_asked = (state, required, frozenset([s for s in required if s not in state.submissions]))
         return last[1], last[2]
 
     def _required(self, work: Work | GameState) -> tuple[str, ...]:
@@ -157,7 +160,18 @@ class Game:
         rule = PHASES.get(work.phase)
         if rule is None:
             return ()
-        return rule.required(self, work, [a for a in self.layout.actor_ids if a in work.active])
+        if type(work) is not GameState:  # a Work's lists change in place: no memo
+            return rule.required(self, work, [a for a in self.layout.actor_ids if a in work.active])
+        # It follows from the phase, the turn, who is at the table, the proposals and the crisis
+        # (the phase rules read nothing else). Each submission makes a new state with the very
+        # same values (immutable), so the last answer is kept and found by identity.
+        reads = (work.phase, work.turn, work.active, work.proposals, work.crisis)
+        last = self._last_required
+        if last is not None and all(map(is_, last[0], reads)):
+            return last[1]
+        required = rule.required(self, work, [a for a in self.layout.actor_ids if a in work.active])
+        self._last_required = (reads, required)
+        return required
 
     def may_propose(self, work: Work | GameState, seat: str) -> bool:
         """Whether `seat` has any agreement it may propose this turn."""
@@ -181,12 +195,15 @@ class Game:
             self._facilitate(work, value)
             self._settle(work)
             return work.freeze(), tuple(work.new_log)
-        required = self._asked(state)[0]
-        self._check_submission(self._reader(state), value, required)
-        if any(s != value.seat and s not in state.submissions for s in required):
-            # Others must still act: nothing runs, only the submission is kept (most inputs).
+        required, awaiting = self._asked(state)
+        if len(awaiting) > 1:  # others must still act (the check makes sure the seat is one of them)
+            self._check_submission(self._reader(state), value, required)
+            # Nothing runs, only the submission is kept (most inputs).
             return _with_submission(state, value), ()
+        # The input the phase waits for last: checked on the transition's own Work before it
+        # changes (a Work to read from would be one more copy of the state).
         work = Work(self, state)
+        self._check_submission(work, value, required)
         work.submissions[value.seat] = value
         self._settle(work, required)
         return work.freeze(), tuple(work.new_log)
@@ -246,7 +263,7 @@ class Game:
         while work.outcome is None:
             if required is None:
                 required = self._required(work)
-            if required and not all(s in work.submissions for s in required):
+            if required and any([s not in work.submissions for s in required]):  # a list: no generator
                 return
             PHASES[work.phase].complete(work)
             required = None

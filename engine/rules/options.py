@@ -87,12 +87,13 @@ class SeatOptions:
     crisis_choices: tuple[CrisisChoice, ...] = ()
 
     def available_moves(self) -> tuple[MoveOption, ...]:
-        return tuple(m for m in self.moves if m.available)
+        return tuple([m for m in self.moves if m.available])  # a list first: no generator to resume per move
 
 
 def _move_menu(game, work: Work, seat: str) -> list[tuple]:
     """The moves open to `seat` (`move.actors`), each with its cost when that is a constant
-    (most are), so that building options evaluates only what can change. Memoised per seat."""
+    (most are), so that building options evaluates only what can change, and where its
+    condition and cost are (for errors: made once, not at every decision). Memoised per seat."""
     menus = game.memo.move_menus
     menu = menus.get(seat)
     if menu is None:
@@ -106,7 +107,7 @@ def _move_menu(game, work: Work, seat: str) -> list[tuple]:
                     constant = resolution.move_cost(work, seat, move)
                 except MidnightError:
                     pass  # reported again, with the move, whenever the options are built
-            menu.append((move, constant))
+            menu.append((move, constant, f"moves.{move.id}.requires", f"moves.{move.id}.cost"))
         menus[seat] = menu
     return menu
 
@@ -120,15 +121,18 @@ def move_options(game, work: Work, seat: str, lean: bool = False) -> tuple[MoveO
     # Work out only what can change (conditions, costs that are formulas); the rest of the
     # options follows from those and the budget, so the whole tuple is memoised on them.
     varying = []
-    for move, cost in menu:
+    # What resolution.move_problem and move_cost ask (the menu holds only moves open to the
+    # seat), with the context called directly: this is done for every move at every decision.
+    evaluate = work.memo.context.evaluate
+    for move, cost, requires_where, cost_where in menu:
         if move.requires is None and cost is not None:
             continue
         problem = None
         try:
-            if move.requires is not None:
-                problem = resolution.move_problem(work, seat, move)
+            if move.requires is not None and not evaluate(work, move.requires, seat, None, None, requires_where):
+                problem = move.unavailable.get() or "its conditions are not met"  # as move_problem says
             if cost is None:
-                cost = resolution.move_cost(work, seat, move)
+                cost = float(evaluate(work, move.cost, seat, None, None, cost_where))
         except MidnightError as error:
             problem, cost = str(error), 0.0
         # The sign of the cost is in the key because 0.0 == -0.0 but they print differently.
@@ -169,7 +173,7 @@ def _moves_meeting_condition(game, work: Work, seat: str, agreement, breach) -> 
     a move the rules cannot work out now is not flagged."""
     read = {name.split(".", 1)[0] for name in breach.when.names}
     candidates = [
-        move for move, _ in _move_menu(game, work, seat)
+        move for move, _, _, _ in _move_menu(game, work, seat)
         if move.id not in breach.moves and any(effect.track in read for effect in move.effects)
     ]
     if not candidates:
@@ -192,7 +196,7 @@ def _moves_meeting_condition(game, work: Work, seat: str, agreement, breach) -> 
 def _build_move_options(game, menu, budget: float | None, varying, bound=()) -> tuple[MoveOption, ...]:
     made = game.memo.move_option
     result = []
-    for move, cost in menu:
+    for move, cost, _, _ in menu:
         problem = None
         if move.requires is not None or cost is None:
             cost, _, problem = next(varying)

@@ -138,10 +138,25 @@ def _render(value: object, language: str) -> str:
 def _key(value: object) -> object:
     """`value` as part of a memo key: arguments with equal keys render alike (see _render)."""
     if isinstance(value, Text):
-        return (Text, *value.values.items())
+        return _text_key(value)
     if isinstance(value, list | tuple):
         return (list, *map(_key, value))
     return str(value)
+
+
+# A Text's key by the Text's identity (kept with it, so that its id is not reused): most
+# arguments are the scenario's names and labels, given again and again.
+_TEXT_KEYS: dict[int, tuple[Text, tuple]] = {}
+
+
+def _text_key(text: Text) -> tuple:
+    known = _TEXT_KEYS.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
+    key = (Text, *text.values.items())
+    if len(_TEXT_KEYS) < _MEMO_LIMIT:
+        _TEXT_KEYS[id(text)] = (text, key)
+    return key
 
 
 # Sentences already made, by (key, languages, arguments): a game says the same few over and over.
@@ -151,7 +166,8 @@ _MEMO_LIMIT = 8192
 
 def phrase(key: str, languages: tuple[str, ...], **args: object) -> Text:
     """The sentence `key` in each of `languages` (falling back to English)."""
-    memo_key = (key, languages, *[(name, value if type(value) is str else _key(value)) for name, value in args.items()])
+    memo_key = (key, languages, *[(name, value if type(value) is str else _text_key(value) if type(value) is Text
+                                    else _key(value)) for name, value in args.items()])
     known = _MEMO.get(memo_key)
     if known is not None:
         return known

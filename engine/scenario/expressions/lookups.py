@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -117,9 +118,13 @@ class _LookupNodes(_TypeChecks):
     def builtin_call(self, name: _Token, impl: Callable[..., float], args: list[_Node]) -> Callable[[Any, Any], float]:
         col, source = name.col, self.source
         fns = tuple(arg.fn for arg in args)
-        a = fns[0]
+        a = cast(Callable[[Any, Any], float], fns[0])  # function() made sure every argument is a number
+        call: Callable[[Any, Any], float]
         # The usual arities get a closure of their own: no list of arguments made per call.
-        if len(fns) == 1:
+        if len(fns) == 1 and name.value in _WHOLE:  # 'floor(x)': the builtin's own work, done here
+            whole = _WHOLE[name.value]
+            call = lambda v, f: float(whole(a(v, f)))  # noqa: E731  (a finite number: cannot fail)
+        elif len(fns) == 1:
 
             def call(v: Any, f: Any) -> float:
                 try:
@@ -128,9 +133,12 @@ class _LookupNodes(_TypeChecks):
                     raise ExpressionEvalError(f"{problem} at column {col}", col, source) from None
 
         elif len(fns) == 2 and args[0].is_const:  # 'max(0, x)': the usual floor/ceiling idiom
-            c, b = args[0].const, fns[1]
-            call = lambda v, f: impl(c, b(v, f))  # noqa: E731  (min and max cannot fail)
-        elif len(fns) == 3 and args[1].is_const and args[2].is_const:  # 'clamp(x, 0, 100)'
+            call = _bounded(name.value, impl, args[0].const, args[1])
+        elif name.value == "clamp" and args[1].is_const and args[2].is_const and args[1].const <= args[2].const:
+            low, high = args[1].const, args[2].const
+            # 'clamp(x, 0, 100)': what the builtin does when its bounds are in order, done here.
+            call = lambda v, f: low if (x := a(v, f)) < low else high if x > high else x  # noqa: E731
+        elif len(fns) == 3 and args[1].is_const and args[2].is_const:  # 'clamp(x, 100, 0)'
             low, high = args[1].const, args[2].const
 
             def call(v: Any, f: Any) -> float:
@@ -184,3 +192,31 @@ class _LookupNodes(_TypeChecks):
             return result
 
         return call
+
+
+# The built-ins that round to a whole number, as functions._BUILTINS has them (then made a float).
+_WHOLE: dict[str, Callable[[float], int]] = {"floor": math.floor, "ceil": math.ceil}
+
+
+def _bounded(fname: str, impl: Callable[..., float], c: float, operand: _Node) -> Callable[[Any, Any], float]:
+    """'max(c, x)' or 'min(c, x)', c a constant: x compared with c in the closure itself (what
+    the builtins do: x replaces c only if strictly greater, or less), and a slot read there too."""
+    b = cast(Callable[[Any, Any], float], operand.fn)  # function() made sure it is a number
+    if fname not in ("max", "min"):
+        return lambda v, f: impl(c, b(v, f))
+    larger = fname == "max"
+    if operand.row_read is None:
+        if larger:
+            return lambda v, f: x if (x := b(v, f)) > c else c
+        return lambda v, f: x if (x := b(v, f)) < c else c
+    index, slow = operand.row_read
+
+    def call(v: Any, f: Any) -> float:
+        x = v.row[index]
+        if type(x) is not float or x - x:  # not a finite float: as the name's own closure does
+            x = slow(x)
+        if larger:
+            return x if x > c else c
+        return x if x < c else c
+
+    return call

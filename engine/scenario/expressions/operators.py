@@ -245,4 +245,7 @@ class _OperatorNodes(_TypeChecks):
             chosen = then if condition.const else otherwise
             return _Node(kind, chosen.fn, condition.start, otherwise.end, chosen.const)
         cf, tf, of = condition.fn, then.fn, otherwise.fn
+        if then.is_const and otherwise.is_const:  # 'x > 80 ? -2 : -1': the values, not their closures
+            t, o = then.const, otherwise.const
+            return _Node(kind, lambda v, f: t if cf(v, f) else o, condition.start, otherwise.end)
         return _Node(kind, lambda v, f: tf(v, f) if cf(v, f) else of(v, f), condition.start, otherwise.end)
