@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 
 import attrs
 import pytest
@@ -273,3 +274,24 @@ def test_the_trilateral_estimates_chinas_forces_widest_and_the_data_exchange_nar
     narrowed = {r.name: r.error for r in game.view(exchanged, "us").tracks if r.error is not None}
     assert narrowed["deployed.china"] < errors["deployed.china"]
     assert math.isclose(narrowed["deployed.russia"], errors["deployed.russia"] * 0.2)
+
+
+def test_a_bots_public_reason_never_quotes_its_own_true_figure_under_fog(tmp_path):
+    """Every seat reads a bot's reason for its moves: "closes the gap with the United States
+    (deployed 24 against 1590)" would tell every rival China's true deployed force. Under fog the
+    reason names the gap and the track, not the figures."""
+    from engine import load_game
+    from engine.play.table import BOT, Session
+
+    game = load_game("trilateral-2026")
+    fogged = {t.id for t in game.scenario.tracks if t.estimate is not None}
+    gaps = []
+    for seed in range(3):
+        session = Session(game, seed, dict.fromkeys(game.seats, BOT), save_path=tmp_path / f"{seed}.yaml")
+        session.run_bots()
+        gaps += [n.text for n in session.notes if not n.audience and "closes the gap with" in n.text]
+    assert gaps, "the parity-seeking bots close gaps in these games"
+    for text in gaps:
+        assert not re.search(r"closes the gap with [^;:]*? \(\w+ [\d.]+ against", text), text
+        named = re.findall(r"closes the gap with .+? in (\w+)", text)
+        assert named and all(track in fogged for track in named), text

@@ -482,6 +482,8 @@ class PersonaBot:
 
             def closes() -> str:
                 assert bal.rival is not None  # read only when pacing, which needs a rival
+                if _under_fog(game, bal.track):  # its true figure is others' estimate: a public reason keeps it
+                    return f"closes the gap with {name(game, bal.rival)} in {bal.track}"
                 return f"closes the gap with {name(game, bal.rival)} ({bal.track} {bal.own:g} against {bal.theirs:g})"
 
             def affords() -> str:
@@ -672,3 +674,9 @@ def _factory(persona: str):
 
 for _name in PERSONAS:
     register_persona(_name, _factory(_name))
+
+
+def _under_fog(game, track: str | None) -> bool:
+    """Whether others read `track` as an estimate (a reason read by every seat must not quote the
+    bot's own true figure of it)."""
+    return any(t.id == track and t.estimate is not None for t in game.scenario.tracks)

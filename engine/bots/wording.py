@@ -49,6 +49,7 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "wants calm: {why}": {"zh": "希望局势平静：{why}"},
     # decisions
     "returns {deeds} in kind": {"zh": "以同样方式回报{deeds}"},
+    "closes the gap with {actor} in {track}": {"zh": "缩小与{actor}在{track}上的差距"},
     "closes the gap with {actor} ({track} {own:num} against {theirs:num})": {
         "zh": "缩小与{actor}的差距（{track} {own} 对 {theirs}）"},
     "at parity with {actor}, can afford restraint": {"zh": "与{actor}势均力敌，可以克制"},
