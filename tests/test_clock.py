@@ -308,3 +308,20 @@ def test_the_day_after_replays_from_its_record():
     state, _ = play_out(game, game.start(4), controllers_for(game, {}), observe=recorder.record)
     assert state.outcome.turn == 5 and state.nuclear_use is not None
     assert replay(game, recorder.to_record()).divergence is None
+
+
+def test_every_seat_sees_how_many_turns_of_the_day_after_are_left():
+    from engine.play.wire import view_to_wire
+
+    game = with_aftermath(turns=3)
+    state = game.start(0)
+    assert game.view(state, "red").day_after_left is None
+    state = play_turn(game, state, provoke=True)  # nuclear use in turn 1: turns 2, 3 and 4 follow
+    assert state.turn == 2 and not state.over
+    for seat in ("red", "blue", "spectator", "facilitator"):
+        assert game.view(state, seat).day_after_left == 3
+    assert view_to_wire(game.view(state, "blue"))["day_after_left"] == 3
+    state = play_turn(game, state)
+    assert game.view(state, "red").day_after_left == 2
+    state = play_turn(game, play_turn(game, state))
+    assert state.over and game.view(state, "red").day_after_left is None

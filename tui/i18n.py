@@ -42,6 +42,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "act": {"en": "Act", "zh": "行动"},
     "talks": {"en": "Talks", "zh": "谈判"},
     "you_are": {"en": "You are {name}", "zh": "你是{name}"},
+    "day_after_left": {"en": "The day after: {left} turns left", "zh": "核战后：还剩{left}个回合"},
     "waiting": {"en": "Nothing to do now.", "zh": "现在无需行动。"},
     "done": {"en": "Done", "zh": "完成"},
     "submit_moves": {"en": "Submit {n} move(s) — d", "zh": "提交 {n} 个行动 — d"},

@@ -80,6 +80,8 @@ def view_to_wire(view: SeatView, language: str | None = "en", log_from: int = 0)
         "agreements": plain(view.agreements, language),
         # signed and awaiting ratification: not in force (each with its `ratify_turn`)
         "pending": plain(view.pending, language),
+        # after nuclear use, the turns of the scenario's day after left to play (this one included)
+        "day_after_left": view.day_after_left,
         "proposals": plain(view.proposals, language),
         "crisis": plain(view.crisis, language),
         "awaiting": sorted(view.awaiting),

@@ -90,6 +90,9 @@ class SeatView:
     # Agreements signed and awaiting ratification (public, as signatures are). Left out of the
     # repr, which benchmarks/fingerprint.py hashes: games without them read as before.
     pending: tuple[Agreement, ...] = attrs.field(default=(), repr=False)
+    # The day after (a scenario's `aftermath`): the turns left to play after nuclear use, this one
+    # included; None before any use. Public (everyone knows), and out of the repr as above.
+    day_after_left: int | None = attrs.field(default=None, repr=False)
 
     def track(self, name: str) -> TrackReading | None:
         return next((t for t in self.tracks if t.name == name), None)
@@ -472,4 +475,14 @@ def seat_view(game, state: GameState, seat: str, lean: bool = False) -> SeatView
         log=cache.log(state, seat, secret_labels(game, seat)),
         outcome=state.outcome,
         pending=state.pending,
+        day_after_left=day_after_left(game.scenario, state),
     )
+
+
+def day_after_left(scenario, state: GameState) -> int | None:
+    """The turns of the day after left to play, the current one included (engine.rules.assessment
+    ends the game after the last); None before nuclear use or once the game is over."""
+    used, aftermath = state.nuclear_use, scenario.aftermath
+    if used is None or aftermath is None or state.outcome is not None:
+        return None
+    return max(0, min(scenario.turns, used.turn + aftermath.turns) - state.turn + 1)

@@ -74,3 +74,30 @@ async def test_the_day_after_on_the_resolution_and_end_screens(tmp_path):
         text = " ".join(shown(app).split())  # the turning points wrap
         before = state.assessments[0].clock
         assert f"nuclear use: a false alarm acted on: the clock went from {before:g} s to midnight" in text
+
+
+async def test_the_header_counts_down_the_day_after():
+    """After nuclear use in a scenario with a day after, the game screen's header says how many
+    turns of it are left (the engine's view decides it: SeatView.day_after_left)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_clock import play_turn, with_aftermath
+
+    from engine.play.table import HUMAN, Session
+    from tui.app import MidnightApp
+    from tui.screens.game import GameScreen
+
+    game = with_aftermath(turns=3)
+    session = Session(game, 0, {"red": HUMAN, "blue": HUMAN})
+    session.state = play_turn(game, session.state, provoke=True)  # nuclear use in turn 1
+    app = MidnightApp(session)
+    async with app.run_test(size=(140, 30)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+            if isinstance(app.screen, GameScreen) and app.screen.seat is not None:
+                break
+            await pilot.press("enter")
+        header = " ".join(plain for _, plain in app.game_screen._header)
+        assert "The day after: 3 turns left" in header

@@ -75,3 +75,4 @@ async def test_a_move_in_full_names_its_source():
         number = source_number(game.scenario, move.source)
         title = game.scenario.sources[number - 1].title
         assert f"Source [{number}]: {title}"[:50] in re.sub(r"\s+", " ", shown(app))
+

@@ -83,6 +83,9 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
                  (escape(view.date), view.date)]
         turn = t("turn", lang, turn=view.turn, turns=view.turns)
         parts += [(escape(turn), turn), (escape(phase), phase)]
+        if view.day_after_left is not None:  # after nuclear use: the scenario's day after is played
+            after = t("day_after_left", lang, left=view.day_after_left)
+            parts.append((f"[b $error]{escape(after)}[/]", after))
         if seat:
             you = t("you_are", lang, name=session.name(seat))
             parts.append((f"[b $accent]{t('you_are', lang, name=escape(session.name(seat)))}[/]", you))
