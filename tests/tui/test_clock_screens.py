@@ -79,15 +79,11 @@ async def test_the_day_after_on_the_resolution_and_end_screens(tmp_path):
 async def test_the_header_counts_down_the_day_after():
     """After nuclear use in a scenario with a day after, the game screen's header says how many
     turns of it are left (the engine's view decides it: SeatView.day_after_left)."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from test_clock import play_turn, with_aftermath
-
     from engine.play.table import HUMAN, Session
     from tui.app import MidnightApp
     from tui.screens.game import GameScreen
+
+    from test_clock import play_turn, with_aftermath  # tests/ is on the path, as for helpers
 
     game = with_aftermath(turns=3)
     session = Session(game, 0, {"red": HUMAN, "blue": HUMAN})
