@@ -35,6 +35,11 @@ def problems_after(old: str, new: str) -> list[str]:
         ("budget_track: budget", "budget_track: norm", "must be the id of an actor track"),
         ("id: green", "id: others", "'others' is a reserved word"),
         ("{id: made-up, title", "{id: made-up2, title", "unknown source 'made-up'"),
+        ("system: arms, source: made-up}", "system: arms, source: made-up, sources: {red: made-upp}}",
+         "unknown source 'made-upp'"),
+        ("system: arms, source: made-up}", "system: arms, source: made-up, sources: {rde: made-up}}",
+         "unknown actor 'rde'"),
+        ("initial: 80}", "initial: 80, sources: {red: made-up}}", "only an actor track has a figure per actor"),
     ],
 )
 def test_a_semantic_mistake_is_reported_at_its_place(old, new, expected):

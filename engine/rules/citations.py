@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engine.rules import events as ev
+from engine.scenario.text import Text
 
 if TYPE_CHECKING:
     from engine.rules.game import Game
-    from engine.scenario.models import Scenario, Text
+    from engine.scenario.models import Scenario
 
 __all__ = ["cited_by", "source_number", "source_of"]
 
@@ -38,6 +39,9 @@ def cited_by(scenario: Scenario) -> dict[str, list[Text]]:
     """Each source's id -> the labels of the tracks, moves, agreements and events that cite it."""
     cited: dict[str, list[Text]] = {s.id: [] for s in scenario.sources}
     labelled: list[tuple[str | None, Text]] = [(track.source, track.label) for track in scenario.tracks]
+    names = {actor.id: actor.name for actor in scenario.actors}
+    labelled += [(source, _of(track.label, names[actor])) for track in scenario.tracks
+                 for actor, source in track.sources.items() if actor in names]
     labelled += [(move.source, move.label) for move in scenario.moves]
     labelled += [(template.source, template.label) for template in scenario.agreements]
     labelled += [(event.source, event.title) for event in scenario.events]
@@ -46,3 +50,9 @@ def cited_by(scenario: Scenario) -> dict[str, list[Text]]:
             cited[source].append(label)
     return cited
 
+
+def _of(label: Text, actor: Text) -> Text:
+    """"Warheads assigned to ICBMs (China)": a track's label for one actor's figure."""
+    languages = dict.fromkeys([*label.values, *actor.values])
+    return Text({language: f"{label.get(language)}（{actor.get(language)}）" if language == "zh"
+                 else f"{label.get(language)} ({actor.get(language)})" for language in languages})

@@ -290,6 +290,11 @@ class _Checker:
                 self.add((*path, "min"), f"min {t.min:g} is above max {t.max:g}")
             self.ref((*path, "system"), t.system, self.systems, "system")
             self.ref((*path, "source"), t.source, self.sources, "source")
+            for actor, source in t.sources.items():
+                if t.scope is not Scope.ACTOR:
+                    self.add((*path, "sources", actor), "only an actor track has a figure per actor to cite")
+                self.ref((*path, "sources", actor), actor, self.actors, "actor")
+                self.ref((*path, "sources", actor), source, self.sources, "source")
             if t.scope is Scope.GLOBAL and t.visibility is Visibility.OWNER:
                 self.add((*path, "visibility"), "a global track has no owner: use public or facilitator")
             if t.estimate is not None:

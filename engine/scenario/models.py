@@ -124,6 +124,9 @@ class Track:
     system: str | None = None
     description: Text = EMPTY_TEXT
     source: str | None = None
+    # Per-figure citations of an actor track: the source of each actor's own starting figure (a
+    # per-country notebook), where it is not `source` (by actor id).
+    sources: Mapping[str, str] = attrs.field(factory=dict)
     # A track the debrief report charts turn by turn (the few figures a discussion turns on); it
     # changes nothing in play.
     headline: bool = False

@@ -28,6 +28,10 @@ def test_citations_follow_the_scenarios_own_list():
     cited = cited_by(game.scenario)
     assert [label.get("en") for label in cited["new-start"]][-1] == "New START expires"
     assert "Cap deployed strategic warheads" in [label.get("en") for label in cited["new-start"]]
+    # a figure per actor under its own entry: China's force under China's notebook
+    assert "Warheads assigned to ICBMs (China)" in [label.get("en") for label in cited["fas-china-2025"]]
+    assert "洲际导弹配属弹头（中国）" in [label.get("zh") for label in cited["fas-china-2025"]]
+    assert "Warheads assigned to ICBMs (China)" not in [label.get("en") for label in cited["fas-us-2025"]]
 
 
 async def test_the_log_cites_each_line_and_s_lists_the_sources():
