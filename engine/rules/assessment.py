@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.rules import events
+from engine.rules.context import value_of
 from engine.rules.effects import apply_effects
 from engine.rules.judgement import clock_set_on, period_factors
 from engine.rules.memo import LIMIT
@@ -15,11 +16,29 @@ from engine.scenario.text import Text
 
 def measure_risk(work: Work) -> tuple[float, dict[str, float]]:
     """Risk as the clamped sum of the scenario's named factors."""
-    evaluate = work.memo.context.evaluate  # as Work.evaluate does, one call less: read every turn
-    factors = {
-        factor: round(float(evaluate(work, value, None, None, None, where)), 6) for factor, value, where in work.memo.risk
-    }
+    factors = {}
+    for factor, compiled, value, where in _risk_factors(work):
+        factors[factor] = round(float(_value(work, compiled, value, where)), 6)
     return round(min(100.0, max(0.0, left_sum(factors.values()))), 6), factors
+
+
+def _risk_factors(work: Work) -> tuple:
+    """(id, compiled formula, formula, where) of each risk factor: read every turn, so each
+    formula is compiled once for the game (EvaluationContext.bound) and kept."""
+    memo = work.memo
+    if memo.risk_compiled is None:
+        bound = memo.context.bound
+        memo.risk_compiled = tuple((factor, bound(work, value, None, None), value, where) for factor, value, where in memo.risk)
+    return memo.risk_compiled
+
+
+def _value(work: Work, compiled: tuple, formula, where: str):
+    """The value of a formula with no self or other, read from its compiled closure; one that
+    fails is evaluated again through the context, which names where it is."""
+    try:
+        return value_of(compiled, work)
+    except (ValueError, RecursionError):
+        return work.evaluate(formula, where=where)
 
 
 def assess(work: Work) -> None:
@@ -158,26 +177,28 @@ def begin_turn(work: Work, turn: int) -> None:
     work.talk_round = 0
     opening, possible = _turn_plan(work, turn)
     work.say(events.TurnBegan(), opening)
-    evaluate = work.memo.context.evaluate  # as Work.evaluate does, one call less: read every turn
-    for event, when_where, chance_where in possible:
+    for event, when, when_where, chance, chance_where in possible:
         if event.once and event.id in work.fired_events:
             continue
-        if event.when is not None and not evaluate(work, event.when, None, None, None, when_where):
+        if when is not None and not _value(work, when, event.when, when_where):
             continue
-        if event.chance is not None:
-            if work.draw() >= evaluate(work, event.chance, None, None, None, chance_where):
+        if chance is not None:
+            if work.draw() >= _value(work, chance, event.chance, chance_where):
                 continue
         fire_event(work, event)
 
 
 def _turn_plan(work: Work, turn: int) -> tuple:
-    """A turn's opening line and the events that may fire on it (with where their formulas are),
-    in scenario order: they follow from the scenario alone, so are worked out once per turn."""
+    """A turn's opening line and the events that may fire on it (with their condition and chance
+    compiled, EvaluationContext.bound, and where those are), in scenario order: they follow from
+    the scenario alone, so are worked out once per turn."""
     plan = work.memo.turns.get(turn)
     if plan is None:
         opening = phrase("turn_start", work.scenario.languages, turn=turn, date=work.game.date_of(turn))
+        bound = work.memo.context.bound
         possible = tuple(
-            (event, f"events.{event.id}.when", f"events.{event.id}.chance")
+            (event, None if event.when is None else bound(work, event.when, None, None), f"events.{event.id}.when",
+             None if event.chance is None else bound(work, event.chance, None, None), f"events.{event.id}.chance")
             for event in work.scenario.events
             # Events with no turn, condition or chance are played by the facilitator only.
             if (event.turn is not None or event.when is not None or event.chance is not None)

@@ -107,6 +107,16 @@ class EvaluationContext:
             message = "the expression is nested too deeply to evaluate here"
             raise self._error(expression, where, ExpressionEvalError(message, None, expression.source)) from None
 
+    def bound(self, work: Work, expression: Expression, self_actor: str | None, other: str | None) -> tuple:
+        """`expression` compiled for this self and other, as `value_of` reads it: for a caller
+        that evaluates the same formula for the same self and other again and again (a seat's
+        move menu, an effect's targets) to keep, instead of looking it up at every call. An entry
+        stays valid for the whole game."""
+        bound = self._bound.get((id(expression), self_actor, other))
+        if bound is None or bound[0] is not expression:
+            bound = self._bind(work, expression, self_actor, other)
+        return bound
+
     def _bind(self, work: Work, expression: Expression, self_actor: str | None, other: str | None) -> tuple:
         """`expression` compiled for this game, self and other: `is_self(...)` answered (most such
         formulas gate a rule to one actor and fold to a constant for the others) and every track
@@ -153,3 +163,15 @@ class EvaluationContext:
 
     def _error(self, expression: Expression, where: str, error: ExpressionError) -> ScenarioRuntimeError:
         return ScenarioRuntimeError(f"scenario {self._scenario_id}: {where or 'expression'} {expression.source!r}: {error}")
+
+
+def value_of(bound: tuple, work: Work):
+    """The value in `work` of a formula held as EvaluationContext.bound gave it, with no names
+    given with the call. Its errors are raised bare (ExpressionError, RecursionError): the caller
+    evaluates the formula again through EvaluationContext.evaluate, which names where it is."""
+    _, fn, reader = bound
+    if reader is None:  # it reads nothing: fn is its value
+        return fn
+    if reader.work is not work:
+        reader.point_at(work)
+    return fn(reader.namespace, reader.table)

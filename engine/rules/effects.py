@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from engine.rules import events
+from engine.rules.context import value_of
 from engine.rules.memo import LIMIT
 from engine.rules.phrases import phrase
 from engine.rules.state import Crisis
@@ -63,12 +64,20 @@ def apply_effects(
             continue
         targets = targets_memo.get(context)
         if targets is None:
-            targets = _targets(work, effect, self_actor, parties)
+            targets = _targets(work, effect, formula if constant is None else None, self_actor, parties)
             if len(targets_memo) < 256:
                 targets_memo[context] = targets
         tracks, set_track = work.tracks, work.set_track
-        for slot, context_self, other in targets:
-            value = constant if constant is not None else evaluate(work, formula, context_self, other, extra, at)
+        for slot, context_self, other, compiled in targets:
+            if constant is not None:
+                value = constant
+            elif extra or compiled is None:
+                value = evaluate(work, formula, context_self, other, extra, at)
+            else:
+                try:
+                    value = value_of(compiled, work)
+                except (ValueError, RecursionError):  # again through the context, to name where
+                    value = evaluate(work, formula, context_self, other, extra, at)
             set_track(slot, value if setting else tracks[slot] + value)
 
 
@@ -149,14 +158,18 @@ def _constant_value(formula: Expression | None) -> Value | None:
         return None
 
 
-def _targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple, ...]:
-    """(slot, self, other) for each slot an effect on a track changes, with the `self` and
-    `other` its formula sees."""
-    return tuple(
+def _targets(work: Work, effect: Effect, formula: Expression | None, self_actor, parties) -> tuple[tuple, ...]:
+    """(slot, self, other, compiled formula) for each slot an effect on a track changes, with the
+    `self` and `other` its formula sees and the formula compiled for them (EvaluationContext.bound;
+    None when `formula` is: a constant)."""
+    context = work.memo.context
+    targets = []
+    for slot, subject, other in _find_targets(work, effect, self_actor, parties):
         # For actor effects on others, `self` stays the actor who caused the effect.
-        (slot, self_actor if self_actor is not None else subject, other)
-        for slot, subject, other in _find_targets(work, effect, self_actor, parties)
-    )
+        formula_self = self_actor if self_actor is not None else subject
+        compiled = None if formula is None else context.bound(work, formula, formula_self, other)
+        targets.append((slot, formula_self, other, compiled))
+    return tuple(targets)
 
 
 def _find_targets(work: Work, effect: Effect, self_actor, parties) -> tuple[tuple[int, str | None, str | None], ...]:

@@ -58,6 +58,8 @@ class GameMemo:
         self.bounds = tuple((t.min, t.max) for t in (layout.tracks[key[0]] for key in layout.keys))
         # assessment.measure_risk: each risk factor's id, formula and where it is.
         self.risk = tuple((f.id, f.value, f"risk.factors.{f.id}") for f in game.scenario.risk.factors)
+        self.risk_compiled: tuple | None = None  # the same with each formula compiled (made with a Work)
+        self.constant_costs: dict[str, float] = {}  # resolution.move_cost: costs that read nothing, by move
         self.steps: dict = {}  # effects: each effect list ready to apply, per place and self
         self.turns: dict = {}  # assessment.begin_turn: a turn's opening line and possible events
         self.selves: dict = {}  # for_self

@@ -13,6 +13,7 @@ import attrs
 
 from engine.errors import MidnightError
 from engine.rules import resolution, talks
+from engine.rules.context import value_of
 from engine.rules.effects import _find_targets as find_targets
 from engine.rules.effects import apply_effects
 from engine.rules.inputs import Adjust, Inject
@@ -92,12 +93,15 @@ class SeatOptions:
 
 def _move_menu(game, work: Work, seat: str) -> list[tuple]:
     """The moves open to `seat` (`move.actors`), each with its cost when that is a constant
-    (most are), so that building options evaluates only what can change, and where its
-    condition and cost are (for errors: made once, not at every decision). Memoised per seat."""
+    (most are), so that building options evaluates only what can change, where its condition
+    and cost are (for errors: made once, not at every decision), and its condition and a cost
+    that is a formula as compiled for the seat (EvaluationContext.bound: found once, not at
+    every decision). Memoised per seat."""
     menus = game.memo.move_menus
     menu = menus.get(seat)
     if menu is None:
         menu = []
+        context = work.memo.context
         for move in game.scenario.moves:
             if move.actors and seat not in move.actors:
                 continue
@@ -107,7 +111,9 @@ def _move_menu(game, work: Work, seat: str) -> list[tuple]:
                     constant = resolution.move_cost(work, seat, move)
                 except MidnightError:
                     pass  # reported again, with the move, whenever the options are built
-            menu.append((move, constant, f"moves.{move.id}.requires", f"moves.{move.id}.cost"))
+            requires = None if move.requires is None else context.bound(work, move.requires, seat, None)
+            cost = None if constant is not None else context.bound(work, move.cost, seat, None)
+            menu.append((move, constant, f"moves.{move.id}.requires", f"moves.{move.id}.cost", requires, cost))
         menus[seat] = menu
     return menu
 
@@ -122,19 +128,19 @@ def move_options(game, work: Work, seat: str, lean: bool = False) -> tuple[MoveO
     # options follows from those and the budget, so the whole tuple is memoised on them.
     varying = []
     # What resolution.move_problem and move_cost ask (the menu holds only moves open to the
-    # seat), with the context called directly: this is done for every move at every decision.
-    evaluate = work.memo.context.evaluate
-    for move, cost, requires_where, cost_where in menu:
-        if move.requires is None and cost is not None:
+    # seat), read from the formulas the menu holds: this is done for every move at every decision.
+    for entry in menu:
+        move, cost, _, _, requires, cost_formula = entry
+        if requires is None and cost is not None:
             continue
         problem = None
         try:
-            if move.requires is not None and not evaluate(work, move.requires, seat, None, None, requires_where):
+            if requires is not None and not value_of(requires, work):
                 problem = move.unavailable.get() or "its conditions are not met"  # as move_problem says
             if cost is None:
-                cost = float(evaluate(work, move.cost, seat, None, None, cost_where))
-        except MidnightError as error:
-            problem, cost = str(error), 0.0
+                cost = float(value_of(cost_formula, work))
+        except (ValueError, RecursionError):  # again through the context, to word the error
+            cost, problem = _cost_and_problem(work, seat, entry)
         # The sign of the cost is in the key because 0.0 == -0.0 but they print differently.
         varying.append((cost, copysign(1.0, cost), problem))
     bound = () if lean else _breach_moves(game, work, seat)
@@ -146,6 +152,22 @@ def move_options(game, work: Work, seat: str, lean: bool = False) -> tuple[MoveO
         if len(cache) < LIMIT:
             cache[key] = options
     return options
+
+
+def _cost_and_problem(work: Work, seat: str, entry: tuple) -> tuple[float, str | None]:
+    """A move's cost and why the seat may not play it, through the evaluation context, which
+    names where a formula that fails is (move_options reads them faster when none does)."""
+    move, cost, requires_where, cost_where, _, _ = entry
+    evaluate = work.memo.context.evaluate
+    problem = None
+    try:
+        if move.requires is not None and not evaluate(work, move.requires, seat, None, None, requires_where):
+            problem = move.unavailable.get() or "its conditions are not met"
+        if cost is None:
+            cost = float(evaluate(work, move.cost, seat, None, None, cost_where))
+    except MidnightError as error:
+        problem, cost = str(error), 0.0
+    return cost, problem
 
 
 def _breach_moves(game, work: Work, seat: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -173,7 +195,7 @@ def _moves_meeting_condition(game, work: Work, seat: str, agreement, breach) -> 
     a move the rules cannot work out now is not flagged."""
     read = {name.split(".", 1)[0] for name in breach.when.names}
     candidates = [
-        move for move, _, _, _ in _move_menu(game, work, seat)
+        move for move, *_ in _move_menu(game, work, seat)
         if move.id not in breach.moves and any(effect.track in read for effect in move.effects)
     ]
     if not candidates:
@@ -196,7 +218,7 @@ def _moves_meeting_condition(game, work: Work, seat: str, agreement, breach) -> 
 def _build_move_options(game, menu, budget: float | None, varying, bound=()) -> tuple[MoveOption, ...]:
     made = game.memo.move_option
     result = []
-    for move, cost, _, _ in menu:
+    for move, cost, *_ in menu:
         problem = None
         if move.requires is not None or cost is None:
             cost, _, problem = next(varying)

@@ -15,15 +15,24 @@ from engine.errors import IllegalInput
 from engine.rules import events, talks
 from engine.rules.effects import apply_effects
 from engine.rules.inputs import Decide
+from engine.rules.memo import remember
 from engine.rules.phrases import phrase
 from engine.rules.work import Work
 from engine.scenario.models import Move
 
 
 def move_cost(work: Work, seat: str, move: Move) -> float:
-    # The evaluation context called directly (Work.evaluate, one call less): options ask this
-    # of every move at every decision.
-    return float(work.memo.context.evaluate(work, move.cost, seat, None, None, f"moves.{move.id}.cost"))
+    # Most costs are plain numbers, the same for every seat and turn: each is worked out once
+    # per game (checking and resolving decisions ask for the cost of every move played).
+    constants = work.memo.constant_costs
+    cost = constants.get(move.id)
+    if cost is not None:
+        return cost
+    # The evaluation context called directly (Work.evaluate, one call less).
+    cost = float(work.memo.context.evaluate(work, move.cost, seat, None, None, f"moves.{move.id}.cost"))
+    if not move.cost.names and not move.cost.functions:
+        remember(constants, move.id, cost)
+    return cost
 
 
 def move_problem(work: Work, seat: str, move: Move) -> str | None:

@@ -37,6 +37,11 @@ class Phase(enum.Enum):
     CRISIS = "crisis"
     OVER = "over"
 
+    # Each member is one object, equal only to itself: hashed by identity, in C, rather than by
+    # Enum.__hash__ (a Python call hashing the name), as the rules look up a phase's rule
+    # hundreds of times a game.
+    __hash__ = object.__hash__
+
 
 class Answer(enum.Enum):
     ACCEPT = "accept"
