@@ -17,9 +17,8 @@ from engine import FACILITATOR, Game, GameState
 from engine.play.records import Record
 from engine.rules import citations
 from engine.rules import events as ev
-from engine.rules.judgement import last_setting
+from engine.rules.judgement import last_setting, mean_factors
 from engine.rules.state import Assessment, LogEntry
-from engine.scenario.arithmetic import left_sum
 from engine.scenario.models import Source
 
 TURNING_POINTS = 4  # the turns a discussion should start from: more would bury them
@@ -459,12 +458,8 @@ def source_of(game: Game, entry: LogEntry) -> str | None:
 
 
 def _means(assessments: tuple[Assessment, ...], first: int, last: int) -> dict[str, float]:
-    """Each risk factor's mean over turns `first`..`last`: the record a clock setting judges
-    (as engine.rules.judgement.period_factors computes it during the game)."""
-    rows = [a.factors for a in assessments if first <= a.turn <= last]
-    if not rows:
-        return {}
-    return {factor: left_sum(row.get(factor, 0.0) for row in rows) / len(rows) for factor in rows[-1]}
+    """Each risk factor's mean over turns `first`..`last`: the record a clock setting judges."""
+    return mean_factors([a.factors for a in assessments if first <= a.turn <= last])
 
 
 def _happened(game: Game, log: tuple[LogEntry, ...], turns: Iterable[int], language: str) -> tuple[tuple[str, str | None], ...]:

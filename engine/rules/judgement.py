@@ -8,6 +8,7 @@ the change formula reads the period since the last setting through the names bel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.scenario.arithmetic import left_sum
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from engine.rules.work import Work
     from engine.scenario.models import Scenario
 
-__all__ = ["clock_set_on", "last_setting", "period_factors", "period_risk", "period_max_risk", "period_turns"]
+__all__ = ["clock_set_on", "last_setting", "mean_factors", "period_factors", "period_risk", "period_max_risk", "period_turns"]
 
 
 def last_setting(scenario: Scenario, turn: int) -> int:
@@ -36,7 +37,12 @@ def period_factors(work: Work) -> dict[str, float]:
     """Each risk factor's mean over the turns since the clock was last set (this turn's included,
     once it is assessed): the record a setting judges."""
     since = last_setting(work.scenario, work.turn)
-    rows = [a.factors for a in work.assessments if since < a.turn <= work.turn]
+    return mean_factors([a.factors for a in work.assessments if since < a.turn <= work.turn])
+
+
+def mean_factors(rows: list[Mapping[str, float]]) -> dict[str, float]:
+    """Each risk factor's mean over `rows` (the factors of each turn of a period), added left to
+    right; the debrief reads a past period's record with it too."""
     if not rows:
         return {}
     return {factor: left_sum(row.get(factor, 0.0) for row in rows) / len(rows) for factor in rows[-1]}
