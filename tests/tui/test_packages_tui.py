@@ -13,10 +13,15 @@ RATIFIED = ("    duration: 3\n", "    duration: 3\n    ratification:\n      acto
             "      requires: \"security.self >= 50\"\n      text: the parliament did not approve it\n")
 
 
-async def test_a_player_bundles_two_drafted_offers_into_one_package_and_sends_it(tmp_path):
+def ratified_app(tmp_path):
+    """The app on the rules fixture whose cap waits for Blue's parliament."""
     scenario = tmp_path / "rules.yaml"
     scenario.write_text(open(RULES, encoding="utf-8").read().replace(*RATIFIED), encoding="utf-8")
-    app = make_app(scenario=str(scenario))
+    return make_app(scenario=str(scenario))
+
+
+async def test_a_player_bundles_two_drafted_offers_into_one_package_and_sends_it(tmp_path):
+    app = ratified_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("p")  # one offer or none: nothing to bundle, and the player is told so
@@ -50,9 +55,7 @@ async def test_a_player_bundles_two_drafted_offers_into_one_package_and_sends_it
 
 
 async def test_the_talks_tab_shows_an_agreement_awaiting_ratification(tmp_path):
-    scenario = tmp_path / "rules.yaml"
-    scenario.write_text(open(RULES, encoding="utf-8").read().replace(*RATIFIED), encoding="utf-8")
-    app = make_app(scenario=str(scenario))
+    app = ratified_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         session = app.session
