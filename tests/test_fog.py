@@ -112,9 +112,9 @@ def random_states(seed: int):
     yield state
     while not state.over:
         if rng.random() < 0.1:
-            # a value no estimate is ever rounded to
+            # a value no estimate is ever rounded to, even as printed: its hundredths show in any format
             value = {"seat": FACILITATOR, "kind": "adjust", "track": "warheads", "actor": "red",
-                     "value": round(rng.uniform(100, 2900), 3) + 0.001, "reason": "test"}
+                     "value": round(rng.uniform(100, 2900), 1) + 0.05, "reason": "test"}
         else:
             seat = rng.choice(sorted(GAME.awaiting(state)))
             value = random_legal_input(GAME, state, seat, rng)
