@@ -59,6 +59,40 @@ def test_the_nine_states_are_named_with_their_estimates_marked_unverified():
         assert "UNVERIFIED" in (sources[source].note or ""), source
 
 
+OTHER_STATES = {  # track: (its own notebook, 2025 estimate, after 20 quarters)
+    "uk_warheads": ("fas-uk-2024", 225, 245),  # toward the 2021 cap of 260, one a quarter
+    "france_warheads": ("fas-france-2025", 290, 290),
+    "india_warheads": ("fas-india-2024", 180, 220),  # about 8 a year
+    "pakistan_warheads": ("fas-pakistan-2025", 170, 180),  # one every second quarter
+    "israel_warheads": ("fas-israel-2022", 90, 90),
+    "dprk_warheads": ("fas-dprk-2024", 50, None),  # 3 a quarter, and a test event may add 10
+}
+
+
+def test_the_other_six_states_are_figures_on_the_table_with_their_own_sources():
+    g = game()
+    tracks = {t.id: t for t in g.scenario.tracks}
+    start = g.start(0)
+    for name, (source, initial, _) in OTHER_STATES.items():
+        assert tracks[name].source == source and track(start, name) == initial
+        if name != "dprk_warheads":
+            # what players read marks the figure unverified, in both languages
+            description = tracks[name].description
+            assert "UNVERIFIED" in description.get("en") and "未经核实" in description.get("zh"), name
+    # every seat and the projector see them (public figures, no fog)
+    view = g.view(start, "china")
+    assert view.track("india_warheads").value == 180 and view.track("india_warheads").error is None
+
+
+def test_the_other_states_follow_their_programmes_whatever_the_table_does():
+    g = game()
+    finals = [play_out(g, g.start(seed), {})[0] for seed in range(3)]
+    for state in (s for s in finals if s.turn == g.scenario.turns):
+        for name, (_, _, after) in OTHER_STATES.items():
+            if after is not None:
+                assert track(state, name) == after, name
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_stockpiles_are_conserved_and_china_grows_on_its_programme(seed):
     g = game()
