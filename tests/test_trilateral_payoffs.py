@@ -18,7 +18,9 @@ import pytest
 from engine import Game, load_game
 from engine.play.loop import play_out
 from engine.play.simulate import controllers_for
+from engine.rules.context import EvaluationContext
 from engine.rules.state import GameState, Phase
+from engine.rules.work import Work
 from engine.scenario.loading import load_scenario_text, scenario_content_hash
 
 from helpers import track
@@ -66,6 +68,17 @@ def security_after(game: Game, seed: int, **tracks: float) -> dict[str, float]:
         state = adjust(game, state, name, value, actor or None)
     state = quiet_quarter(game, state)
     return {seat: track(game, state, f"security.{seat}") for seat in game.seats}
+
+
+def test_starting_security_is_the_formulas_result_on_the_starting_forces(game):
+    # It used to start 5-9 points above it, so every seat's security fell in the first quarter
+    # for nothing anyone did.
+    formula = next(effect for effect in game.scenario.each_turn if effect.track == "security").set
+    state = game.start(0)
+    context = EvaluationContext(game)
+    for seat in game.seats:
+        assessed = context.evaluate(Work(game, state), formula, seat, None, None, "test")
+        assert abs(track(game, state, f"security.{seat}") - assessed) <= 0.5, seat
 
 
 # -------------------------------------------------------------------- payoffs that last
