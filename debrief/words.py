@@ -164,6 +164,19 @@ WORDS: dict[str, dict[str, str]] = {
     "sources_intro": {"en": "Real-world figures in this report come from the scenario's sources, cited as [n].",
                       "zh": "本报告中的现实数据来自想定所列资料，以[n]标注。"},
     "no_sources": {"en": "The scenario cites no sources.", "zh": "本想定未列出资料来源。"},
+    # the fact sheet (midnight sources)
+    "fact_sheet_title": {"en": "Sources and figures: {title}", "zh": "资料来源与数据：{title}"},
+    "fact_sheet_intro": {"en": "Every real-world figure the game starts from, under the source it cites, numbered [n] as the "
+                                "game's log cites them. Where a note says UNVERIFIED, the scenario's authors could not "
+                                "check the figure against the source: treat it as an estimate to discuss, not a fact.",
+                         "zh": "本想定起始时采用的每一个现实数据，均列在其所引用的资料之下，编号[n]与对局日志中的引用一致。"
+                               "注释中标明“UNVERIFIED（未经核实）”的，想定作者未能对照原始资料核实：请将其视为可供讨论的估计，而非事实。"},
+    "starting_figures": {"en": "Starting figures:", "zh": "起始数据："},
+    "cited_in_play": {"en": "Cited in play by:", "zh": "对局中引用处："},
+    "not_cited": {"en": "Not cited by any figure, move, agreement or event: background reading.",
+                  "zh": "未被任何数据、行动、协议或事件引用：背景资料。"},
+    "fact_sheet_generated": {"en": "Written by midnight sources from {scenario} version {version}.",
+                             "zh": "由 midnight sources 根据{scenario}第{version}版生成。"},
     "report_written": {"en": "Debrief report written: {path}", "zh": "复盘报告已写入：{path}"},
     "report_failed": {"en": "The debrief report was not written: {error}", "zh": "复盘报告未能写入：{error}"},
     "generated": {"en": "Written by midnight report from a record that replays exactly.",

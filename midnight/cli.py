@@ -22,7 +22,8 @@ from engine.errors import MidnightError
 from engine.scenario.safe_text import printable
 
 # Subcommands, in the order `midnight --help` lists them; each module has `add_parser` and `run`.
-COMMANDS = ("play", "run", "replay", "branch", "report", "simulate", "agent", "serve", "join", "validate", "scenarios", "schema")
+COMMANDS = ("play", "run", "replay", "branch", "report", "simulate", "agent", "serve", "join", "validate", "scenarios",
+            "sources", "schema")
 
 DESCRIPTION = "Midnight: nuclear arms-control negotiation games after New START."
 
