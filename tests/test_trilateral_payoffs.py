@@ -299,3 +299,26 @@ def test_the_us_bot_rarely_fields_exotic_delivery_systems_and_russia_still_does(
     us, russia = (share[s][0] / share[s][1] for s in ("us", "russia"))
     assert us <= 0.12, us  # was 0.65; about 0.05 now
     assert russia >= 0.4, russia  # Russia's Poseidon, Burevestnik, Avangard: its weights unchanged
+
+
+# -------------------------------------------------------------------- "and others": South Asia tests
+def test_india_and_pakistan_test_only_once_the_great_powers_have_broken_the_ban(game):
+    """The article: testing 'could trigger competitive testing by China, Russia, and others'."""
+    def quarters_until_south_asia_tests(seed: int, norm: float, tests: float) -> int | None:
+        state = adjust(game, game.start(seed), "tests", tests, "us")
+        state = adjust(game, state, "testing_norm", norm)
+        for quarter in range(1, 5):
+            before = track(game, state, "testing_norm")
+            state = quiet_quarter(game, state)
+            if any(getattr(entry.event, "event", None) == "south_asia_tests" for entry in state.log if entry.turn == state.turn):
+                # the event's own effect on the norm (the quiet quarter's other changes are small)
+                assert track(game, state, "testing_norm") <= before - 10 + 0.5
+                return quarter
+        return None
+
+    broken = [quarters_until_south_asia_tests(seed, norm=20, tests=2) for seed in range(20)]
+    assert sum(q is not None for q in broken) >= 10  # 30% a quarter: most within four quarters
+    # not while the norm holds (70: North Korea's tests, -5 each, cannot take it below 50 in four
+    # quarters), nor after a single test however weak the norm
+    assert all(quarters_until_south_asia_tests(seed, norm=70, tests=2) is None for seed in range(20))
+    assert all(quarters_until_south_asia_tests(seed, norm=20, tests=1) is None for seed in range(20))
