@@ -133,7 +133,14 @@ def test_an_agreement_awaiting_ratification_is_not_signed_twice():
                       propose("blue", offer("cap", ["blue", "red"], limit=1000)),
                       respond("red", p2="accept"), respond("blue", p1="accept"))
     assert len(state.pending) == 1 and state.agreements == ()
-    assert any("lapses" in e.text.get() for e in state.log)
+    # The second lapses, and its parties are told the truth: the first waits for ratification; it
+    # is not in force (it binds no one yet).
+    (lapse,) = [e for e in state.log if isinstance(e.event, events.TalksNews) and e.event.what == "lapsed"]
+    assert lapse.event.proposal == 2 and set(lapse.audience) == {"red", "blue"}
+    assert lapse.text.get() == ("Blue's proposal of Warhead cap lapses: it is already signed between these parties"
+                                " and awaits ratification.")
+    assert lapse.text.get("zh") == "蓝方 的 弹头上限 提案失效：该协议已由这些缔约方签署，尚待批准。"
+    assert "in force" not in lapse.text.get() and "生效" not in lapse.text.get("zh")
 
 
 def test_a_package_input_round_trips_through_its_plain_form_and_the_wire():
