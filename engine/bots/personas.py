@@ -49,7 +49,9 @@ from engine.bots.reading import (
     possessive,
     red_lines,
 )
+from engine.rules.events import TalksNews
 from engine.rules.inputs import ChooseInCrisis, Decide, Input, Offer, Propose, Reply, Respond, input_to_dict
+from engine.rules.phrases import phrase
 from engine.rules.state import Answer, CrisisChoice, PackagePart, Phase
 from engine.scenario.arithmetic import left_sum
 from engine.scenario.personas import DRIVES, PERSONAS
@@ -353,12 +355,16 @@ class PersonaBot:
             if parties is None or (template.id, frozenset(parties)) in in_force:
                 continue
             # A template the scenario pairs with others (`package_with`) goes with those of them
-            # it may offer to the same parties, as one package, when the package is worth as much
-            # to it as this one alone: valued by the sum of its parts.
+            # it may offer to the same parties, as one package, as a negotiator brings a linkage:
+            # only once a party has refused this agreement offered alone (the seat's log says
+            # so), and when the package is worth as much to it as this one alone (the sum of its
+            # parts). Until then it offers the agreement alone.
             partners = [by_id[t] for t in game.templates[template.id].package_with
                         if t in by_id and t not in offered and (t, frozenset(parties)) not in in_force
                         and set(parties) <= set(by_id[t].eligible_parties)]
-            if partners and self.name != "random" and value + left_sum(values[t.id] for t in partners) <= 0.1:
+            refuser = _refused_alone(context, template.id, parties) if partners else None
+            if refuser is None or (self.name != "random"
+                                   and value + left_sum(values[t.id] for t in partners) <= 0.1):
                 partners = []
             # Numbers as floats, as parsing an input makes them (engine.rules.inputs).
             offers.append(Offer(template.id, tuple(parties), {p.id: float(p.default) for p in template.parameters},
@@ -367,7 +373,8 @@ class PersonaBot:
             offered.update([template.id, *(t.id for t in partners)])
             others = [name(game, p) for p in parties if p != seat]
             what = " with ".join(t.label.get() for t in (template, *partners))
-            labels.append(f"{'a package of ' if partners else ''}{what} to {' and '.join(others)}")
+            after = f", as {name(game, refuser)} refused {template.label.get()} alone" if partners and refuser else ""
+            labels.append(f"{'a package of ' if partners else ''}{what} to {' and '.join(others)}{after}")
         if not offers:
             return none, "sees no agreement worth offering"
         return Propose(seat, tuple(offers)), f"proposes {'; '.join(labels)}"
@@ -707,6 +714,20 @@ def _factory(persona: str):
 
 for _name in PERSONAS:
     register_persona(_name, _factory(_name))
+
+
+def _refused_alone(context: BotContext, template_id: str, parties: list[str]) -> str | None:
+    """The first of `parties` (other than the seat) that the seat's log shows rejecting (or
+    countering) `template_id` offered alone, in this game; None if none has. The log line is the
+    engine's own sentence for it (`rejected`); a package's has another label."""
+    game = context.game
+    seat = context.view.seat
+    label = game.templates[template_id].label
+    sentences = {phrase("rejected", game.scenario.languages, actor=game.actor(p).name, template=label).get(): p
+                 for p in parties if p != seat}
+    refusers = {sentences.get(entry.text.get()) for entry in context.view.log
+                if type(entry.event) is TalksNews and entry.event.what == "rejected"}
+    return next((p for p in parties if p in refusers), None)
 
 
 def _under_fog(game, track: str | None) -> bool:

@@ -26,6 +26,9 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "proposes {offers}": {"zh": "提议：{offers}"},
     "{template} to {parties}": {"zh": "向{parties}提出{template}"},
     # packages: "a package of X with Y to Z", "Russia's package of X with Y"
+    # (before its shorter form: a package brought after the agreement alone was refused)
+    "a package of {templates} to {parties}, as {actor} refused {template} alone": {
+        "zh": "{actor}拒绝了单独的{template}，故向{parties}提出一揽子协议（{templates}）"},
     "a package of {templates} to {parties}": {"zh": "向{parties}提出一揽子协议（{templates}）"},
     "{actor}'s package of {templates}": {"zh": "{actor}的一揽子协议（{templates}）"},
     "{actor}' package of {templates}": {"zh": "{actor}的一揽子协议（{templates}）"},
