@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import IllegalInput, Phase, RecordError
+from engine import IllegalInput, Phase, RecordError, load_game
 from engine.play.loop import PlayedInput, play_out
 from engine.play.records import Recorder, dump_record, read_record, replay
 from engine.play.scripts import check_script, read_script, script_controllers
@@ -133,7 +133,14 @@ def test_an_agreement_awaiting_ratification_is_not_signed_twice():
                       propose("blue", offer("cap", ["blue", "red"], limit=1000)),
                       respond("red", p2="accept"), respond("blue", p1="accept"))
     assert len(state.pending) == 1 and state.agreements == ()
-    assert any("lapses" in e.text.get() for e in state.log)
+    # The second lapses, and its parties are told the truth: the first waits for ratification; it
+    # is not in force (it binds no one yet).
+    (lapse,) = [e for e in state.log if isinstance(e.event, events.TalksNews) and e.event.what == "lapsed"]
+    assert lapse.event.proposal == 2 and set(lapse.audience) == {"red", "blue"}
+    assert lapse.text.get() == ("Blue's proposal of Warhead cap lapses: it is already signed between these parties"
+                                " and awaits ratification.")
+    assert lapse.text.get("zh") == "蓝方 的 弹头上限 提案失效：该协议已由这些缔约方签署，尚待批准。"
+    assert "in force" not in lapse.text.get() and "生效" not in lapse.text.get("zh")
 
 
 def test_a_package_input_round_trips_through_its_plain_form_and_the_wire():
@@ -253,3 +260,70 @@ def test_bots_offer_the_scenarios_packages_and_answer_them_by_the_sum_of_their_p
         names = [t.name for t in decision.terms]
         assert len(names) == len(set(names))  # one term per name: the parts' binds summed
         assert "Cap deployed strategic warheads with Limit space-based interceptors" in decision.reason
+
+
+# The cap goes with the hotline (its package_with), as trilateral-2026's cap goes with shield limits.
+PAIRED = {"    duration: 3\n": "    duration: 3\n    package_with: [hotline]\n"}
+
+
+def red_offers(game, state):
+    """What a dove on Red (always proposing, no whim) offers at `state`, and its reason."""
+    from engine.bots import BotContext, bot_for
+    from engine.bots.base import OptionsOnDemand
+
+    bot = bot_for("dove", {"propose": 1.0, "noise": 0.0})
+    context = BotContext(game, game.view(state, "red"), None, state.seed, state.step,
+                         OptionsOnDemand(game, state, "red"))
+    plan = bot.plan(context)
+    return plan.submission.offers, plan.reason
+
+
+def test_a_bot_offers_an_agreement_alone_first_and_its_package_only_after_a_party_refused_it_alone():
+    game = rules_game(PAIRED)
+    state = game.start(1)
+    (alone,), reason = red_offers(game, state)
+    assert alone.template == "cap" and alone.package == ()  # no refusal yet: the cap alone
+    assert reason == "proposes Warhead cap to Blue"
+    # Blue rejects the cap alone: when the cap is next on the agenda (turn 3; turn 2 is the
+    # hotline's alone), Red brings the package, and says why.
+    state = apply_all(game, state, propose("red", offer("cap", ["red", "blue"], limit=1000)), propose("blue"),
+                      respond("blue", p1="reject"), decide("red"), decide("blue"),
+                      propose("red"), propose("blue"), decide("red"), decide("blue"))
+    assert state.turn == 3 and state.phase is Phase.PROPOSE
+    (package,), reason = red_offers(game, state)
+    assert package.template == "cap" and [p.template for p in package.package] == ["hotline"]
+    assert reason == "proposes a package of Warhead cap with Hotline to Blue, as Blue refused Warhead cap alone"
+    from engine.bots.wording import reason_in
+
+    assert reason_in(reason, "zh", game.scenario) == (
+        "提议：蓝方拒绝了单独的弹头上限，故向蓝方提出一揽子协议（弹头上限连同Hotline）")
+
+
+def test_a_refused_package_or_hotline_is_no_refusal_of_the_cap_alone():
+    game = rules_game(PAIRED)
+    state = game.start(1)
+    state = apply_all(game, state, propose("red", {**offer("cap", ["red", "blue"], limit=1000),
+                                                   "package": [{"template": "hotline", "params": {}}]}),
+                      propose("blue", offer("hotline", ["blue", "red"])),
+                      respond("red", p2="reject"), respond("blue", p1="reject"), decide("red"), decide("blue"),
+                      propose("red"), propose("blue"), decide("red"), decide("blue"))
+    assert state.turn == 3 and sum(e.event.what == "rejected" for e in state.log
+                                   if isinstance(e.event, events.TalksNews)) == 2
+    (alone,), _ = red_offers(game, state)
+    assert alone.template == "cap" and alone.package == ()
+
+
+def test_trilateral_bots_bring_the_cap_with_shield_limits_only_after_the_cap_alone_was_refused():
+    from engine.play.simulate import controllers_for
+
+    game = load_game("trilateral-2026")
+    packages = 0
+    for seed in range(6):
+        state, history = play_out(game, game.start(seed), controllers_for(game, {}))
+        for played in history:
+            offers = played.input.get("offers", []) if isinstance(played.input, dict) else []
+            for made in offers:
+                if made["template"] == "strategic_cap" and made.get("package"):
+                    packages += 1
+                    assert ", as " in played.reason and "refused Cap deployed strategic warheads alone" in played.reason
+    assert packages  # the test saw the package brought

@@ -57,6 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_offers": {"en": "Make no proposal — d", "zh": "不提案 — d"},
     "parties": {"en": "Parties", "zh": "缔约方"},
     "parameters": {"en": "Terms", "zh": "条款"},
+    "no_terms": {"en": "no terms to set: it stands as proposed", "zh": "无可调整的条款，按原提案保留"},
     "propose": {"en": "Propose", "zh": "提出"},
     "cancel": {"en": "Cancel", "zh": "取消"},
     "counter": {"en": "Counter", "zh": "反提案"},

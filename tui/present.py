@@ -139,6 +139,22 @@ def offer_text(game: Game, offer, language: str) -> str:
     return t("package_of", language) + text if len(parts) > 1 else text
 
 
+def counter_text(game: Game, proposal, params, language: str) -> str:
+    """The terms of a counter to `proposal` in words. Alone: its terms ("(Limit 900)"). A package:
+    each of its agreements with its terms as countered (": Warhead cap (Limit 900) + Hotline"), the
+    keys `template.parameter` naming one agreement's term, a plain key the first's (docs/rules.md)."""
+    if not proposal.package:
+        return params_text(game, proposal.template, params, language)
+    changes: dict[str, dict] = {}
+    for key, value in (params or {}).items():
+        template, dot, name = key.rpartition(".")
+        changes.setdefault(template if dot else proposal.template, {})[name] = value
+    return t("colon", language) + t("package_joiner", language).join(
+        template_label(game, part.template, language)
+        + params_text(game, part.template, {**part.params, **changes.get(part.template, {})}, language)
+        for part in proposal.parts())
+
+
 def template_label(game: Game, template_id: str, language: str) -> str:
     try:
         return game.template(template_id).label.get(language)

@@ -8,7 +8,11 @@ and how strongly four drives move it:
 - **parity** (`parity`): compares its forces with its strongest rival's and builds when behind;
 - **caution** (`caution`, `danger_line`): when risk, the clock, a crisis or tension is past its
   line, it avoids escalatory moves, backs down and reaches for agreements;
-- **appetite** (`bind`): how much it minds an agreement that would bind moves it likes.
+- **appetite** (`bind`): how much it minds an agreement that would bind moves it likes;
+- **war termination** (`terminate`): in the day after nuclear use (a scenario's `aftermath`,
+  read from `SeatView.day_after_left`), ending the war comes first: it favours restraint and
+  transparency over hostile moves, values agreements (most those that bind nothing: a hotline,
+  a declaration) and reaches for the talks, and backs down in a crisis.
 
 Talks: `propose`, `accept` and `counter` set its propensities. Crises: `escalate` and
 `back_down` set its odds, `brink` how surely it steps back when the next rung is nuclear use.
@@ -45,7 +49,9 @@ from engine.bots.reading import (
     possessive,
     red_lines,
 )
+from engine.rules.events import TalksNews
 from engine.rules.inputs import ChooseInCrisis, Decide, Input, Offer, Propose, Reply, Respond, input_to_dict
+from engine.rules.phrases import phrase
 from engine.rules.state import Answer, CrisisChoice, PackagePart, Phase
 from engine.scenario.arithmetic import left_sum
 from engine.scenario.personas import DRIVES, PERSONAS
@@ -202,6 +208,13 @@ class PersonaBot:
                 bool(tag_set & _FORCE_TAGS), "buildup" in tag_set, bool(tag_set & _STEADYING_TAGS))
         return sense
 
+    def _terminating(self, context: BotContext) -> float:
+        """How strongly war termination drives the persona now: its `terminate` in the day after
+        nuclear use (the view says how many of its turns are left), else 0."""
+        if self.name == "random" or not context.view.day_after_left:
+            return 0.0
+        return self.w("terminate")
+
     def act(self, context: BotContext) -> tuple[dict, str]:
         plan = self.plan(context)
         return plan.input, plan.reason
@@ -278,6 +291,12 @@ class PersonaBot:
         level, why = peril
         if level >= self.w("danger_line") and self.w("caution"):
             terms.append(Term("calm", 0.3 * self.w("caution"), f"wants calm: {why}" if explain else ""))
+        terminate = self._terminating(context)
+        if terminate:
+            # The day after: a channel or a pledge that binds nothing (a hotline, a declaration)
+            # serves ending the war most directly; a limit on forces still helps, by half.
+            terms.append(Term("war termination", terminate * (0.5 if binds else 1.0),
+                              "after nuclear use, wants the war ended" if explain else ""))
         return terms
 
     def _package_terms(self, context: BotContext, proposal, deeds, bal: Balance,
@@ -298,7 +317,8 @@ class PersonaBot:
         seat = context.view.seat
         game = context.game
         none = Propose(seat)
-        if context.chance(0) >= self.w("propose"):  # it will not propose: no need for its options
+        # The day after, it reaches for the talks more readily (war termination comes first).
+        if context.chance(0) >= min(1.0, self.w("propose") + self._terminating(context)):  # no proposal: no options needed
             if not context.may_propose():
                 return none, "nothing it may propose this turn"
             return none, f"makes no proposal ({MOTTOS.get(self.name, self.name)})"
@@ -335,12 +355,16 @@ class PersonaBot:
             if parties is None or (template.id, frozenset(parties)) in in_force:
                 continue
             # A template the scenario pairs with others (`package_with`) goes with those of them
-            # it may offer to the same parties, as one package, when the package is worth as much
-            # to it as this one alone: valued by the sum of its parts.
+            # it may offer to the same parties, as one package, as a negotiator brings a linkage:
+            # only once a party has refused this agreement offered alone (the seat's log says
+            # so), and when the package is worth as much to it as this one alone (the sum of its
+            # parts). Until then it offers the agreement alone.
             partners = [by_id[t] for t in game.templates[template.id].package_with
                         if t in by_id and t not in offered and (t, frozenset(parties)) not in in_force
                         and set(parties) <= set(by_id[t].eligible_parties)]
-            if partners and self.name != "random" and value + left_sum(values[t.id] for t in partners) <= 0.1:
+            refuser = _refused_alone(context, template.id, parties) if partners else None
+            if refuser is None or (self.name != "random"
+                                   and value + left_sum(values[t.id] for t in partners) <= 0.1):
                 partners = []
             # Numbers as floats, as parsing an input makes them (engine.rules.inputs).
             offers.append(Offer(template.id, tuple(parties), {p.id: float(p.default) for p in template.parameters},
@@ -349,7 +373,8 @@ class PersonaBot:
             offered.update([template.id, *(t.id for t in partners)])
             others = [name(game, p) for p in parties if p != seat]
             what = " with ".join(t.label.get() for t in (template, *partners))
-            labels.append(f"{'a package of ' if partners else ''}{what} to {' and '.join(others)}")
+            after = f", as {name(game, refuser)} refused {template.label.get()} alone" if partners and refuser else ""
+            labels.append(f"{'a package of ' if partners else ''}{what} to {' and '.join(others)}{after}")
         if not offers:
             return none, "sees no agreement worth offering"
         return Propose(seat, tuple(offers)), f"proposes {'; '.join(labels)}"
@@ -452,6 +477,7 @@ class PersonaBot:
         bal = balance(game, context.view, self._forces) if self.w("parity") else NO_BALANCE
         level, why = danger(game, context.view, self._lines)
         afraid = level >= self.w("danger_line") and self.w("caution") > 0
+        terminate = self._terminating(context)
 
         # Each move's score is a sum of terms, added in this order: the persona's liking of its
         # tags, a whim (noise), then each drive that touches it. The terms are kept with the words
@@ -465,7 +491,7 @@ class PersonaBot:
         table = self._table(game)
         sense_of = table.moves.get
         retaliate, reward, parity, caution = self.w("retaliate"), self.w("reward"), self.w("parity"), self.w("caution")
-        if not (hostile or friendly or afraid or (bal.rival is not None and parity)):
+        if not (hostile or friendly or afraid or terminate or (bal.rival is not None and parity)):
             for move, draw in zip(available, noise, strict=True):
                 liking = (sense_of(move.id) or self._sense(table, game, move.id)).liking
                 whim = (draw - 0.5) * spread
@@ -498,6 +524,8 @@ class PersonaBot:
             steady = caution * level if afraid else 0.0
             steadies = f"{why}: steadies things" if afraid else ""
             frightened = f"{why}: makes no move" if afraid else ""
+            ends_war = "after nuclear use, war termination comes first"
+            widens_war = "after nuclear use, makes no move that could widen the war"
             for move, draw in zip(available, noise, strict=True):
                 liking, tags, hostile_, friendly_, force, buildup, steadying = (
                     sense_of(move.id) or self._sense(table, game, move.id))
@@ -537,6 +565,13 @@ class PersonaBot:
                     elif steadying:
                         score += steady
                         drives += (("caution", steady, steadies),)
+                if terminate:
+                    if hostile_:
+                        score -= terminate
+                        drives += (("war termination", -terminate, widens_war),)
+                    elif friendly_:
+                        score += terminate
+                        drives += (("war termination", terminate, ends_war),)
                 scored.append((-score, move.id, move, liking, whim, drives))
         scored.sort()  # best first, then by id (ids are unique: moves themselves are never compared)
         chosen: list[MoveOption] = []
@@ -621,6 +656,11 @@ class PersonaBot:
         brink = max(1, round(0.4 * top), largest_rise(game, view))
         if rung >= top - brink and context.chance(301) < self.w("brink"):
             return choose(CrisisChoice.BACK_DOWN, Term("brink", self.w("brink"), f"steps back from the brink ({rung_label})"))
+        # The day after nuclear use, ending the war comes before answering the last round.
+        terminate = self._terminating(context)
+        if terminate and context.chance(304) < terminate:
+            return choose(CrisisChoice.BACK_DOWN, Term("war termination", terminate,
+                                                       f"backs down to end the war after nuclear use ({rung_label})"))
         last = {a: c for a, c in crisis_choices_last_round(view).items() if a != seat}
         escalated = [a for a, c in last.items() if c == CrisisChoice.ESCALATE.value]
         backed = [a for a, c in last.items() if c == CrisisChoice.BACK_DOWN.value]
@@ -674,6 +714,20 @@ def _factory(persona: str):
 
 for _name in PERSONAS:
     register_persona(_name, _factory(_name))
+
+
+def _refused_alone(context: BotContext, template_id: str, parties: list[str]) -> str | None:
+    """The first of `parties` (other than the seat) that the seat's log shows rejecting (or
+    countering) `template_id` offered alone, in this game; None if none has. The log line is the
+    engine's own sentence for it (`rejected`); a package's has another label."""
+    game = context.game
+    seat = context.view.seat
+    label = game.templates[template_id].label
+    sentences = {phrase("rejected", game.scenario.languages, actor=game.actor(p).name, template=label).get(): p
+                 for p in parties if p != seat}
+    refusers = {sentences.get(entry.text.get()) for entry in context.view.log
+                if type(entry.event) is TalksNews and entry.event.what == "rejected"}
+    return next((p for p in parties if p in refusers), None)
 
 
 def _under_fog(game, track: str | None) -> bool:

@@ -26,6 +26,9 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "proposes {offers}": {"zh": "提议：{offers}"},
     "{template} to {parties}": {"zh": "向{parties}提出{template}"},
     # packages: "a package of X with Y to Z", "Russia's package of X with Y"
+    # (before its shorter form: a package brought after the agreement alone was refused)
+    "a package of {templates} to {parties}, as {actor} refused {template} alone": {
+        "zh": "{actor}拒绝了单独的{template}，故向{parties}提出一揽子协议（{templates}）"},
     "a package of {templates} to {parties}": {"zh": "向{parties}提出一揽子协议（{templates}）"},
     "{actor}'s package of {templates}": {"zh": "{actor}的一揽子协议（{templates}）"},
     "{actor}' package of {templates}": {"zh": "{actor}的一揽子协议（{templates}）"},
@@ -47,6 +50,7 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "will not freeze behind {actor}": {"zh": "不愿在落后于{actor}时被冻结"},
     "at parity with {actor}": {"zh": "与{actor}势均力敌"},
     "wants calm: {why}": {"zh": "希望局势平静：{why}"},
+    "after nuclear use, wants the war ended": {"zh": "使用核武器之后，希望尽快结束战争"},
     # decisions
     "returns {deeds} in kind": {"zh": "以同样方式回报{deeds}"},
     "closes the gap with {actor} in {track}": {"zh": "缩小与{actor}在{track}上的差距"},
@@ -54,6 +58,9 @@ BOT_REASONS: dict[str, dict[str, str]] = {
         "zh": "缩小与{actor}的差距（{track} {own} 对 {theirs}）"},
     "at parity with {actor}, can afford restraint": {"zh": "与{actor}势均力敌，可以克制"},
     "{why}: steadies things": {"zh": "{why}：稳定局势"},
+    # the day after nuclear use (before "{why}: makes no move", which would split it)
+    "after nuclear use, war termination comes first": {"zh": "使用核武器之后，首要任务是终止战争"},
+    "after nuclear use, makes no move that could widen the war": {"zh": "使用核武器之后，不采取任何可能扩大战争的行动"},
     "answers {deeds} with its own": {"zh": "以同样的行动回应{deeds}"},
     "answers {deeds} with strength": {"zh": "以实力回应{deeds}"},
     "tries something new": {"zh": "尝试新的做法"},
@@ -71,6 +78,7 @@ BOT_REASONS: dict[str, dict[str, str]] = {
     "meets {actor} step back with its own": {"zh": "以退让回应{actor}退让"},
     "holds, as the others held": {"zh": "其他各方坚持，它也坚持"},
     "backs down: {why}": {"zh": "退让：{why}"},
+    "backs down to end the war after nuclear use ({rung})": {"zh": "为在使用核武器之后终止战争而退让（{rung}）"},
     "presses as {actors} backs down": {"zh": "趁{actors}退让而施压"},
     "presses its lead over {actor}": {"zh": "凭借对{actor}的优势施压"},
     "backs down while behind {actor}": {"zh": "在落后于{actor}时退让"},

@@ -29,7 +29,12 @@ PHRASES: dict[str, dict[str, str]] = {
     "lapsed": {"en": "The proposal of {template} lapses.", "zh": "{template} 提案失效。"},
     "lapsed_duplicate": {
         "en": "{actor}'s proposal of {template} lapses: it is already in force between these parties.",
-        "zh": "{actor} 的 {template} 提案失效：该协议已在这些当事方之间生效。",
+        "zh": "{actor} 的 {template} 提案失效：该协议已在这些缔约方之间生效。",
+    },
+    "lapsed_duplicate_pending": {
+        "en": "{actor}'s proposal of {template} lapses: it is already signed between these parties and awaits"
+              " ratification.",
+        "zh": "{actor} 的 {template} 提案失效：该协议已由这些缔约方签署，尚待批准。",
     },
     "lapsed_talks_over": {
         "en": "{actor}'s counter-proposal of {template} lapses unanswered: the talks of this turn are over.",

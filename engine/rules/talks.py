@@ -324,10 +324,12 @@ def complete_respond(work: Work) -> None:
             if answer is Answer.COUNTER:
                 counters.append((seat, params))
         if all(responses.get(p) is Answer.ACCEPT for p in proposal.parties if p != proposal.proposer):
-            if in_force_problem(work, proposal):
+            problem = in_force_problem(work, proposal)
+            if problem:
                 # Both sides proposed the same agreement and both were accepted this round: the
-                # first one signed stands; this one lapses, and its parties are told why.
-                _say_lapse(work, proposal, "lapsed_duplicate")
+                # first one signed stands; this one lapses, and its parties are told why — in
+                # force, or signed and still awaiting ratification (not in force: it binds no one).
+                _say_lapse(work, proposal, "lapsed_duplicate" if problem == IN_FORCE else "lapsed_duplicate_pending")
             else:
                 sign(work, proposal)
             continue
@@ -370,10 +372,15 @@ def in_force_problem(work: Work, proposal: Proposal) -> str | None:
     parties = set(proposal.parties)
     templates = {part.template for part in proposal.parts()} if proposal.package else {proposal.template}
     if any(a.template in templates and set(a.parties) == parties for a in work.agreements):
-        return "already in force between these parties"
+        return IN_FORCE
     if any(a.template in templates and set(a.parties) == parties for a in work.pending):
-        return "already signed between these parties, awaiting ratification"
+        return AWAITING_RATIFICATION
     return None
+
+
+# The two reasons in_force_problem gives (also the options' reason a proposal cannot be accepted).
+IN_FORCE = "already in force between these parties"
+AWAITING_RATIFICATION = "already signed between these parties, awaiting ratification"
 
 
 def _say_lapse(work: Work, proposal: Proposal, key: str) -> None:

@@ -10,31 +10,33 @@ from __future__ import annotations
 # Numbers that are not tag weights, with their defaults.
 DRIVES = {"noise": 0.0, "propose": 0.0, "accept": 0.0, "escalate": 0.0, "back_down": 0.0, "retaliate": 0.0,
           "reward": 0.0, "forgive": 0.0, "parity": 0.0, "caution": 0.0,
-          "danger_line": 0.6, "bind": 0.3, "threshold": 0.2, "counter": 0.2, "brink": 1.0, "max_proposals": 1.0}
+          "danger_line": 0.6, "bind": 0.3, "threshold": 0.2, "counter": 0.2, "brink": 1.0, "max_proposals": 1.0,
+          # the day after nuclear use (a scenario's aftermath): how strongly war termination comes first
+          "terminate": 0.0}
 
 PERSONAS: dict[str, dict[str, float]] = {
     "random": {"noise": 1.0, "propose": 0.5, "accept": 0.5, "escalate": 0.33, "back_down": 0.33},
     "hawk": {"buildup": 1.0, "escalatory": 0.8, "test": 0.6, "defence": 0.7, "survivability": 0.2,
              "restraint": -0.8, "transparency": -0.4, "noise": 0.3,
              "propose": 0.15, "accept": 0.2, "counter": 0.5, "bind": 0.8,
-             "escalate": 0.5, "back_down": 0.05, "brink": 0.6, "caution": 0.2, "danger_line": 0.9},
+             "escalate": 0.5, "back_down": 0.05, "brink": 0.6, "caution": 0.2, "danger_line": 0.9, "terminate": 0.25},
     "dove": {"restraint": 1.0, "transparency": 0.8, "survivability": 0.3, "buildup": -0.8,
              "escalatory": -1.0, "test": -1.0, "defence": -0.3, "noise": 0.3,
              "propose": 0.9, "accept": 0.9, "counter": 0.3, "bind": 0.0, "max_proposals": 2,
-             "escalate": 0.0, "back_down": 0.75, "caution": 0.5, "danger_line": 0.4},
+             "escalate": 0.0, "back_down": 0.75, "caution": 0.5, "danger_line": 0.4, "terminate": 1.0},
     "cautious": {"survivability": 0.8, "transparency": 0.6, "restraint": 0.5, "escalatory": -1.0,
                  "test": -0.6, "buildup": -0.1, "defence": 0.1, "noise": 0.25,
                  "propose": 0.6, "accept": 0.75, "counter": 0.4, "bind": 0.1,
-                 "escalate": 0.0, "back_down": 0.6, "caution": 1.5, "danger_line": 0.35},
+                 "escalate": 0.0, "back_down": 0.6, "caution": 1.5, "danger_line": 0.35, "terminate": 1.0},
     "parity-seeker": {"buildup": 0.3, "survivability": 0.5, "defence": 0.2, "restraint": -0.2,
                       "transparency": -0.1, "noise": 0.25, "parity": 1.2,
                       "propose": 0.3, "accept": 0.45, "counter": 0.5, "bind": 0.5,
-                      "escalate": 0.15, "back_down": 0.25, "caution": 0.3, "danger_line": 0.75},
+                      "escalate": 0.15, "back_down": 0.25, "caution": 0.3, "danger_line": 0.75, "terminate": 0.5},
     "reciprocator": {"survivability": 0.4, "transparency": 0.4, "restraint": 0.3, "buildup": -0.2,
                      "test": -0.3, "escalatory": -0.5, "noise": 0.25,
                      "propose": 0.6, "accept": 0.7, "counter": 0.4, "bind": 0.2,
                      "escalate": 0.1, "back_down": 0.3, "caution": 0.4, "danger_line": 0.7,
-                     "retaliate": 1.4, "reward": 0.8, "forgive": 0.2},
+                     "retaliate": 1.4, "reward": 0.8, "forgive": 0.2, "terminate": 0.7},
 }
 
 # Personas registered at run time (engine.bots.register_persona) besides the built-in ones.

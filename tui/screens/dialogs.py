@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from engine import Game
+from engine.rules.state import PackagePart
 from tui import present
 from tui.i18n import key_description, key_group, t
 from tui.keys import KEYMAP, LocalizedKeys, bindings
@@ -29,27 +30,48 @@ class MarkedCheckbox(Checkbox):
 
 
 class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
-    """Choose an agreement's parties and terms. Returns an offer dict (or, countering, its params)."""
+    """Choose an agreement's parties and terms. Returns an offer dict (or, countering, its params).
+
+    Countering a package (`package`: the agreements after the first, each with its terms), every
+    agreement of it is shown with its terms, and the params returned name each term as
+    `template.parameter`, all of them: the counter sent is the whole package."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("Dialogs (brief, help, drafting)")
 
     def __init__(self, game: Game, template_id: str, seat: str, language: str, *,
-                 eligible: tuple[str, ...] = (), params: dict | None = None, fixed_parties: tuple[str, ...] = ()) -> None:
+                 eligible: tuple[str, ...] = (), params: dict | None = None, fixed_parties: tuple[str, ...] = (),
+                 package: tuple[PackagePart, ...] = ()) -> None:
         super().__init__()
         self.game, self.template_id, self.seat, self.language = game, template_id, seat, language
         self.template = game.template(template_id)
         self.eligible = eligible
         self.start_params = dict(params or {})
         self.fixed_parties = fixed_parties
+        # The agreements whose terms are set here, each with its starting terms: one, or a package's.
+        self.parts = [(self.template, self.start_params)] + [
+            (game.template(part.template), dict(part.params)) for part in package]
+
+    @property
+    def is_package(self) -> bool:
+        return len(self.parts) > 1
+
+    def input_id(self, index: int, parameter: str) -> str:
+        """The id of a term's input: `param-limit` alone, `param-1-limit` in a package (two of its
+        agreements may name a term alike)."""
+        return f"param-{index}-{parameter}" if self.is_package else f"param-{parameter}"
 
     def compose(self) -> ComposeResult:
         lang = self.language
-        with Vertical(id="dialog"):
-            title = self.template.label.get(lang)
+        with (VerticalScroll if self.is_package else Vertical)(id="dialog"):
+            if self.is_package:
+                labels = [template.label.get(lang) for template, _ in self.parts]
+                title = t("package_of", lang) + t("package_joiner", lang).join(labels)
+            else:
+                title = self.template.label.get(lang)
             if self.fixed_parties:
-                title = f"{t('counter', lang)}: {title}"
+                title = t("counter", lang) + t("colon", lang) + title
             yield Label(f"[b]{escape(title)}[/b]", id="dialog-title")
-            if self.template.description.get(lang):
+            if not self.is_package and self.template.description.get(lang):
                 yield Static(escape(self.template.description.get(lang)), classes="muted")
             if not self.fixed_parties:
                 yield Label(t("parties", lang), classes="section")
@@ -57,14 +79,19 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
                     yield MarkedCheckbox(escape(present.actor_name(self.game, party, lang)), value=True, id=f"party-{party}",
                                    disabled=party == self.seat, compact=True)
             else:
-                yield Static(f"{t('parties', lang)}: {escape(present.names(self.game, self.fixed_parties, lang))}")
-            if self.template.parameters:
-                yield Label(t("parameters", lang), classes="section")
-            for p in self.template.parameters:
-                value = self.start_params.get(p.id, p.default)
-                yield Label(f"{escape(p.label.get(lang))} [$text-muted]({present.num(p.min)}–{present.num(p.max)},"
-                            f" {escape(t('step', lang, step=present.num(p.step)))})[/]")
-                yield Input(present.num(value), type="number", id=f"param-{p.id}", compact=True)
+                yield Static(t("parties", lang) + t("colon", lang) + escape(present.names(self.game, self.fixed_parties, lang)))
+            for index, (template, start) in enumerate(self.parts):
+                if self.is_package:
+                    yield Label(f"{escape(template.label.get(lang))} — {t('parameters', lang)}", classes="section")
+                    if not template.parameters:
+                        yield Static(f"[i $text-muted]{escape(t('no_terms', lang))}[/]")
+                elif template.parameters:
+                    yield Label(t("parameters", lang), classes="section")
+                for p in template.parameters:
+                    value = start.get(p.id, p.default)
+                    yield Label(f"{escape(p.label.get(lang))} [$text-muted]({present.num(p.min)}–{present.num(p.max)},"
+                                f" {escape(t('step', lang, step=present.num(p.step)))})[/]")
+                    yield Input(present.num(value), type="number", id=self.input_id(index, p.id), compact=True)
             yield Static(id="dialog-error")
             with Horizontal(id="dialog-buttons"):
                 yield Button(t("counter" if self.fixed_parties else "propose", lang), variant="primary", id="ok", compact=True)
@@ -88,14 +115,19 @@ class DraftDialog(LocalizedKeys, ModalScreen[dict | None]):
 
     def _finish(self) -> None:
         params = {}
-        for p in self.template.parameters:
-            text = self.query_one(f"#param-{p.id}", Input).value.strip()
-            try:
-                params[p.id] = float(text)
-            except ValueError:
-                label = escape(p.label.get(self.language))
-                self.query_one("#dialog-error", Static).update(f"[$error]{label}: {escape(t('a_number', self.language))}[/]")
-                return
+        for index, (template, _) in enumerate(self.parts):
+            for p in template.parameters:
+                text = self.query_one(f"#{self.input_id(index, p.id)}", Input).value.strip()
+                try:
+                    value = float(text)
+                except ValueError:
+                    label = p.label.get(self.language)
+                    if self.is_package:
+                        label = template.label.get(self.language) + t("colon", self.language) + label
+                    problem = label + t("colon", self.language) + t("a_number", self.language)
+                    self.query_one("#dialog-error", Static).update(f"[$error]{escape(problem)}[/]")
+                    return
+                params[f"{template.id}.{p.id}" if self.is_package else p.id] = value
         if self.fixed_parties:
             self.dismiss({"params": params})
             return

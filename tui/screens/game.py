@@ -208,7 +208,8 @@ class GameScreen(LocalizedKeys, AppScreen[None]):
         session = self.session
         proposal = event.option.proposal
         dialog = DraftDialog(session.game, proposal.template, self.seat, session.language,
-                             params=dict(proposal.params), fixed_parties=proposal.parties)
+                             params=dict(proposal.params), fixed_parties=proposal.parties,
+                             package=tuple(proposal.package))
 
         def countered(result: dict | None) -> None:
             if result is not None:

@@ -70,7 +70,7 @@ class RespondPane(Vertical):
         answer = self.answers[o.proposal.id]
         word = t(answer["answer"], self.language)
         if answer["answer"] == "counter":
-            word += present.params_text(self.game, o.proposal.template, answer.get("params"), self.language)
+            word += present.counter_text(self.game, o.proposal, answer.get("params"), self.language)
         style = {"accept": "$success", "reject": "$error"}.get(answer["answer"], "$warning")
         text = f"[{style}]{escape('[' + word + ']')}[/] {escape(proposal_text(self.game, o.proposal, self.language))}"
         if not o.can_accept:
