@@ -1016,3 +1016,25 @@ def test_an_operator_reading_a_bound_slot_itself_gives_what_the_name_gives(sourc
     by_name = outcome(lambda: compile_expression(source).evaluate({"x": value}))
     bound = outcome(lambda: compile_expression(source).bind({}, {"x": 0}).evaluate(_Row([value])))
     assert bound == by_name
+
+
+def test_compiling_again_the_same_text_for_the_same_self_and_slots_gives_the_one_compiled_expression():
+    """Expression.bind remembers what it compiled by text, known calls and slots: two formulas of
+    the same text (each its own Expression, as a scenario's effects have them) share one compile."""
+    first, second = compile_expression("is_self('us') ? x : 2", _IS), compile_expression("is_self('us') ? x : 2", _IS)
+    known = {("is_self", ("us",)): True}
+    assert first is not second
+    assert first.bind(known, {"x": 0}) is second.bind(known, {"x": 0})
+    assert first.bind(known, {"x": 1}) is not first.bind(known, {"x": 0})  # another slot
+    assert first.bind(known, {"x": 1}).evaluate(_Row([5.0, 7.0])) == 7.0
+    assert first.specialize({("is_self", ("us",)): False}).evaluate({}) == 2.0
+
+
+def test_known_results_that_are_equal_but_of_another_type_compile_apart():
+    """True == 1 == 1.0: a call known to return True folds in a true/false test, one known to
+    return 1.0 does not (it returns a true/false value), and neither compile is taken for the other."""
+    as_bool = compile_expression("is_self('us') or x > 1", _IS).specialize({("is_self", ("us",)): True})
+    as_number = compile_expression("is_self('us') or x > 1", _IS).specialize({("is_self", ("us",)): 1.0})
+    assert as_bool.evaluate({}) is True and not as_bool.names
+    assert as_number is not as_bool and as_number.names == {"x"}
+    assert as_number.evaluate({"x": 0.0}, {"is_self": lambda actor: False}) is False

@@ -121,14 +121,16 @@ def _steps(work: Work, effects: Iterable[Effect], where: str, self_actor: str | 
 
 def _for_self(work: Work, steps: tuple[tuple, ...], self_actor: str) -> tuple[tuple, ...]:
     """`steps` as they apply with this `self`: a condition that only asks who `self` is, such as
-    `is_self('china')`, is a constant for each actor, so it is decided here once."""
+    `is_self('china')`, is a constant for each actor, so it is decided here once (from the
+    condition as the evaluation context compiles it for this self: one compile serves both)."""
     kept = []
+    bound = work.memo.context.bound
     for step in steps:
         when = step[2]
         if when is not None and SELF_TEST in when.functions:
-            special = work.memo.for_self(when, self_actor)
-            if not special.names and not special.functions:  # it folded to true or false
-                if not work.evaluate(special, where=step[1]):
+            _, value, reader = bound(work, when, self_actor, None)
+            if reader is None:  # it folded to true or false
+                if not value:
                     continue
                 step = (step[0], step[1], None, *step[3:])
         kept.append(step)

@@ -68,13 +68,32 @@ class Expression:
         source, specs, name_kinds = self._recipe[:3]
         known = tuple(sorted(known_calls.items(), key=repr))
         positions = tuple(sorted(row.items()))
+        # The known results by their repr: True == 1 == 1.0, but a call folds only to a value of
+        # the type it returns, so they compile differently.
+        key = (source, specs, name_kinds, repr(known), positions)
+        found = _BOUND.get(key)
+        if found is not None:
+            return found
         parser, node = _parse(source, dict(specs), dict(name_kinds), dict(known), dict(positions))
         recipe = (source, specs, name_kinds, known, positions)
         if node.is_const:  # it reads nothing now: say so, so that callers can treat it as a value
-            return Expression(source, frozenset(), frozenset(), node.kind, node.fn, recipe)
-        return Expression(
-            source, frozenset(parser.names), frozenset(parser.used_functions), node.kind, node.fn, recipe
-        )
+            bound = Expression(source, frozenset(), frozenset(), node.kind, node.fn, recipe)
+        else:
+            bound = Expression(
+                source, frozenset(parser.names), frozenset(parser.used_functions), node.kind, node.fn, recipe
+            )
+        if len(_BOUND) >= _BOUND_LIMIT:
+            _BOUND.clear()
+        _BOUND[key] = bound
+        return bound
+
+
+# Expressions compiled again (Expression.bind, specialize), by what they were compiled from: one
+# compile serves every formula of the same text, self and slots (a scenario writes `is_self('us')`
+# on many effects, each its own Expression) and every game of the scenario in this process.
+# Compiled expressions are immutable and read nothing of a game but what they are handed.
+_BOUND: dict[tuple, Expression] = {}
+_BOUND_LIMIT = 4096
 
 
 def _recompile(source: str, specs: tuple, name_kinds: tuple, known_calls: tuple = (), row: tuple = ()) -> Expression:
