@@ -60,6 +60,8 @@ def test_the_first_screen_paints_before_the_rules_and_the_scenario_load(argv, sc
 async def test_a_built_in_scenario_given_loads_after_the_paint_and_the_game_begins():
     """`midnight play trilateral-2026 --seed 1`: the loading screen, then the game on seed 1 with
     the scenario's own seats (the first seat a person, the rest bots), as if loaded before."""
+    from textual.widgets import TabbedContent
+
     from engine.play.table import BOT, HUMAN
     from tui.launch import build_app, check_arguments
     from tui.screens.game import GameScreen
@@ -70,9 +72,12 @@ async def test_a_built_in_scenario_given_loads_after_the_paint_and_the_game_begi
     app = build_app(given)
     assert app.session is None
     async with app.run_test() as pilot:
-        for _ in range(50):
+        # wait until the game's screen has mounted its tabs too: leaving while it still mounts them
+        # (a busy machine) makes Textual's tabs fail at shutdown, not the game
+        for _ in range(100):
             await pilot.pause()
-            if isinstance(app.screen, GameScreen):
+            if isinstance(app.screen, GameScreen) and app.screen.query(TabbedContent) \
+                    and app.screen.query_one(TabbedContent).active == "act":
                 break
         assert isinstance(app.screen, GameScreen)
         session = app.session
