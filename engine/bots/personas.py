@@ -51,7 +51,6 @@ from engine.bots.reading import (
 )
 from engine.rules.events import TalksNews
 from engine.rules.inputs import ChooseInCrisis, Decide, Input, Offer, Propose, Reply, Respond, input_to_dict
-from engine.rules.phrases import phrase
 from engine.rules.state import Answer, CrisisChoice, PackagePart, Phase
 from engine.scenario.arithmetic import left_sum
 from engine.scenario.personas import DRIVES, PERSONAS
@@ -718,16 +717,12 @@ for _name in PERSONAS:
 
 def _refused_alone(context: BotContext, template_id: str, parties: list[str]) -> str | None:
     """The first of `parties` (other than the seat) that the seat's log shows rejecting (or
-    countering) `template_id` offered alone, in this game; None if none has. The log line is the
-    engine's own sentence for it (`rejected`); a package's has another label."""
-    game = context.game
+    countering) `template_id` offered alone, in this game; None if none has."""
     seat = context.view.seat
-    label = game.templates[template_id].label
-    sentences = {phrase("rejected", game.scenario.languages, actor=game.actor(p).name, template=label).get(): p
-                 for p in parties if p != seat}
-    refusers = {sentences.get(entry.text.get()) for entry in context.view.log
-                if type(entry.event) is TalksNews and entry.event.what == "rejected"}
-    return next((p for p in parties if p in refusers), None)
+    alone = (template_id,)
+    refusers = {entry.event.by for entry in context.view.log
+                if type(entry.event) is TalksNews and entry.event.what == "rejected" and entry.event.templates == alone}
+    return next((p for p in parties if p != seat and p in refusers), None)
 
 
 def _under_fog(game, track: str | None) -> bool:

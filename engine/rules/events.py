@@ -119,11 +119,15 @@ class AgreementEnded:
 
 @attrs.frozen
 class TalksNews:
-    """A proposal was made, countered, accepted, rejected or lapsed (`what`), told to its parties."""
+    """A proposal was made, countered, accepted, rejected or lapsed (`what`), told to its parties:
+    the agreements it offers (`templates`: its own first, then a package's) and, for an answer,
+    the seat that gave it (`by`)."""
 
     kind: ClassVar[str] = "talks"
     proposal: int
     what: str
+    templates: tuple[str, ...] = ()
+    by: str | None = None
 
 
 @attrs.frozen

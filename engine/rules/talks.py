@@ -320,7 +320,7 @@ def complete_respond(work: Work) -> None:
             answer, params = given.get(seat, _SILENCE)
             responses[seat] = answer
             kind = "accepted" if answer is Answer.ACCEPT else "rejected"  # a counter rejects this one
-            _say(work, proposal, kind, actor=work.game.actor(seat).name, template=label)
+            _say(work, proposal, kind, by=seat, actor=work.game.actor(seat).name, template=label)
             if answer is Answer.COUNTER:
                 counters.append((seat, params))
         if all(responses.get(p) is Answer.ACCEPT for p in proposal.parties if p != proposal.proposer):
@@ -386,8 +386,8 @@ AWAITING_RATIFICATION = "already signed between these parties, awaiting ratifica
 def _say_lapse(work: Work, proposal: Proposal, key: str) -> None:
     actor = work.game.actor(proposal.proposer).name
     label = proposal_label(work, proposal)
-    work.say(events.TalksNews(proposal.id, "lapsed"), phrase(key, work.scenario.languages, actor=actor, template=label),
-             proposal.parties)
+    work.say(events.TalksNews(proposal.id, "lapsed", _templates(proposal)),
+             phrase(key, work.scenario.languages, actor=actor, template=label), proposal.parties)
 
 
 def sign(work: Work, proposal: Proposal) -> None:
@@ -525,8 +525,13 @@ def package_label(work: Work, templates: list[str]):
                   templates=[work.game.template(t).label for t in templates])
 
 
-def _say(work: Work, proposal: Proposal, key: str, **args) -> None:
-    work.say(events.TalksNews(proposal.id, key), phrase(key, work.scenario.languages, **args), proposal.parties)
+def _say(work: Work, proposal: Proposal, key: str, by: str | None = None, **args) -> None:
+    work.say(events.TalksNews(proposal.id, key, _templates(proposal), by), phrase(key, work.scenario.languages, **args),
+             proposal.parties)
+
+
+def _templates(proposal: Proposal) -> tuple[str, ...]:
+    return tuple(part.template for part in proposal.parts())
 
 
 def _say_proposal(work: Work, proposal: Proposal, key: str) -> None:
